@@ -1,0 +1,42 @@
+// Open the database named by DATABASE_URL and bring its schema up to date.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import type { Database } from './schema.ts';
+import * as m0001 from './migrations/0001_initial.ts';
+
+export type Db = Kysely<Database>;
+
+const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+/** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */
+export function sqlitePath(url: string): string {
+  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
+  if (!url.startsWith('file:')) throw new Error(`Unsupported DATABASE_URL: ${url}`);
+  return url.slice('file:'.length);
+}
+
+export function openDatabase(url: string): Db {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  // WAL lets the API read while a worker writes; busy_timeout waits for the
+  // other process's write lock instead of failing at once.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+export async function migrateToLatest(db: Db): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,171 @@
+// The database as Kysely sees it. Dates are ISO-8601 UTC text, JSON is text,
+// booleans are 0/1: the same columns work on SQLite and PostgreSQL.
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export interface BuyersTable {
+  id: string;
+  name: string;
+  org_number: string | null;
+  nuts: string | null;
+  created_at: string;
+}
+
+export interface NoticesTable {
+  id: string;
+  source: string;
+  source_id: string;
+  version: string | null;
+  procedure_id: string | null;
+  kind: string;
+  title: string;
+  description: string | null;
+  language: string;
+  buyer_id: string;
+  estimated_amount: number | null;
+  estimated_currency: string | null;
+  published_at: string | null;
+  deadline: string | null;
+  procedure: string | null;
+  sme_suitable: number | null;
+  status: string;
+  /** Bumped on every stored change; part of the queue job ids. */
+  revision: number;
+  content_hash: string;
+  /** The whole notice in the DESIGN.md shape, as JSON. */
+  document: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NoticeCpvTable {
+  notice_id: string;
+  code: string;
+  lot_id: string | null;
+  is_main: number;
+}
+
+export interface NoticeLotsTable {
+  notice_id: string;
+  lot_id: string;
+  title: string | null;
+  cpv_main: string | null;
+  estimated_amount: number | null;
+  estimated_currency: string | null;
+}
+
+export interface NoticeCriteriaTable {
+  notice_id: string;
+  kind: string;
+  code: string;
+}
+
+export interface NoticePlacesTable {
+  notice_id: string;
+  nuts: string;
+}
+
+export interface AwardsTable {
+  id: string;
+  notice_id: string;
+  lot_id: string | null;
+  winner_name: string;
+  winner_org_number: string | null;
+  winner_size: string | null;
+  winner_nuts: string | null;
+  winner_postal_code: string | null;
+  amount: number | null;
+  currency: string | null;
+  tenders_received: number | null;
+}
+
+export interface CompaniesTable {
+  id: string;
+  org_number: string;
+  name: string;
+  email: string;
+  municipality_code: string;
+  language: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CompanyCategoriesTable {
+  company_id: string;
+  code: string;
+}
+
+export interface CompanyCapabilitiesTable {
+  company_id: string;
+  capability: string;
+  valid_until: string | null;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  company_id: string;
+  name: string;
+  frequency: string;
+  active: Generated<number>;
+  created_at: string;
+}
+
+export interface SubscriptionCpvTable {
+  subscription_id: string;
+  code: string;
+}
+
+export interface MatchesTable {
+  id: string;
+  notice_id: string;
+  company_id: string;
+  score: number;
+  /** JSON array of { code, sv, en }. */
+  reasons: string;
+  created_at: string;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  company_id: string;
+  notice_id: string;
+  kind: string;
+  status: string;
+  attempts: Generated<number>;
+  message_id: string | null;
+  error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  topic: string;
+  payload: string;
+  created_at: string;
+  relayed_at: string | null;
+}
+
+export interface Database {
+  buyers: BuyersTable;
+  notices: NoticesTable;
+  notice_cpv: NoticeCpvTable;
+  notice_lots: NoticeLotsTable;
+  notice_criteria: NoticeCriteriaTable;
+  notice_places: NoticePlacesTable;
+  awards: AwardsTable;
+  companies: CompaniesTable;
+  company_categories: CompanyCategoriesTable;
+  company_capabilities: CompanyCapabilitiesTable;
+  subscriptions: SubscriptionsTable;
+  subscription_cpv: SubscriptionCpvTable;
+  matches: MatchesTable;
+  deliveries: DeliveriesTable;
+  outbox: OutboxTable;
+}
+
+export type NoticeRow = Selectable<NoticesTable>;
+export type NewNotice = Insertable<NoticesTable>;
+export type CompanyRow = Selectable<CompaniesTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type OutboxRow = Selectable<OutboxTable>;

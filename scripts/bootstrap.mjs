@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Runs before `npm start` and `npm test`, with nothing but Node itself:
+// installs node_modules when missing or stale, then makes sure Redis answers.
+//   node scripts/bootstrap.mjs          start a private redis-server under var/ when none answers
+//   node scripts/bootstrap.mjs --test   tests start their own Redis: only check one can be had
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const forTests = process.argv.includes('--test');
+
+function fail(message) {
+  console.error(`\nbootstrap: ${message}\n`);
+  process.exit(1);
+}
+
+function ensureDependencies() {
+  const lock = join(root, 'package-lock.json');
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  const stale = !existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs);
+  if (!stale) return;
+  console.log('bootstrap: installing dependencies (npm ci) …');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) fail('npm could not install the dependencies (see above).');
+}
+
+/** REDIS_URL from the environment or .env, as the app will read it. */
+function redisUrl() {
+  if (process.env.REDIS_URL) return process.env.REDIS_URL;
+  const envFile = join(root, '.env');
+  if (existsSync(envFile)) {
+    const line = readFileSync(envFile, 'utf8').split('\n').find((l) => /^\s*REDIS_URL\s*=/.test(l));
+    const value = line?.split('=').slice(1).join('=').trim().replace(/^["']|["']$/g, '');
+    if (value) return value;
+  }
+  return 'redis://127.0.0.1:6379';
+}
+
+/** True when something at host:port answers PING with PONG. */
+function redisAnswers(host, port, timeoutMs = 1000) {
+  return new Promise((done) => {
+    const socket = connect({ host, port });
+    const finish = (ok) => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.on('error', () => finish(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    // +PONG, or -NOAUTH from a password-protected server: either way it is Redis.
+    socket.on('data', (data) => finish(/^(\+PONG|-NOAUTH)/.test(data.toString())));
+  });
+}
+
+function hasRedisServer() {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+const INSTALL_HINT =
+  'Install Redis and run this again:\n' +
+  '  Debian/Ubuntu: sudo apt-get install redis-server\n' +
+  '  macOS:         brew install redis\n' +
+  'or point REDIS_URL at a Redis server you have.';
+
+async function ensureRedis() {
+  const url = new URL(redisUrl());
+  const host = url.hostname || '127.0.0.1';
+  const port = Number(url.port || 6379);
+  if (await redisAnswers(host, port)) return;
+  if (forTests) {
+    if (!hasRedisServer()) fail(`no Redis answers at ${url.href} and redis-server is not installed, so the tests cannot start one.\n${INSTALL_HINT}`);
+    return; // the test helpers start a private redis-server on a free port
+  }
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) fail(`Redis at ${url.href} does not answer.`);
+  if (!hasRedisServer()) fail(`no Redis answers at ${url.href} and redis-server is not installed.\n${INSTALL_HINT}`);
+  const dir = join(root, 'var', 'redis');
+  mkdirSync(dir, { recursive: true });
+  console.log(`bootstrap: starting a private redis-server on port ${port} (data in var/redis) …`);
+  const started = spawnSync('redis-server', [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'yes',
+    '--pidfile', join(dir, 'redis.pid'), '--logfile', join(dir, 'redis.log'), '--appendonly', 'yes',
+  ], { stdio: 'inherit' });
+  if (started.status !== 0) fail('redis-server did not start (see var/redis/redis.log).');
+  for (let i = 0; i < 50; i++) {
+    if (await redisAnswers(host, port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  fail('redis-server started but does not answer (see var/redis/redis.log).');
+}
+
+ensureDependencies();
+await ensureRedis();

@@ -1,0 +1,62 @@
+// Seeds the demo data on the first start, through the same services the API uses,
+// so the demo notices are matched and mailed like real ones.
+import type { App } from '../src/app.ts';
+import { addSubscription, registerCompany } from '../src/companies/companies.service.ts';
+import { companyInputSchema, subscriptionInputSchema } from '../src/companies/company.schema.ts';
+import { luhnCheckDigit } from '../src/domain/orgnr.ts';
+import { noticeInputSchema } from '../src/notices/notice.schema.ts';
+import { storeNotice } from '../src/notices/notices.service.ts';
+import { demoBuyers, demoFirms, demoNotices } from './demo-data.ts';
+
+const DAY = 24 * 3600 * 1000;
+
+export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boolean> {
+  const { db } = app;
+  const existing = await db.selectFrom('companies').select('id').limit(1).executeTakeFirst();
+  if (existing) return false;
+
+  for (const firm of demoFirms) {
+    const slug = firm.name.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+    const { id } = await registerCompany(
+      db,
+      companyInputSchema.parse({
+        orgNumber: `${firm.stem}${luhnCheckDigit(firm.stem)}`,
+        name: firm.name,
+        email: `info@${slug}.example`,
+        municipalityCode: firm.municipalityCode,
+        language: firm.language ?? 'sv',
+        categories: firm.categories,
+        csr: firm.csr,
+      }),
+    );
+    await addSubscription(
+      db,
+      id,
+      subscriptionInputSchema.parse({ name: 'Mina kategorier', cpv: firm.categories, frequency: firm.frequency ?? 'instant' }),
+    );
+  }
+
+  for (const [i, notice] of demoNotices.entries()) {
+    const [main, ...additional] = notice.cpv;
+    await storeNotice(
+      db,
+      noticeInputSchema.parse({
+        source: 'local',
+        sourceId: `demo-${String(i + 1).padStart(3, '0')}`,
+        kind: 'tender',
+        title: notice.title,
+        description: notice.description,
+        buyer: demoBuyers[notice.buyer],
+        cpv: { main, additional },
+        estimatedValue: notice.value ? { amount: notice.value, currency: 'SEK' } : null,
+        publishedAt: new Date(now.getTime() - (i % 10) * DAY).toISOString(),
+        deadline: new Date(now.getTime() + notice.deadlineInDays * DAY).toISOString(),
+        procedure: 'open',
+        placeOfPerformance: { nuts: ['SE232'] },
+        criteria: notice.criteria ?? {},
+      }),
+    );
+  }
+  app.log.info({ firms: demoFirms.length, notices: demoNotices.length }, 'demo data seeded');
+  return true;
+}

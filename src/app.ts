@@ -1,0 +1,135 @@
+// The application, built from a Config with no globals, so tests can start
+// several side by side. start() opens everything; stop() closes it in order.
+import type { Server } from 'node:http';
+import express from 'express';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { migrateToLatest, openDatabase, type Db } from '../db/database.ts';
+import { startWorkers, type Workers } from '../workers/start.ts';
+import { companiesRouter } from './companies/companies.routes.ts';
+import type { Config } from './config.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { createLogger } from './logger.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { noticesRouter } from './notices/notices.routes.ts';
+import { startOutboxRelay, type OutboxRelay } from './queue/outbox.ts';
+import { Producer } from './queue/producer.ts';
+import { ensureFtsTable } from './search/fts5.ts';
+import { webRouter } from './web/web.routes.ts';
+
+export class App {
+  readonly log: Logger;
+  db!: Db;
+  producer!: Producer;
+  private redis!: Redis;
+  private mailer!: Mailer;
+  private relay!: OutboxRelay;
+  private workers: Workers | null = null;
+  private server: Server | null = null;
+
+  constructor(readonly config: Config, log?: Logger) {
+    this.log = log ?? createLogger(config.logLevel);
+  }
+
+  /** The port actually listened on (differs from config when it is 0). */
+  get port(): number {
+    const address = this.server?.address();
+    return typeof address === 'object' && address ? address.port : this.config.port;
+  }
+
+  get url(): string {
+    return `http://${this.config.host}:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    const { config } = this;
+    this.db = openDatabase(config.databaseUrl);
+    await migrateToLatest(this.db);
+    await ensureFtsTable(this.db);
+    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+    await this.redis.connect();
+    this.producer = new Producer(this.redis, config.queuePrefix);
+    this.mailer = createMailer(config.mail);
+    this.relay = startOutboxRelay(this.db, this.producer, this.log);
+    if (config.workers === 'inline') this.startWorkers();
+    this.relay.nudge();
+    await this.listen();
+    return this;
+  }
+
+  /** Workers can be started (and stopped) on their own, e.g. by tests that restart them. */
+  startWorkers(): Workers {
+    this.workers ??= startWorkers(
+      { db: this.db, producer: this.producer, mailer: this.mailer, publicUrl: this.config.publicUrl, log: this.log },
+      { redisUrl: this.config.redisUrl, prefix: this.config.queuePrefix, concurrency: this.config.workerConcurrency },
+    );
+    return this.workers;
+  }
+
+  async stopWorkers(): Promise<void> {
+    await this.workers?.close();
+    this.workers = null;
+  }
+
+  http(): express.Express {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(express.json({ limit: this.config.bodyLimit }));
+    app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+    app.get('/readyz', async (_req, res) => {
+      const checks = await this.readiness();
+      const ready = Object.values(checks).every((c) => c === 'ok');
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+    });
+    app.use('/api/notices', noticesRouter(this.db, () => this.relay.nudge()));
+    app.use('/api/companies', companiesRouter(this.db));
+    app.use(webRouter(this.db));
+    app.use(notFoundHandler);
+    app.use(errorHandler(this.log));
+    return app;
+  }
+
+  async readiness(): Promise<{ database: string; redis: string }> {
+    const database = await this.db
+      .selectFrom('notices')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst()
+      .then(() => 'ok', (e: Error) => `failed: ${e.message}`);
+    const redis = await withTimeout(this.redis.ping(), 1000).then(
+      (pong) => (pong === 'PONG' ? 'ok' : `failed: ${pong}`),
+      (e: Error) => `failed: ${e.message}`,
+    );
+    return { database, redis };
+  }
+
+  private listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const server = this.http().listen(this.config.port, this.config.host, () => resolve());
+      server.once('error', reject);
+      this.server = server;
+    });
+  }
+
+  async stop(): Promise<void> {
+    // Stop taking requests, finish running jobs, then close the stores.
+    if (this.server) {
+      const server = this.server;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      this.server = null;
+    }
+    await this.stopWorkers();
+    await this.relay?.stop();
+    await this.producer?.close();
+    this.mailer?.close();
+    await this.redis?.quit().catch(() => undefined);
+    await this.db?.destroy();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
+}

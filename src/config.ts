@@ -1,0 +1,87 @@
+// Every setting comes from the environment and is checked here, once.
+// A wrong value stops start-up with a message naming the key.
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|:memory:)/, 'use file:<path> (SQLite) or :memory:')
+    .default('file:var/brygga.db'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+    .default('brygga'),
+  WORKERS: z.enum(['inline', 'off']).default('inline'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+  MAIL_TRANSPORT: z.enum(['file', 'smtp']).default('file'),
+  MAIL_OUTBOX_DIR: z.string().default('var/outbox'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://host:port or smtps://…').optional(),
+  MAIL_FROM: z.string().default('Brygga <brygga@lerum.se>'),
+  HOME_MUNICIPALITY: z.string().regex(/^\d{4}$/, 'a four-digit kommunkod').default('1441'),
+  SEED_DEMO: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'e.g. 1mb or 512kb').default('1mb'),
+});
+
+export type Config = {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  workers: 'inline' | 'off';
+  workerConcurrency: number;
+  mail: { transport: 'file' | 'smtp'; outboxDir: string; smtpUrl?: string; from: string };
+  homeMunicipality: string;
+  seedDemo: boolean;
+  logLevel: string;
+  bodyLimit: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings in .env files mean "not set".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.MAIL_TRANSPORT === 'smtp' && !e.SMTP_URL) {
+    throw new ConfigError('Invalid configuration:\n  SMTP_URL: required when MAIL_TRANSPORT=smtp');
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    workers: e.WORKERS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    mail: { transport: e.MAIL_TRANSPORT, outboxDir: e.MAIL_OUTBOX_DIR, smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    homeMunicipality: e.HOME_MUNICIPALITY,
+    seedDemo: e.SEED_DEMO,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+  };
+}
+
+/** Reads `.env` into process.env when there is one; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

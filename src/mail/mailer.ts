@@ -1,0 +1,47 @@
+// Sending e-mail: SMTP (pooled) in production, .eml files in a folder for development.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.ts';
+
+export type OutgoingMail = {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers?: Record<string, string>;
+};
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+export function createMailer(config: Config['mail']): Mailer {
+  return config.transport === 'smtp' ? smtpMailer(config.smtpUrl!, config.from) : fileMailer(config.outboxDir, config.from);
+}
+
+function smtpMailer(url: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(url, { pool: true, maxConnections: 5 } as object);
+  return {
+    async send(mail) {
+      await transport.sendMail({ from, ...mail });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Writes each message as an .eml file a mail client can open. */
+function fileMailer(dir: string, from: string): Mailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail) {
+      const info = await transport.sendMail({ from, ...mail });
+      await mkdir(dir, { recursive: true });
+      const name = mail.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9.@-]/g, '_');
+      await writeFile(join(dir, `${name}.eml`), info.message as Buffer);
+    },
+    close: () => transport.close(),
+  };
+}

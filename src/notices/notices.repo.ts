@@ -1,0 +1,149 @@
+// Plain Kysely functions over the notice tables. No rules here: see the service.
+import type { Db } from '../../db/database.ts';
+import type { NoticeRow } from '../../db/schema.ts';
+import { newId, nowIso } from '../ids.ts';
+import type { Notice, NoticeInput } from './notice.schema.ts';
+
+export async function findBySource(db: Db, source: string, sourceId: string) {
+  return db
+    .selectFrom('notices')
+    .selectAll()
+    .where('source', '=', source)
+    .where('source_id', '=', sourceId)
+    .executeTakeFirst();
+}
+
+export async function findById(db: Db, id: string) {
+  return db.selectFrom('notices').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listLatest(db: Db, limit: number) {
+  return db
+    .selectFrom('notices')
+    .innerJoin('buyers', 'buyers.id', 'notices.buyer_id')
+    .select([
+      'notices.id', 'notices.title', 'notices.deadline', 'notices.published_at', 'notices.kind',
+      'notices.created_at', 'buyers.name as buyer_name',
+    ])
+    .where('notices.status', '=', 'active')
+    .orderBy('notices.created_at', 'desc')
+    .orderBy('notices.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Finds the buyer by organisationsnummer, else by name; creates it when new. */
+export async function upsertBuyer(db: Db, buyer: NoticeInput['buyer']): Promise<string> {
+  let query = db.selectFrom('buyers').select('id');
+  query = buyer.orgNumber
+    ? query.where('org_number', '=', buyer.orgNumber)
+    : query.where('name', '=', buyer.name).where('org_number', 'is', null);
+  const existing = await query.executeTakeFirst();
+  if (existing) return existing.id;
+  const id = newId();
+  await db
+    .insertInto('buyers')
+    .values({ id, name: buyer.name, org_number: buyer.orgNumber, nuts: buyer.nuts, created_at: nowIso() })
+    .execute();
+  return id;
+}
+
+/** The columns of `notices` derived from a notice; children are written separately. */
+export function noticeColumns(input: NoticeInput & { sourceId: string }, buyerId: string) {
+  return {
+    source: input.source,
+    source_id: input.sourceId,
+    version: input.version,
+    procedure_id: input.procedureId,
+    kind: input.kind,
+    title: input.title,
+    description: input.description,
+    language: input.language,
+    buyer_id: buyerId,
+    estimated_amount: input.estimatedValue?.amount ?? null,
+    estimated_currency: input.estimatedValue?.currency ?? null,
+    published_at: input.publishedAt,
+    deadline: input.deadline,
+    procedure: input.procedure,
+    sme_suitable: input.criteria.smeSuitable === null ? null : Number(input.criteria.smeSuitable),
+    document: JSON.stringify(input),
+  };
+}
+
+const CHILD_TABLES = ['notice_cpv', 'notice_lots', 'notice_criteria', 'notice_places', 'awards'] as const;
+
+export async function deleteChildren(db: Db, noticeId: string): Promise<void> {
+  for (const table of CHILD_TABLES) await db.deleteFrom(table).where('notice_id', '=', noticeId).execute();
+}
+
+/** Writes the query-friendly copies of a notice's CPV codes, lots, criteria, places and awards. */
+export async function insertChildren(db: Db, noticeId: string, input: NoticeInput): Promise<void> {
+  const cpv = [
+    { notice_id: noticeId, code: input.cpv.main, lot_id: null, is_main: 1 },
+    ...input.cpv.additional.map((code) => ({ notice_id: noticeId, code, lot_id: null, is_main: 0 })),
+    ...input.lots.flatMap((lot) =>
+      lot.cpv
+        ? [lot.cpv.main, ...lot.cpv.additional].map((code, i) => ({
+            notice_id: noticeId, code, lot_id: lot.id, is_main: i === 0 ? 1 : 0,
+          }))
+        : [],
+    ),
+  ];
+  await insertMany(db, 'notice_cpv', cpv);
+  await insertMany(
+    db,
+    'notice_lots',
+    uniqueBy(input.lots, (l) => l.id).map((lot) => ({
+      notice_id: noticeId,
+      lot_id: lot.id,
+      title: lot.title,
+      cpv_main: lot.cpv?.main ?? null,
+      estimated_amount: lot.estimatedValue?.amount ?? null,
+      estimated_currency: lot.estimatedValue?.currency ?? null,
+    })),
+  );
+  const { smeSuitable: _sme, ...lists } = input.criteria;
+  const criteria = Object.entries(lists).flatMap(([kind, codes]) =>
+    [...new Set(codes)].map((code) => ({ notice_id: noticeId, kind, code })),
+  );
+  await insertMany(db, 'notice_criteria', criteria);
+  const places = [...new Set(input.placeOfPerformance.nuts)].map((nuts) => ({ notice_id: noticeId, nuts }));
+  await insertMany(db, 'notice_places', places);
+  await insertMany(
+    db,
+    'awards',
+    input.awards.map((a) => ({
+      id: newId(),
+      notice_id: noticeId,
+      lot_id: a.lotId,
+      winner_name: a.winner.name,
+      winner_org_number: a.winner.orgNumber,
+      winner_size: a.winner.size,
+      winner_nuts: a.winner.nuts,
+      winner_postal_code: a.winner.postalCode,
+      amount: a.value?.amount ?? null,
+      currency: a.value?.currency ?? null,
+      tenders_received: a.tendersReceived,
+    })),
+  );
+}
+
+type ChildTable = (typeof CHILD_TABLES)[number];
+
+async function insertMany<T extends ChildTable>(db: Db, table: T, rows: object[]): Promise<void> {
+  // Chunks keep each statement well under SQLite's bound-parameter limit.
+  for (let i = 0; i < rows.length; i += 500) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are built for this table above
+    await db.insertInto(table).values(rows.slice(i, i + 500) as any).execute();
+  }
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
+}
+
+/** A stored row as the API shows it: the DESIGN.md shape plus id and status. */
+export function presentNotice(row: NoticeRow): Notice & { status: string; updatedAt: string } {
+  return { id: row.id, ...(JSON.parse(row.document) as NoticeInput), sourceId: row.source_id, status: row.status, updatedAt: row.updated_at };
+}

@@ -1,0 +1,74 @@
+// The transactional outbox: a service writes an outbox row in the same
+// transaction as its data; the relay turns rows into BullMQ jobs afterwards.
+// A crash between commit and enqueue loses nothing: the row is still pending.
+import type { Db } from '../../db/database.ts';
+import { newId, nowIso } from '../ids.ts';
+import type { Logger } from 'pino';
+import type { Producer } from './producer.ts';
+
+export type OutboxMessage = { topic: 'notice.stored'; payload: { noticeId: string; revision: number } };
+
+export async function addToOutbox(db: Db, message: OutboxMessage): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({ id: newId(), topic: message.topic, payload: JSON.stringify(message.payload), created_at: nowIso(), relayed_at: null })
+    .execute();
+}
+
+/** Enqueues every pending outbox row; returns how many were relayed. */
+export async function relayOutbox(db: Db, producer: Producer, batch = 500): Promise<number> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('relayed_at', 'is', null)
+    .orderBy('id')
+    .limit(batch)
+    .execute();
+  if (rows.length === 0) return 0;
+  const stored = rows.map((r) => JSON.parse(r.payload) as OutboxMessage['payload']);
+  // Job ids are deterministic, so a row relayed twice (two relays, a crash
+  // before the update below) still yields one job.
+  await producer.addBulk('index', stored);
+  await producer.addBulk('match', stored);
+  await db
+    .updateTable('outbox')
+    .set({ relayed_at: nowIso() })
+    .where('id', 'in', rows.map((r) => r.id))
+    .execute();
+  return rows.length;
+}
+
+/** Polls the outbox; `nudge()` relays at once (called after a commit). */
+export function startOutboxRelay(db: Db, producer: Producer, log: Logger, intervalMs = 1000) {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          while ((await relayOutbox(db, producer)) > 0);
+        } while (again);
+      } catch (error) {
+        log.warn({ err: error }, 'outbox relay failed; will retry');
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return {
+    nudge: () => void run(),
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+export type OutboxRelay = ReturnType<typeof startOutboxRelay>;

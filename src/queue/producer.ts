@@ -1,0 +1,43 @@
+// The one place that adds jobs to BullMQ queues.
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { jobId, payloads, QUEUES, type JobPayload, type QueueName } from './jobs.ts';
+
+export const defaultJobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export class Producer {
+  private readonly queues: Record<QueueName, Queue>;
+
+  constructor(connection: Redis, prefix: string) {
+    const entries = QUEUES.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions })]);
+    this.queues = Object.fromEntries(entries) as Record<QueueName, Queue>;
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  async add<Q extends QueueName>(name: Q, payload: JobPayload<Q>): Promise<void> {
+    await this.addBulk(name, [payload]);
+  }
+
+  async addBulk<Q extends QueueName>(name: Q, items: JobPayload<Q>[]): Promise<void> {
+    if (items.length === 0) return;
+    const id = jobId[name] as (p: JobPayload<Q>) => string;
+    await this.queues[name].addBulk(
+      items.map((item) => {
+        const data = payloads[name].parse(item);
+        return { name, data, opts: { jobId: id(data as JobPayload<Q>) } };
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+  }
+}

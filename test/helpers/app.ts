@@ -1,0 +1,61 @@
+// A fresh Brygga for one test file: its own SQLite file, its own queue prefix,
+// real Redis, real SMTP (or the file outbox), listening on a free port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { deletePrefix, testRedis, uniquePrefix } from './redis.ts';
+
+export type TestApp = { app: App; dir: string; stop(): Promise<void> };
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const redis = await testRedis();
+  const dir = mkdtempSync(join(tmpdir(), 'brygga-test-'));
+  const prefix = uniquePrefix();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: `file:${join(dir, 'brygga.db')}`,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: prefix,
+    MAIL_OUTBOX_DIR: join(dir, 'outbox'),
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await new App(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })).start();
+  return {
+    app,
+    dir,
+    async stop() {
+      await app.stop();
+      await deletePrefix(redis.url, prefix);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** JSON over real HTTP. */
+export async function api(app: App, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${app.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, body: type.includes('json') ? JSON.parse(text) : text, headers: response.headers };
+}
+
+/** Polls until the check passes or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,56 @@
+// A real SMTP server in the test process; every accepted message is parsed.
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export type ReceivedMail = { to: string[]; raw: string; parsed: ParsedMail };
+
+export type TestSmtp = {
+  url: string;
+  messages: ReceivedMail[];
+  /** Answer the next n messages with this SMTP error instead of accepting them. */
+  rejectNext(n: number, code: number, message: string): void;
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  close(): Promise<void>;
+};
+
+export async function startSmtp(): Promise<TestSmtp> {
+  const messages: ReceivedMail[] = [];
+  let rejections: { left: number; code: number; message: string } | null = null;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        if (rejections && rejections.left > 0) {
+          rejections.left--;
+          const error = Object.assign(new Error(rejections.message), { responseCode: rejections.code });
+          return callback(error);
+        }
+        const raw = Buffer.concat(chunks).toString('utf8');
+        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, parsed: await simpleParser(raw) });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as { port: number };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    rejectNext(left, code, message) {
+      rejections = { left, code, message };
+    },
+    async waitFor(count, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      while (messages.length < count) {
+        if (Date.now() > until) throw new Error(`expected ${count} e-mails, got ${messages.length}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return messages;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
