@@ -47,8 +47,10 @@ export class App {
     await migrateToLatest(this.db);
     await ensureFtsTable(this.db);
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+    // ioredis reconnects by itself; without a listener its errors would crash the process.
+    this.redis.on('error', (error) => this.log.warn({ err: error.message }, 'redis connection error'));
     await this.redis.connect();
-    this.producer = new Producer(this.redis, config.queuePrefix);
+    this.producer = new Producer(this.redis, config.queuePrefix, this.log);
     this.mailer = createMailer(config.mail);
     this.relay = startOutboxRelay(this.db, this.producer, this.log);
     if (config.workers === 'inline') this.startWorkers();

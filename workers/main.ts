@@ -24,7 +24,8 @@ const db = openDatabase(config.databaseUrl);
 await migrateToLatest(db);
 await ensureFtsTable(db);
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
-const producer = new Producer(redis, config.queuePrefix);
+redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection error'));
+const producer = new Producer(redis, config.queuePrefix, log);
 const mailer = createMailer(config.mail);
 const relay = startOutboxRelay(db, producer, log);
 const workers = startWorkers(

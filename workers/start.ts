@@ -14,6 +14,7 @@ export function startWorkers(
     const processor = processorFor(queue, ctx);
     // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null for that connection.
     const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    connection.on('error', (error) => ctx.log.warn({ queue, err: error.message }, 'redis connection error'));
     const worker = new Worker(queue, processor, {
       connection,
       prefix: options.prefix,

@@ -10,7 +10,7 @@ export async function registerCompany(db: Db, input: CompanyInput): Promise<{ id
   const orgNumber = checkedOrgNumber(input.orgNumber, input.soleTrader);
   return db.transaction().execute(async (trx) => {
     if (await repo.findCompanyByOrgNumber(trx, orgNumber)) {
-      throw new AppError(409, 'already_registered', 'A company with this organisationsnummer is already registered', [
+      throw new AppError(409, 'already_registered', 'orgNumber: a company with this organisationsnummer is already registered', [
         { path: 'orgNumber', message: 'already registered' },
       ]);
     }

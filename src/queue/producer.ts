@@ -1,6 +1,7 @@
 // The one place that adds jobs to BullMQ queues.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { jobId, payloads, QUEUES, type JobPayload, type QueueName } from './jobs.ts';
 
 export const defaultJobOptions = {
@@ -13,8 +14,12 @@ export const defaultJobOptions = {
 export class Producer {
   private readonly queues: Record<QueueName, Queue>;
 
-  constructor(connection: Redis, prefix: string) {
-    const entries = QUEUES.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions })]);
+  constructor(connection: Redis, prefix: string, log: Logger) {
+    const entries = QUEUES.map((name) => {
+      const queue = new Queue(name, { connection, prefix, defaultJobOptions });
+      queue.on('error', (error) => log.warn({ queue: name, err: error.message }, 'queue error'));
+      return [name, queue];
+    });
     this.queues = Object.fromEntries(entries) as Record<QueueName, Queue>;
   }
 
