@@ -20,7 +20,7 @@ describe('bad input over HTTP', function () {
     const res = await api(t.app, 'POST', path, body);
     expect(res.status, JSON.stringify(res.body)).to.equal(status);
     expect(res.body.error.code).to.equal(code);
-    expect(res.body.error.message).to.be.a('string').and.not.empty;
+    expect(res.body.error.message).to.be.a('string').with.length.greaterThan(0);
     if (field) {
       expect(res.body.error.details.map((d: { path: string }) => d.path)).to.include(field);
       expect(res.body.error.message).to.include(field);
