@@ -5,11 +5,13 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001_initial.ts';
+import * as m0002 from './migrations/0002_notice_changes.ts';
 
 export type Db = Kysely<Database>;
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_notice_changes': m0002,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

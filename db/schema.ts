@@ -137,6 +137,18 @@ export interface DeliveriesTable {
   sent_at: string | null;
 }
 
+export interface NoticeChangesTable {
+  id: string;
+  notice_id: string;
+  revision: number;
+  /** The source document that brought the change (e.g. a change notice's id). */
+  source_ref: string | null;
+  /** JSON array of changed field names of the notice shape. */
+  fields: string;
+  material: number;
+  created_at: string;
+}
+
 export interface OutboxTable {
   id: string;
   topic: string;
@@ -160,6 +172,7 @@ export interface Database {
   subscription_cpv: SubscriptionCpvTable;
   matches: MatchesTable;
   deliveries: DeliveriesTable;
+  notice_changes: NoticeChangesTable;
   outbox: OutboxTable;
 }
 

@@ -3,6 +3,7 @@
 // installs node_modules when missing or stale, then makes sure Redis answers.
 //   node scripts/bootstrap.mjs          start a private redis-server under var/ when none answers
 //   node scripts/bootstrap.mjs --test   tests start their own Redis: only check one can be had
+//   node scripts/bootstrap.mjs --no-redis   dependencies only (the ingest command)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const forTests = process.argv.includes('--test');
+const needsRedis = !process.argv.includes('--no-redis');
 
 function fail(message) {
   console.error(`\nbootstrap: ${message}\n`);
@@ -93,4 +95,4 @@ async function ensureRedis() {
 }
 
 ensureDependencies();
-await ensureRedis();
+if (needsRedis) await ensureRedis();

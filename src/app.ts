@@ -9,6 +9,7 @@ import { startWorkers, type Workers } from '../workers/start.ts';
 import { companiesRouter } from './companies/companies.routes.ts';
 import type { Config } from './config.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { importRouter } from './ingest/ingest.routes.ts';
 import { createLogger } from './logger.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { noticesRouter } from './notices/notices.routes.ts';
@@ -76,6 +77,8 @@ export class App {
   http(): express.Express {
     const app = express();
     app.disable('x-powered-by');
+    // The import route reads its own (larger, raw) body before the JSON parser.
+    app.use('/api/import', importRouter(this.db, this.config.importLimit, () => this.relay.nudge()));
     app.use(express.json({ limit: this.config.bodyLimit }));
     app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
     app.get('/readyz', async (_req, res) => {

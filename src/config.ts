@@ -5,6 +5,13 @@ import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(0).max(65535);
+const size = z.string().regex(/^\d+(kb|mb)$/i, 'a size such as 1mb or 512kb');
+
+/** '20mb' → bytes. */
+export function bytesOf(value: string): number {
+  const n = Number.parseInt(value, 10);
+  return /mb$/i.test(value) ? n * 1024 * 1024 : n * 1024;
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -29,7 +36,9 @@ const envSchema = z.object({
   HOME_MUNICIPALITY: z.string().regex(/^\d{4}$/, 'a four-digit kommunkod').default('1441'),
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'e.g. 1mb or 512kb').default('1mb'),
+  BODY_LIMIT: size.default('1mb'),
+  IMPORT_LIMIT: size.default('20mb'),
+  INGEST_MAX_BYTES: size.default('200mb'),
 });
 
 export type Config = {
@@ -47,6 +56,8 @@ export type Config = {
   seedDemo: boolean;
   logLevel: string;
   bodyLimit: string;
+  importLimit: string;
+  ingestMaxBytes: number;
 };
 
 export class ConfigError extends Error {}
@@ -78,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
+    importLimit: e.IMPORT_LIMIT,
+    ingestMaxBytes: bytesOf(e.INGEST_MAX_BYTES),
   };
 }
 

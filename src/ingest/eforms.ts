@@ -1,17 +1,19 @@
 /**
  * eForms notice XML (UBL 2.3 + eForms extensions) → Brygga's notice input.
  *
- * Pure and synchronous. txml builds the tree (the fastest parser measured here),
- * but txml is lenient: it expands nothing, yet it also accepts truncated or
- * mismatched markup. So a cheap scan of the raw text runs first (rejecting
- * DOCTYPE/ENTITY declarations before anything is parsed) and the tree is then
- * checked against the end tags that scan found.
+ * Pure and synchronous; throws RejectedError with a reason for anything that
+ * is not a complete eForms notice. txml builds the tree (the fastest parser
+ * measured here) but is lenient: it expands no entities, yet it also accepts
+ * truncated or mismatched markup. So one cheap pass over the raw text runs
+ * first (rejecting DOCTYPE/ENTITY declarations before anything is parsed) and
+ * the tree is then checked against the end tags that pass found.
  *
  * Elements are matched on their local name, whatever the namespace prefix.
- * Lookups are short linear scans of one element's children: a notice has a few
- * thousand elements but every path below touches only a few dozen of them.
+ * Lookups are short linear scans of one element's children: a notice has a
+ * few hundred elements and the paths below touch only a small part of them,
+ * so indexing children would cost more than it saves.
  */
-import { parse, type TNode } from 'txml';
+import { parse, type TNode } from 'txml/txml';
 import { isValidOrgNumber } from '../domain/orgnr.ts';
 import type { NoticeInputRaw } from '../notices/notice.schema.ts';
 import { RejectedError } from './rejected.ts';
@@ -52,40 +54,57 @@ function reject(reason: string): never {
 }
 
 function parseDocument(xml: string): El {
-  if (typeof xml !== 'string' || !/\S/.test(xml)) reject('empty document');
+  if (typeof xml !== 'string') reject('not a text document');
+  if (!/\S/.test(xml)) reject('empty document');
   if (xml.length > MAX_LENGTH) reject(`document too large (${xml.length} characters)`);
-  const skipped = skippedRegions(xml);
-  checkRootName(rootName(xml, skipped));
+  const scan = scanMarkup(xml);
+  checkRootName(scan.rootName);
 
   let nodes: (El | string)[];
   try {
     // No void elements in XML: without this txml treats <link>, <meta>, … as empty.
     nodes = parse(xml, { selfClosingTags: [] });
   } catch (error) {
+    // txml recurses per level: hostile nesting overflows the stack.
+    if (error instanceof RangeError) reject('malformed XML: nested too deeply');
     reject(`malformed XML: ${String((error as Error).message).split('\n')[0]}`);
   }
   const root = singleRoot(nodes);
-  checkEndTags(root, new EndTags(xml, skipped));
+  checkEndTags(xml, root, scan.endTags);
   return root;
 }
 
+interface Scan {
+  rootName: string;
+  /** Where each end tag's name starts, in document order. */
+  endTags: number[];
+}
+
 /**
- * Comments, CDATA sections and processing instructions as [start, end) pairs,
- * found by jumping between `<!` and `<?` (a handful per notice). Anything else
- * after `<!` is a declaration and rejected here, before any parsing.
+ * One pass over the markup, jumping from `<` to `<`: rejects declarations
+ * before anything is parsed, skips comments, CDATA and processing
+ * instructions, and notes the root element's name and where every end tag is.
  */
-function skippedRegions(xml: string): number[] {
-  const regions: number[] = [];
-  let bang = xml.indexOf('<!');
-  let pi = xml.indexOf('<?');
-  while (bang !== -1 || pi !== -1) {
-    const start = pi === -1 || (bang !== -1 && bang < pi) ? bang : pi;
-    const end = start === pi ? closeOf(xml, start, '?>', 'processing instruction') : skipBang(xml, start);
-    regions.push(start, end);
-    if (bang !== -1 && bang < end) bang = xml.indexOf('<!', end);
-    if (pi !== -1 && pi < end) pi = xml.indexOf('<?', end);
+function scanMarkup(xml: string): Scan {
+  const endTags: number[] = [];
+  let rootName = '';
+  let i = xml.indexOf('<');
+  while (i !== -1) {
+    const next = xml.charCodeAt(i + 1);
+    if (next === 47 /* / */) {
+      endTags.push(i + 2);
+      i = xml.indexOf('<', i + 2);
+    } else if (next === 33 /* ! */) {
+      i = xml.indexOf('<', skipBang(xml, i));
+    } else if (next === 63 /* ? */) {
+      i = xml.indexOf('<', closeOf(xml, i, '?>', 'processing instruction'));
+    } else {
+      if (rootName === '') rootName = xml.slice(i + 1, nameEnd(xml, i + 1));
+      i = xml.indexOf('<', i + 1);
+    }
   }
-  return regions;
+  if (rootName === '') reject('malformed XML: no root element');
+  return { rootName, endTags };
 }
 
 function closeOf(xml: string, start: number, terminator: string, what: string): number {
@@ -116,14 +135,6 @@ function nameEnd(xml: string, from: number): number {
   }
 }
 
-/** Name of the first element, read from the raw text so a wrong format is refused before parsing. */
-function rootName(xml: string, skipped: number[]): string {
-  let i = xml.indexOf('<');
-  for (let r = 0; r < skipped.length && i === skipped[r]; r += 2) i = xml.indexOf('<', skipped[r + 1]);
-  if (i === -1 || xml.charCodeAt(i + 1) === 47 /* / */) reject('malformed XML: no root element');
-  return xml.slice(i + 1, nameEnd(xml, i + 1));
-}
-
 function checkRootName(qualified: string): void {
   const name = localName(qualified);
   if (name === 'TED_EXPORT') {
@@ -147,64 +158,49 @@ function singleRoot(nodes: (El | string)[]): El {
   return root;
 }
 
-/** Walks the end tags (`</name`) of the raw text in order, outside comments and CDATA. */
-class EndTags {
-  private at = 0;
-  private region = 0;
-
-  constructor(
-    readonly xml: string,
-    private readonly skipped: number[],
-  ) {}
-
-  /** Where the next end tag's name starts, or -1. */
-  next(): number {
-    for (;;) {
-      const i = this.xml.indexOf('</', this.at);
-      if (i === -1) return -1;
-      while (this.region < this.skipped.length && this.skipped[this.region + 1] <= i) this.region += 2;
-      if (this.region < this.skipped.length && this.skipped[this.region] <= i) {
-        this.at = this.skipped[this.region + 1];
-        continue;
-      }
-      this.at = i + 2;
-      return i + 2;
-    }
-  }
-}
-
 /**
- * In well-formed XML the end tags, in document order, are exactly the
- * elements not written as `<x/>`, in post-order. txml stops silently at the
- * end of a truncated document and closes an element on any end tag whose name
- * contains the element's name, so this catches what it lets through.
+ * txml stops silently at the end of a truncated document and accepts an end
+ * tag whose name merely contains the element's name. In well-formed XML the
+ * end tags, in document order, are exactly the elements not written `<x/>`,
+ * in post-order (the order a parser closes them), so both faults show up by
+ * pairing the two lists.
  */
-function checkEndTags(root: El, endTags: EndTags): void {
+function checkEndTags(xml: string, root: El, endTags: number[]): void {
+  let closed: number;
   try {
-    closeAll(root, endTags);
+    closed = closeAll(xml, root, endTags, 0);
   } catch (error) {
     if (error instanceof RejectedError) throw error;
     reject('malformed XML: nested too deeply'); // stack overflow on hostile nesting
   }
-  if (endTags.next() !== -1) reject('malformed XML: unexpected end tag after the root element');
+  if (closed !== endTags.length) reject('malformed XML: unexpected end tag');
 }
 
-function closeAll(el: El, endTags: EndTags): void {
+/** Pairs the elements under `el`, in post-order, with end tags from index k on; returns the next index. */
+function closeAll(xml: string, el: El, endTags: number[], k: number): number {
   const kids = el.children;
   for (let i = 0; i < kids.length; i++) {
     const kid = kids[i];
-    if (typeof kid !== 'string') closeAll(kid, endTags);
+    if (typeof kid !== 'string') k = closeAll(xml, kid, endTags, k);
   }
-  if (el.selfClosed) return;
-  const at = endTags.next();
-  if (at === -1) reject(`malformed XML: <${el.tagName.slice(0, 60)}> is not closed (truncated document?)`);
-  if (!endTagMatches(endTags.xml, at, el.tagName)) reject(`malformed XML: mismatched end tag for <${el.tagName.slice(0, 60)}>`);
+  if (el.selfClosed || el.tagName.charCodeAt(0) === 63 /* ? */) return k;
+  const at = endTags[k];
+  if (at === undefined) reject(`malformed XML: <${el.tagName.slice(0, 60)}> is not closed (truncated document?)`);
+  if (!endTagMatches(xml, at, el.tagName)) reject(`malformed XML: mismatched end tag for <${el.tagName.slice(0, 60)}>`);
+  return k + 1;
 }
 
+/**
+ * txml has already checked that this end tag contains the name, so an end
+ * tag of the same length is the name itself: one character to look at.
+ * (String comparison is the slow part here, so it is kept for the rare
+ * `</name >` form.)
+ */
 function endTagMatches(xml: string, at: number, name: string): boolean {
-  if (!xml.startsWith(name, at)) return false;
-  const c = xml.charCodeAt(at + name.length);
-  return c === 62 || c === 32 || c === 9 || c === 10 || c === 13;
+  const after = xml.charCodeAt(at + name.length);
+  if (after === 62 /* > */) return xml.charCodeAt(at) === name.charCodeAt(0);
+  const end = xml.indexOf('>', at);
+  return end !== -1 && xml.startsWith(name, at) && xml.slice(at + name.length, end).trim() === '';
 }
 
 // ---------------------------------------------------------------------------
@@ -421,20 +417,26 @@ function readNotice(root: El, rootName: string): NoticeInputRaw {
 
   const title = pick(children(project, 'Name'), ctx.texts)
     ?? firstPicked(lotProjects.map((p) => pick(children(p, 'Name'), ctx.texts)));
+  // BT-702 is mandatory; 'en' only labels a notice that lacks a known language.
   const lang = title?.language ?? noticeLanguage ?? 'en';
   const ownFirst = [lang, ...preference.filter((l) => l !== lang)];
   const description = pick(children(project, 'Description'), ctx.texts, ownFirst);
   const cpv = cpvOf(project) ?? lotProjects.map(cpvOf).find((c) => c !== null) ?? null;
   const buyer = readBuyer(root, ctx);
 
-  const missing = [title ? '' : 'title', cpv ? '' : 'CPV code', buyer ? '' : 'buyer organisation'].filter(Boolean);
-  if (!title || !cpv || !buyer) reject(`incomplete notice: no ${missing.join(', no ')}`);
+  if (!title || !cpv || !buyer) {
+    const missing = [!title && 'title', !cpv && 'CPV code', !buyer && 'buyer organisation'].filter((m) => m);
+    reject(`incomplete notice: no ${missing.join(', no ')}`);
+  }
 
   const noticeId = children(root, 'ID').find((el) => attr(el, 'schemeName') === 'notice-id') ?? child(root, 'ID');
+  // The OJ S publication number identifies a published notice for sure; notice
+  // ids are reused in practice (TED's converter gave six notices the same one).
+  const publicationId = text(first(ext, 'Publication', 'NoticePublicationID'));
 
   return {
     source: 'eforms',
-    sourceId: text(noticeId) ?? undefined,
+    sourceId: (publicationId ? `${text(noticeId)}/${publicationId}` : text(noticeId)) ?? undefined,
     version: text(child(root, 'VersionID')),
     procedureId: text(child(root, 'ContractFolderID')),
     kind: kindOf(root, rootName, ext),
@@ -616,24 +618,47 @@ function readAwards(result: El | undefined, ctx: Context): AwardRaw[] {
   for (const contract of contracts.values()) {
     for (const id of all(contract, 'LotTender', 'ID').map(text)) if (id !== null) contracted.add(id);
   }
+  const lotResults = children(result, 'LotResult');
+  const receivedByLot = new Map<string, number | null>();
+  for (const lotResult of lotResults) {
+    const lotId = text(first(lotResult, 'TenderLot', 'ID'));
+    if (lotId !== null && !receivedByLot.has(lotId)) receivedByLot.set(lotId, receivedTenders(lotResult));
+  }
   const awards: AwardRaw[] = [];
-  for (const lotResult of children(result, 'LotResult')) {
+  const seen = new Set<string>();
+  for (const lotResult of lotResults) {
     // BT-142: only selected winners. VEAT and contract-modification notices
     // carry no result code: their results are the awarded contracts.
     const status = text(child(lotResult, 'TenderResultCode'));
     if (status !== null && status !== 'selec-w') continue;
-    const lotId = clip(text(first(lotResult, 'TenderLot', 'ID')), 64);
-    const tendersReceived = receivedTenders(lotResult);
-    for (const tenderId of winningTenderIds(lotResult, contracts, contracted)) {
+    const resultLot = text(first(lotResult, 'TenderLot', 'ID'));
+    const { ids, viaContract } = winningTenders(lotResult, contracts, contracted);
+    for (const tenderId of ids) {
       const tender = tenders.get(tenderId);
-      const party = parties.get(text(first(tender, 'TenderingParty', 'ID')) ?? '');
-      const winner = readWinner(party, ctx);
+      // A tender names the lot it was submitted for. Published notices do mix
+      // up which tenders a result lists, and a tender's value belongs to its
+      // own lot; a contract reached from the result may span several lots.
+      const lotId = (viaContract ? null : tenderLot(tender)) ?? resultLot;
+      const key = `${lotId} ${tenderId}`;
+      if (seen.has(key)) continue;
+      const winner = readWinner(parties.get(text(first(tender, 'TenderingParty', 'ID')) ?? ''), ctx);
       if (!winner) continue;
-      const value = money(first(tender, 'LegalMonetaryTotal', 'PayableAmount'));
-      awards.push({ lotId, winner, value, tendersReceived });
+      seen.add(key);
+      awards.push({
+        lotId: clip(lotId, 64),
+        winner,
+        value: money(first(tender, 'LegalMonetaryTotal', 'PayableAmount')),
+        tendersReceived: (lotId !== null ? receivedByLot.get(lotId) : undefined) ?? receivedTenders(lotResult),
+      });
     }
   }
   return awards;
+}
+
+/** BT-13714, unless it points at a group of lots. */
+function tenderLot(tender: El | undefined): string | null {
+  const ref = first(tender, 'TenderLot', 'ID');
+  return attr(ref, 'schemeName') === 'LotsGroup' ? null : text(ref);
 }
 
 /**
@@ -642,7 +667,11 @@ function readAwards(result: El | undefined, ctx: Context): AwardRaw[] {
  * where settled contracts name their tenders, those decide. A result that
  * lists no tenders (VEAT) is resolved through its settled contracts.
  */
-function winningTenderIds(lotResult: El, contracts: Map<string, El>, contracted: Set<string>): string[] {
+function winningTenders(
+  lotResult: El,
+  contracts: Map<string, El>,
+  contracted: Set<string>,
+): { ids: string[]; viaContract: boolean } {
   const listed = new Set<string>();
   for (const el of children(lotResult, 'LotTender')) {
     const id = text(child(el, 'ID'));
@@ -653,9 +682,10 @@ function winningTenderIds(lotResult: El, contracts: Map<string, El>, contracted:
       const contract = contracts.get(text(child(ref, 'ID')) ?? '');
       for (const id of all(contract, 'LotTender', 'ID').map(text)) if (id !== null) listed.add(id);
     }
+    return { ids: [...listed], viaContract: true };
   }
   const won = [...listed].filter((id) => contracted.has(id));
-  return won.length > 0 ? won : [...listed];
+  return { ids: won.length > 0 ? won : [...listed], viaContract: false };
 }
 
 /** BT-759 of type 'tenders' (BT-760); a count without a type is taken as the total. */

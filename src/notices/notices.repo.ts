@@ -143,7 +143,12 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
   return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
 }
 
+/** The stored notice in the DESIGN.md shape, as it was input. */
+export function storedDocument(row: NoticeRow): NoticeInput & { sourceId: string } {
+  return { ...(JSON.parse(row.document) as NoticeInput), sourceId: row.source_id };
+}
+
 /** A stored row as the API shows it: the DESIGN.md shape plus id and status. */
 export function presentNotice(row: NoticeRow): Notice & { status: string; updatedAt: string } {
-  return { id: row.id, ...(JSON.parse(row.document) as NoticeInput), sourceId: row.source_id, status: row.status, updatedAt: row.updated_at };
+  return { id: row.id, ...storedDocument(row), status: row.status, updatedAt: row.updated_at };
 }

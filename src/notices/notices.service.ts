@@ -1,43 +1,115 @@
-// Storing a notice: one transaction writes the notice, its children and an
-// outbox row; the relay then queues indexing and matching.
+// Storing a notice: one transaction writes the notice, its children, what
+// changed and an outbox row; the relay then queues indexing and matching.
 import type { Db } from '../../db/database.ts';
+import type { NoticeRow } from '../../db/schema.ts';
+import { diffNotices, isOlderVersion } from '../domain/changes.ts';
 import { contentHash, newId, nowIso } from '../ids.ts';
 import { addToOutbox } from '../queue/outbox.ts';
 import type { NoticeInput } from './notice.schema.ts';
 import * as repo from './notices.repo.ts';
 
 export type StoreOutcome = 'new' | 'updated' | 'unchanged';
-export type StoreResult = { id: string; outcome: StoreOutcome; revision: number };
+export type StoreResult = { id: string; outcome: StoreOutcome; revision: number; material?: boolean };
+
+type Stored = NoticeInput & { sourceId: string };
 
 /**
- * Stores a validated notice. The same source and source id is the same notice:
- * identical content changes nothing, different content updates it. A local
- * notice without a source id is identified by its content, so posting the
- * same notice twice publishes it once.
+ * Stores a validated notice. The same source and source id is the same
+ * notice: identical content or an older version changes nothing, anything else
+ * updates it. A change notice updates the notice of its procedure, and an award
+ * notice attaches its awards to it; without a known procedure both are kept on
+ * their own. A local notice without a source id is identified by its content,
+ * so posting the same notice twice publishes it once.
  */
 export async function storeNotice(db: Db, input: NoticeInput): Promise<StoreResult> {
-  const hash = contentHash(input);
-  const sourceId = input.sourceId ?? `sha256-${hash.slice(0, 32)}`;
-  const notice = { ...input, sourceId };
-  return db.transaction().execute(async (trx) => {
-    const existing = await repo.findBySource(trx, notice.source, sourceId);
-    if (existing && existing.content_hash === hash) {
-      return { id: existing.id, outcome: 'unchanged', revision: existing.revision };
-    }
-    const buyerId = await repo.upsertBuyer(trx, notice.buyer);
-    const now = nowIso();
-    const columns = { ...repo.noticeColumns(notice, buyerId), content_hash: hash, updated_at: now };
-    let result: StoreResult;
-    if (existing) {
-      result = { id: existing.id, outcome: 'updated', revision: existing.revision + 1 };
-      await trx.updateTable('notices').set({ ...columns, revision: result.revision }).where('id', '=', existing.id).execute();
-      await repo.deleteChildren(trx, existing.id);
-    } else {
-      result = { id: newId(), outcome: 'new', revision: 1 };
-      await trx.insertInto('notices').values({ ...columns, id: result.id, revision: 1, status: 'active', created_at: now }).execute();
-    }
-    await repo.insertChildren(trx, result.id, notice);
-    await addToOutbox(trx, { topic: 'notice.stored', payload: { noticeId: result.id, revision: result.revision } });
-    return result;
+  const notice: Stored = { ...input, sourceId: input.sourceId ?? `sha256-${contentHash(input).slice(0, 32)}` };
+  return inTransaction(db, async (trx) => {
+    const same = await repo.findBySource(trx, notice.source, notice.sourceId);
+    if (same && isOlderVersion(notice.version, same.version)) return unchanged(same);
+    const target = same ?? (await procedureNotice(trx, notice));
+    if (!target) return insert(trx, notice);
+    return update(trx, target, merge(repo.storedDocument(target), notice), `${notice.source}:${notice.sourceId}`);
   });
+}
+
+/** The new content of a stored notice once this notice is applied to it. */
+function merge(current: Stored, notice: Stored): Stored {
+  // An award notice adds its results to the procedure's notice.
+  if (notice.kind === 'award' && current.kind !== 'award') return { ...current, awards: notice.awards };
+  // A new version or a change notice replaces the content; results already known stay.
+  return {
+    ...notice,
+    sourceId: current.sourceId,
+    kind: notice.kind === 'change' ? current.kind : notice.kind,
+    awards: notice.awards.length ? notice.awards : current.awards,
+  };
+}
+
+/**
+ * The notice a change or award notice belongs to: same source, same procedure,
+ * same buyer (procedure ids are not unique across buyers in real feeds).
+ */
+async function procedureNotice(db: Db, notice: Stored): Promise<NoticeRow | undefined> {
+  if (!notice.procedureId || (notice.kind !== 'change' && notice.kind !== 'award')) return undefined;
+  const candidates = await db
+    .selectFrom('notices')
+    .selectAll()
+    .where('source', '=', notice.source)
+    .where('procedure_id', '=', notice.procedureId)
+    .where('kind', '!=', 'award')
+    .orderBy('created_at')
+    .execute();
+  const sameBuyer = (row: NoticeRow) => {
+    const { buyer } = repo.storedDocument(row);
+    return buyer.orgNumber && notice.buyer.orgNumber ? buyer.orgNumber === notice.buyer.orgNumber : buyer.name === notice.buyer.name;
+  };
+  return candidates.find(sameBuyer);
+}
+
+const unchanged = (row: NoticeRow): StoreResult => ({ id: row.id, outcome: 'unchanged', revision: row.revision });
+
+async function insert(db: Db, notice: Stored): Promise<StoreResult> {
+  const id = newId();
+  const now = nowIso();
+  const buyerId = await repo.upsertBuyer(db, notice.buyer);
+  await db
+    .insertInto('notices')
+    .values({
+      ...repo.noticeColumns(notice, buyerId), content_hash: contentHash(notice),
+      id, revision: 1, status: 'active', created_at: now, updated_at: now,
+    })
+    .execute();
+  await repo.insertChildren(db, id, notice);
+  await addToOutbox(db, { topic: 'notice.stored', payload: { noticeId: id, revision: 1 } });
+  return { id, outcome: 'new', revision: 1 };
+}
+
+async function update(db: Db, row: NoticeRow, notice: Stored, sourceRef: string): Promise<StoreResult> {
+  const hash = contentHash(notice);
+  if (hash === row.content_hash) return unchanged(row);
+  const diff = diffNotices(repo.storedDocument(row), notice);
+  const revision = row.revision + 1;
+  const now = nowIso();
+  const buyerId = await repo.upsertBuyer(db, notice.buyer);
+  await db
+    .updateTable('notices')
+    .set({ ...repo.noticeColumns(notice, buyerId), content_hash: hash, revision, updated_at: now })
+    .where('id', '=', row.id)
+    .execute();
+  await repo.deleteChildren(db, row.id);
+  await repo.insertChildren(db, row.id, notice);
+  await db
+    .insertInto('notice_changes')
+    .values({
+      id: newId(), notice_id: row.id, revision, source_ref: sourceRef,
+      fields: JSON.stringify(diff.fields), material: Number(diff.material), created_at: now,
+    })
+    .execute();
+  await addToOutbox(db, { topic: 'notice.stored', payload: { noticeId: row.id, revision } });
+  return { id: row.id, outcome: 'updated', revision, material: diff.material };
+}
+
+/** Joins the caller's transaction (an ingest run stores a whole file in one) or opens one. */
+function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
