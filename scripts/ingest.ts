@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { migrateToLatest, openDatabase, type Db } from '../db/database.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config.ts';
-import { ingestSource, totalsOf, type FileResult } from '../src/ingest/ingest.service.ts';
+import { ingestSources, totalsOf } from '../src/ingest/ingest.service.ts';
 import { expandPaths, fileSource } from '../src/ingest/sources.ts';
 
 const USAGE = 'usage: npm run ingest -- <files or folders…> [--format auto|eforms|ocds|uhm] [--dry-run] [--json]';
@@ -49,17 +49,19 @@ if (!dryRun) {
 }
 
 const progress = process.stderr.isTTY && files.length > 10 && !values.json;
-const results: FileResult[] = [];
-for (const [i, file] of files.entries()) {
-  const result = await ingestSource(db!, await fileSource(file), {
-    format,
-    dryRun,
-    maxBytes: config.ingestMaxBytes,
-    onNotice: dryRun && values.json ? (notice) => process.stdout.write(`${JSON.stringify(notice)}\n`) : undefined,
-  });
-  results.push(result);
-  if (progress) process.stderr.write(`\r${bar(i + 1, files.length)} ${i + 1}/${files.length} files`);
-}
+const sources = (async function* () {
+  for (const file of files) yield fileSource(file);
+})();
+const { files: results } = await ingestSources(db!, sources, {
+  format,
+  dryRun,
+  maxBytes: config.ingestMaxBytes,
+  onNotice: dryRun && values.json ? (notice) => process.stdout.write(`${JSON.stringify(notice)}\n`) : undefined,
+  onFile: progress ? (() => {
+    let done = 0;
+    return () => process.stderr.write(`\r${bar(++done, files.length)} ${done}/${files.length} files`);
+  })() : undefined,
+});
 if (progress) process.stderr.write('\n');
 await db?.destroy();
 

@@ -38,7 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('notices_source_key', ['source', 'source_id'])
     .execute();
-  await db.schema.createIndex('notices_procedure_idx').on('notices').column('procedure_id').execute();
+  await db.schema.createIndex('notices_procedure_idx').on('notices').columns(['source', 'procedure_id']).execute();
   await db.schema.createIndex('notices_published_idx').on('notices').column('published_at').execute();
   await db.schema.createIndex('notices_buyer_idx').on('notices').column('buyer_id').execute();
 

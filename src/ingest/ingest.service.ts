@@ -1,7 +1,9 @@
 // Ingest: a source's bytes → parser → zod → the notices service, one
 // transaction per file, so a file that turns out bad stores nothing at all.
 import type { Readable } from 'node:stream';
+import type { ControlledTransaction } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 import { noticeInputSchema, type NoticeInput } from '../notices/notice.schema.ts';
 import { storeNotice } from '../notices/notices.service.ts';
 import { detectFormat, type IngestFormat } from './detect.ts';
@@ -36,8 +38,40 @@ export type IngestSummary = {
   totals: { files: number; new: number; updated: number; unchanged: number; rejected: number; rejectedFiles: number };
 };
 
+/** Ingests one source in its own transaction. */
 export async function ingestSource(db: Db, source: IngestSource, options: IngestOptions): Promise<FileResult> {
+  return (await ingestSources(db, [source], options)).files[0];
+}
+
+/**
+ * Ingests sources one after the other. Files share a transaction for speed
+ * (a commit costs more than storing a small notice), but each file runs in a
+ * savepoint of its own: a file that turns out bad is rolled back alone.
+ */
+export async function ingestSources(
+  db: Db,
+  sources: AsyncIterable<IngestSource> | Iterable<IngestSource>,
+  options: IngestOptions & { onFile?: (result: FileResult) => void },
+): Promise<IngestSummary> {
+  const files: FileResult[] = [];
+  const batch = options.dryRun ? null : new Batch(db);
+  try {
+    for await (const source of sources) {
+      const result = await ingestFile(batch, source, options);
+      files.push(result);
+      options.onFile?.(result);
+    }
+    await batch?.commit();
+  } catch (error) {
+    await batch?.rollback();
+    throw error;
+  }
+  return { files, totals: totalsOf(files) };
+}
+
+async function ingestFile(batch: Batch | null, source: IngestSource, options: IngestOptions): Promise<FileResult> {
   const result: FileResult = { file: source.name, format: null, new: 0, updated: 0, unchanged: 0, rejected: [], error: null };
+  const file = await batch?.beginFile();
   try {
     if (source.size > options.maxBytes) {
       throw new RejectedError(`file too large: ${megabytes(source.size)} MB, the limit is ${megabytes(options.maxBytes)} MB`);
@@ -46,40 +80,68 @@ export async function ingestSource(db: Db, source: IngestSource, options: Ingest
     const format = options.format === 'auto' ? detectFormat(await source.head()) : options.format;
     if (!format) throw new RejectedError('unsupported format: not eForms XML, OCDS JSON or UHM statistics CSV');
     result.format = format;
-    const run = async (tx: Db) => {
-      for await (const item of parseItems(format, source.stream())) {
-        if ('rejected' in item) {
-          result.rejected.push({ ref: item.ref, reason: item.rejected });
-          continue;
-        }
-        const parsed = noticeInputSchema.safeParse(item.notice);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          result.rejected.push({ ref: item.notice.sourceId ?? source.name, reason: `${issue.path.join('.')}: ${issue.message}` });
-          continue;
-        }
-        options.onNotice?.(parsed.data);
-        if (options.dryRun) result.new++;
-        else result[(await storeNotice(tx, parsed.data)).outcome]++;
+    for await (const item of parseItems(format, source.stream())) {
+      if ('rejected' in item) {
+        result.rejected.push({ ref: item.ref, reason: item.rejected });
+        continue;
       }
-    };
-    if (options.dryRun) await run(db);
-    else await db.transaction().execute(run);
+      const parsed = noticeInputSchema.safeParse(item.notice);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        result.rejected.push({ ref: item.notice.sourceId ?? source.name, reason: `${issue.path.join('.')}: ${issue.message}` });
+        continue;
+      }
+      options.onNotice?.(parsed.data);
+      if (file) result[(await storeNotice(file.trx, parsed.data)).outcome]++;
+      else result.new++;
+    }
+    await file?.done();
   } catch (error) {
     if (!(error instanceof RejectedError)) throw error;
+    await file?.undo();
     Object.assign(result, { new: 0, updated: 0, unchanged: 0, rejected: [], error: error.reason });
   }
+  await batch?.commitIfDue();
   return result;
 }
 
-export async function ingestSources(db: Db, sources: AsyncIterable<IngestSource> | IngestSource[], options: IngestOptions & { onFile?: (r: FileResult) => void }): Promise<IngestSummary> {
-  const files: FileResult[] = [];
-  for await (const source of sources) {
-    const result = await ingestSource(db, source, options);
-    files.push(result);
-    options.onFile?.(result);
+/** A transaction spanning several files, committed every so often. */
+class Batch {
+  private trx: ControlledTransaction<Database> | null = null;
+  private startedAt = 0;
+
+  constructor(private readonly db: Db) {}
+
+  async beginFile() {
+    if (!this.trx) {
+      this.trx = await this.db.startTransaction().execute();
+      this.startedAt = performance.now();
+    }
+    const trx = await this.trx.savepoint('file').execute();
+    return {
+      trx: trx as Db,
+      done: () => trx.releaseSavepoint('file').execute(),
+      undo: async () => {
+        await trx.rollbackToSavepoint('file').execute();
+        await trx.releaseSavepoint('file').execute();
+      },
+    };
   }
-  return { files, totals: totalsOf(files) };
+
+  /** Commits after a while, so a long run's work becomes visible (and relayed) as it goes. */
+  async commitIfDue(maxMs = 500): Promise<void> {
+    if (this.trx && performance.now() - this.startedAt > maxMs) await this.commit();
+  }
+
+  async commit(): Promise<void> {
+    await this.trx?.commit().execute();
+    this.trx = null;
+  }
+
+  async rollback(): Promise<void> {
+    await this.trx?.rollback().execute();
+    this.trx = null;
+  }
 }
 
 export function totalsOf(files: FileResult[]): IngestSummary['totals'] {

@@ -2,10 +2,11 @@
 //
 // Accepts a release package (`releases[]`), a record package (`records[]`), a
 // bare release, a bare record, or (leniently) a top-level array of releases or
-// records. Packages are streamed: stream-json tokenizes the input and only one
-// release or record at a time is assembled into an object, so memory stays
-// flat however large the file is. Each release becomes one ParsedItem: a
-// notice, or a rejection the caller can count without losing the whole file.
+// records. Small files (the usual one-release-per-file feeds) go to JSON.parse
+// whole. Larger ones are streamed: stream-json tokenizes the input and only one
+// release or record at a time is built into an object, so memory stays flat
+// however large the file is. Each release becomes one ParsedItem: a notice, or
+// a rejection the caller can count without losing the rest of the file.
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
@@ -393,7 +394,7 @@ function recordToItems(record: Obj, where: string): ParsedItem[] {
 // Mapping: one release → one notice
 
 /** Maps one release; the reason for a rejection names the first missing essential. */
-export function releaseToItem(value: unknown, where: string): ParsedItem {
+function releaseToItem(value: unknown, where: string): ParsedItem {
   const release = obj(value);
   if (!release) return { rejected: 'not a release object', ref: where };
   const ocid = str(release.ocid);

@@ -51,19 +51,17 @@ function merge(current: Stored, notice: Stored): Stored {
  */
 async function procedureNotice(db: Db, notice: Stored): Promise<NoticeRow | undefined> {
   if (!notice.procedureId || (notice.kind !== 'change' && notice.kind !== 'award')) return undefined;
-  const candidates = await db
+  const { name, orgNumber } = notice.buyer;
+  return db
     .selectFrom('notices')
-    .selectAll()
-    .where('source', '=', notice.source)
-    .where('procedure_id', '=', notice.procedureId)
-    .where('kind', '!=', 'award')
-    .orderBy('created_at')
-    .execute();
-  const sameBuyer = (row: NoticeRow) => {
-    const { buyer } = repo.storedDocument(row);
-    return buyer.orgNumber && notice.buyer.orgNumber ? buyer.orgNumber === notice.buyer.orgNumber : buyer.name === notice.buyer.name;
-  };
-  return candidates.find(sameBuyer);
+    .innerJoin('buyers', 'buyers.id', 'notices.buyer_id')
+    .selectAll('notices')
+    .where('notices.source', '=', notice.source)
+    .where('notices.procedure_id', '=', notice.procedureId)
+    .where('notices.kind', '!=', 'award')
+    .where((eb) => (orgNumber ? eb('buyers.org_number', '=', orgNumber) : eb('buyers.name', '=', name)))
+    .orderBy('notices.created_at')
+    .executeTakeFirst();
 }
 
 const unchanged = (row: NoticeRow): StoreResult => ({ id: row.id, outcome: 'unchanged', revision: row.revision });
