@@ -111,7 +111,10 @@ function procurementItem(rec: string[], columns: Columns, kind: FileKind, row: n
   return item;
 }
 
-/** Groups winners by Upphandlings-ID; the descriptive columns come from the first row of each. */
+/**
+ * Groups winners by Upphandlings-ID. The descriptive columns come from the
+ * group's first row with a known CPV code (a few groups begin with "Uppgift saknas").
+ */
 async function* contractedTenders(records: AsyncIterator<string[]>, columns: Columns): AsyncGenerator<ParsedItem> {
   const groups = new Map<string, { row: number; rec: string[]; awards: AwardRaw[] }>();
   for (let row = 1, rec = await nextRecord(records); rec; row++, rec = await nextRecord(records)) {
@@ -122,6 +125,7 @@ async function* contractedTenders(records: AsyncIterator<string[]>, columns: Col
     }
     let group = groups.get(id);
     if (!group) groups.set(id, (group = { row, rec, awards: [] }));
+    else if (!hasCpv(group.rec, columns) && hasCpv(rec, columns)) Object.assign(group, { row, rec });
     const award = awardOf(rec, columns);
     if (award && group.awards.length < 1000) group.awards.push(award);
   }
@@ -130,6 +134,10 @@ async function* contractedTenders(records: AsyncIterator<string[]>, columns: Col
     if ('notice' in item) item.notice.awards = group.awards;
     yield item;
   }
+}
+
+function hasCpv(rec: string[], columns: Columns): boolean {
+  return tryNormalizeCpv(field(rec, columns, COL.cpv).split(/\s/)[0]) !== null;
 }
 
 /** One winning tender. UHM publishes no supplier orgnr; "Personuppgift" marks a redacted sole trader. */

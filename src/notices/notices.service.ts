@@ -25,7 +25,9 @@ export async function storeNotice(db: Db, input: NoticeInput): Promise<StoreResu
   const notice: Stored = { ...input, sourceId: input.sourceId ?? `sha256-${contentHash(input).slice(0, 32)}` };
   return inTransaction(db, async (trx) => {
     const same = await repo.findBySource(trx, notice.source, notice.sourceId);
-    if (same && isOlderVersion(notice.version, same.version)) return unchanged(same);
+    // Versions order documents of one kind; an award's results attach whatever its version.
+    const attachesAwards = notice.kind === 'award' && same?.kind !== 'award';
+    if (same && !attachesAwards && isOlderVersion(notice.version, same.version)) return unchanged(same);
     const target = same ?? (await procedureNotice(trx, notice));
     if (!target) return insert(trx, notice);
     return update(trx, target, merge(repo.storedDocument(target), notice), `${notice.source}:${notice.sourceId}`);

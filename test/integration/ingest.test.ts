@@ -3,7 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
 import { ingestSource, ingestSources } from '../../src/ingest/ingest.service.ts';
 import { bufferSource, expandPaths, fileSource } from '../../src/ingest/sources.ts';
 import { api, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -93,6 +95,50 @@ describe('ingest', function () {
     const older = await api(t.app, 'POST', '/api/notices', { ...base, version: '01', title: 'Version ett' });
     expect(older.body.outcome).to.equal('unchanged');
     expect(older.body.notice.title).to.equal('Version två');
+  });
+
+  it('imports the UHM 2021 statistics into the database, winners attached to their procurements', async function () {
+    this.timeout(180_000);
+    const procurements = requireSharedData(this, 'sustainability', 'uhm-statistikdatabas-2021', 'number_of_procurements.csv.gz');
+    const tenders = requireSharedData(this, 'sustainability', 'uhm-statistikdatabas-2021', 'contracted_tenders_with_suppliers_2021-01_to_2021-09.csv.gz');
+    // Expected numbers from a separate, plain reading of the CSV.
+    type Row = Record<string, string>;
+    const read = (path: string) => parse(gunzipSync(readFileSync(path)), { columns: true, bom: true }) as Row[];
+    const known = (r: Row) => /^\d{8} /.test(r['Huvudsaklig CPV-kod']) && !r['Huvudsaklig CPV-kod'].startsWith('00000000');
+    const procurementRows = read(procurements).filter(known);
+    const tenderRows = read(tenders).filter(known);
+    const ids = new Set(procurementRows.map((r) => r['Upphandlings-ID']));
+    const lerumIds = new Set(procurementRows.filter((r) => r['Organisationsnummer för köpare'].replace('-', '') === '2120001447').map((r) => r['Upphandlings-ID']));
+    const newFromTenders = new Set(tenderRows.map((r) => r['Upphandlings-ID']).filter((id) => !ids.has(id)));
+
+    const first = await ingestSource(t.app.db, await fileSource(procurements), options);
+    expect(first.error).to.equal(null);
+    expect(await count(t, 'notices')).to.equal(ids.size);
+    const lerum = await t.app.db
+      .selectFrom('notices').innerJoin('buyers', 'buyers.id', 'notices.buyer_id')
+      .select((eb) => eb.fn.countAll<number>().as('n')).where('buyers.org_number', '=', '2120001447').executeTakeFirstOrThrow();
+    expect(Number(lerum.n)).to.equal(lerumIds.size);
+
+    const second = await ingestSource(t.app.db, await fileSource(tenders), options);
+    expect(second.error).to.equal(null);
+    expect(second.new).to.equal(newFromTenders.size);
+    expect(await count(t, 'notices')).to.equal(ids.size + newFromTenders.size);
+    expect(await count(t, 'awards')).to.equal(tenderRows.length);
+
+    const again = await ingestSource(t.app.db, await fileSource(tenders), options);
+    expect(again).to.include({ new: 0, updated: 0 });
+  });
+
+  it('follows the six OCDS stages of one procedure as one notice', async function () {
+    const dir = requireSharedData(this, 'ocds', 'fictional-example-1.1');
+    const files = (await expandPaths([dir])).filter((f) => /-0\d-[a-zA-Z]+\.json$/.test(f)).sort();
+    expect(files).to.have.length(6);
+    for (const file of files) expect((await ingestSource(t.app.db, await fileSource(file), options)).error, file).to.equal(null);
+    const notices = await t.app.db.selectFrom('notices').selectAll().execute();
+    expect(notices).to.have.length(1);
+    expect(notices[0].source_id).to.equal('ocds-213czf-000-00001');
+    expect(notices[0].revision).to.be.greaterThan(1);
+    expect(await count(t, 'notice_changes')).to.equal(notices[0].revision - 1);
   });
 
   describe('bad files', () => {
