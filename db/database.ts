@@ -6,12 +6,14 @@ import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_notice_changes.ts';
+import * as m0003 from './migrations/0003_matching.ts';
 
 export type Db = Kysely<Database>;
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_notice_changes': m0002,
+  '0003_matching': m0003,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

@@ -106,6 +106,8 @@ export interface SubscriptionsTable {
   name: string;
   frequency: string;
   active: Generated<number>;
+  /** JSON: the SubscriptionFilters of company.schema.ts. */
+  filters: Generated<string>;
   created_at: string;
 }
 
@@ -121,6 +123,10 @@ export interface MatchesTable {
   score: number;
   /** JSON array of { code, sv, en }. */
   reasons: string;
+  /** The subscription whose rules gave the best score. */
+  subscription_id: string | null;
+  /** JSON array of requirement codes the firm does not meet. */
+  missing: Generated<string>;
   created_at: string;
 }
 
@@ -157,6 +163,24 @@ export interface OutboxTable {
   relayed_at: string | null;
 }
 
+export interface RevisionsTable {
+  name: string;
+  value: number;
+}
+
+export interface MunicipalitiesTable {
+  code: string;
+  name: string;
+  short_name: string;
+  county_code: string;
+}
+
+export interface PostalCodesTable {
+  postal_code: string;
+  locality: string;
+  municipality_code: string;
+}
+
 export interface Database {
   buyers: BuyersTable;
   notices: NoticesTable;
@@ -174,6 +198,9 @@ export interface Database {
   deliveries: DeliveriesTable;
   notice_changes: NoticeChangesTable;
   outbox: OutboxTable;
+  revisions: RevisionsTable;
+  municipalities: MunicipalitiesTable;
+  postal_codes: PostalCodesTable;
 }
 
 export type NoticeRow = Selectable<NoticesTable>;

@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { importRouter } from './ingest/ingest.routes.ts';
 import { createLogger } from './logger.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { MatchEngine } from './matching/match-engine.ts';
 import { noticesRouter } from './notices/notices.routes.ts';
 import { startOutboxRelay, type OutboxRelay } from './queue/outbox.ts';
 import { Producer } from './queue/producer.ts';
@@ -22,6 +23,7 @@ export class App {
   readonly log: Logger;
   db!: Db;
   producer!: Producer;
+  engine!: MatchEngine;
   private redis!: Redis;
   private mailer!: Mailer;
   private relay!: OutboxRelay;
@@ -53,6 +55,7 @@ export class App {
     await this.redis.connect();
     this.producer = new Producer(this.redis, config.queuePrefix, this.log);
     this.mailer = createMailer(config.mail);
+    this.engine = new MatchEngine(this.db, config.localArea);
     this.relay = startOutboxRelay(this.db, this.producer, this.log);
     if (config.workers === 'inline') this.startWorkers();
     this.relay.nudge();
@@ -63,7 +66,7 @@ export class App {
   /** Workers can be started (and stopped) on their own, e.g. by tests that restart them. */
   startWorkers(): Workers {
     this.workers ??= startWorkers(
-      { db: this.db, producer: this.producer, mailer: this.mailer, publicUrl: this.config.publicUrl, log: this.log },
+      { db: this.db, producer: this.producer, mailer: this.mailer, engine: this.engine, publicUrl: this.config.publicUrl, log: this.log },
       { redisUrl: this.config.redisUrl, prefix: this.config.queuePrefix, concurrency: this.config.workerConcurrency },
     );
     return this.workers;
@@ -86,7 +89,7 @@ export class App {
       const ready = Object.values(checks).every((c) => c === 'ok');
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
     });
-    app.use('/api/notices', noticesRouter(this.db, () => this.relay.nudge()));
+    app.use('/api/notices', noticesRouter(this.db, this.engine, () => this.relay.nudge()));
     app.use('/api/companies', companiesRouter(this.db));
     app.use(webRouter(this.db));
     app.use(notFoundHandler);

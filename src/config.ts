@@ -2,6 +2,7 @@
 // A wrong value stops start-up with a message naming the key.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_LOCAL_AREA, isMunicipalityCode } from './domain/regions.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(0).max(65535);
@@ -33,7 +34,12 @@ const envSchema = z.object({
   MAIL_OUTBOX_DIR: z.string().default('var/outbox'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://host:port or smtps://…').optional(),
   MAIL_FROM: z.string().default('Brygga <brygga@lerum.se>'),
-  HOME_MUNICIPALITY: z.string().regex(/^\d{4}$/, 'a four-digit kommunkod').default('1441'),
+  HOME_MUNICIPALITY: z.string().refine(isMunicipalityCode, 'a four-digit kommunkod').default('1441'),
+  LOCAL_AREA: z
+    .string()
+    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .refine((codes) => codes.length > 0 && codes.every(isMunicipalityCode), 'comma-separated kommunkoder, e.g. 1441,1402,1480')
+    .optional(),
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: size.default('1mb'),
@@ -53,6 +59,8 @@ export type Config = {
   workerConcurrency: number;
   mail: { transport: 'file' | 'smtp'; outboxDir: string; smtpUrl?: string; from: string };
   homeMunicipality: string;
+  /** Kommunkoder of the local area: the home municipality and its neighbours. */
+  localArea: string[];
   seedDemo: boolean;
   logLevel: string;
   bodyLimit: string;
@@ -86,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.WORKER_CONCURRENCY,
     mail: { transport: e.MAIL_TRANSPORT, outboxDir: e.MAIL_OUTBOX_DIR, smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     homeMunicipality: e.HOME_MUNICIPALITY,
+    localArea: [...new Set([e.HOME_MUNICIPALITY, ...(e.LOCAL_AREA ?? DEFAULT_LOCAL_AREA)])],
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,

@@ -3,6 +3,7 @@ import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { createMailer } from '../src/mail/mailer.ts';
+import { MatchEngine } from '../src/matching/match-engine.ts';
 import { startOutboxRelay } from '../src/queue/outbox.ts';
 import { Producer } from '../src/queue/producer.ts';
 import { ensureFtsTable } from '../src/search/fts5.ts';
@@ -28,8 +29,9 @@ redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection 
 const producer = new Producer(redis, config.queuePrefix, log);
 const mailer = createMailer(config.mail);
 const relay = startOutboxRelay(db, producer, log);
+const engine = new MatchEngine(db, config.localArea);
 const workers = startWorkers(
-  { db, producer, mailer, publicUrl: config.publicUrl, log },
+  { db, producer, mailer, engine, publicUrl: config.publicUrl, log },
   { redisUrl: config.redisUrl, prefix: config.queuePrefix, concurrency: config.workerConcurrency },
 );
 onShutdown(log, async () => {

@@ -4,20 +4,20 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Mailer } from '../src/mail/mailer.ts';
 import { sendInstantAlert } from '../src/mail/notify.service.ts';
-import { matchNotice } from '../src/matching/matching.service.ts';
+import type { MatchEngine } from '../src/matching/match-engine.ts';
 import { payloads, type JobPayload, type QueueName } from '../src/queue/jobs.ts';
 import type { Producer } from '../src/queue/producer.ts';
 import { indexNotice } from '../src/search/fts5.ts';
 
-export type WorkerContext = { db: Db; producer: Producer; mailer: Mailer; publicUrl: string; log: Logger };
+export type WorkerContext = { db: Db; producer: Producer; mailer: Mailer; engine: MatchEngine; publicUrl: string; log: Logger };
 
 type Handler<Q extends QueueName> = (payload: JobPayload<Q>, ctx: WorkerContext) => Promise<unknown>;
 
 export const handlers: { [Q in QueueName]: Handler<Q> } = {
   index: async ({ noticeId }, { db }) => indexNotice(db, noticeId),
 
-  match: async ({ noticeId }, { db, producer }) => {
-    const outcome = await matchNotice(db, noticeId);
+  match: async ({ noticeId }, { engine, producer }) => {
+    const outcome = await engine.matchStored(noticeId);
     await producer.addBulk('notify', outcome.instant.map((companyId) => ({ companyId, noticeId })));
     return { matched: outcome.matched.length, alerts: outcome.instant.length };
   },

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Db } from '../../db/database.ts';
 import { parseOr400 } from '../http/errors.ts';
-import { companiesMatchedFor } from '../matching/matching.repo.ts';
+import { matchesForCompany } from '../matching/matching.repo.ts';
 import { companyInputSchema, subscriptionInputSchema } from './company.schema.ts';
 import { addSubscription, getCompany, registerCompany } from './companies.service.ts';
 
@@ -25,11 +25,11 @@ export function companiesRouter(db: Db): Router {
 
   router.get('/:id/matches', async (req, res) => {
     await getCompany(db, req.params.id); // 404 for an unknown firm
-    const rows = await companiesMatchedFor(db, req.params.id);
+    const rows = await matchesForCompany(db, req.params.id);
     res.json(
       rows.map((r) => ({
         noticeId: r.notice_id, title: r.title, deadline: r.deadline, score: r.score,
-        reasons: JSON.parse(r.reasons), matchedAt: r.created_at,
+        reasons: JSON.parse(r.reasons), missing: JSON.parse(r.missing), subscriptionId: r.subscription_id, matchedAt: r.created_at,
       })),
     );
   });

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { parseOrgNumber, OrgNumberError } from '../domain/orgnr.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
-import type { CompanyInput, SubscriptionInput } from './company.schema.ts';
+import type { CompanyInput, SubscriptionFilters, SubscriptionInput } from './company.schema.ts';
 import * as repo from './companies.repo.ts';
 
 export async function registerCompany(db: Db, input: CompanyInput): Promise<{ id: string }> {
@@ -32,20 +32,32 @@ export async function registerCompany(db: Db, input: CompanyInput): Promise<{ id
         .values([...capabilities].map(([capability, validUntil]) => ({ company_id: id, capability, valid_until: validUntil })))
         .execute();
     }
+    await bumpSubscriptionsRevision(trx);
     return { id };
   });
+}
+
+/** Match engines reload their index when this number moves. */
+export async function bumpSubscriptionsRevision(db: Db): Promise<void> {
+  await db
+    .updateTable('revisions')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('name', '=', 'subscriptions')
+    .execute();
 }
 
 export async function addSubscription(db: Db, companyId: string, input: SubscriptionInput): Promise<{ id: string }> {
   return db.transaction().execute(async (trx) => {
     if (!(await repo.findCompany(trx, companyId))) throw notFound('Company');
     const id = newId();
+    const { name, cpv, frequency, ...filters } = input;
     await trx
       .insertInto('subscriptions')
-      .values({ id, company_id: companyId, name: input.name, frequency: input.frequency, created_at: nowIso() })
+      .values({ id, company_id: companyId, name, frequency, filters: JSON.stringify(filters), created_at: nowIso() })
       .execute();
-    const codes = [...new Set(input.cpv)];
+    const codes = [...new Set(cpv)];
     await trx.insertInto('subscription_cpv').values(codes.map((code) => ({ subscription_id: id, code }))).execute();
+    await bumpSubscriptionsRevision(trx);
     return { id };
   });
 }
@@ -69,6 +81,7 @@ export async function getCompany(db: Db, id: string) {
       name: s.name,
       frequency: s.frequency,
       active: s.active === 1,
+      ...(JSON.parse(s.filters) as SubscriptionFilters),
       cpv: subscriptionCpv.filter((c) => c.subscription_id === s.id).map((c) => c.code),
     })),
     createdAt: company.created_at,

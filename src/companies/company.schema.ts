@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { cpvCode } from '../notices/notice.schema.ts';
+import { CAPABILITIES, isCapability } from '../domain/csr.ts';
+import { isEmptyQuery, parseKeywords } from '../domain/keywords.ts';
+import { isMunicipalityCode } from '../domain/regions.ts';
+import { cpvCode, NOTICE_KINDS } from '../notices/notice.schema.ts';
 
-const capabilityCode = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a capability code such as iso-14001');
+const capabilityCode = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(isCapability, { message: `a capability: one of ${Object.keys(CAPABILITIES).join(', ')}` });
 
 /** A CSR capability: a bare code, or a code with an expiry date (certificates). */
 export const capabilitySchema = z.union([
@@ -15,7 +22,7 @@ export const companyInputSchema = z.object({
   soleTrader: z.boolean().default(false),
   name: z.string().trim().min(1).max(300),
   email: z.email().max(254),
-  municipalityCode: z.string().regex(/^\d{4}$/, 'a four-digit kommunkod, e.g. 1441'),
+  municipalityCode: z.string().refine(isMunicipalityCode, 'a four-digit kommunkod, e.g. 1441'),
   language: z.enum(['sv', 'en']).default('sv'),
   categories: z.array(cpvCode).min(1, 'at least one CPV category').max(200),
   csr: z.array(capabilitySchema).max(100).default([]),
@@ -23,11 +30,45 @@ export const companyInputSchema = z.object({
 
 export const FREQUENCIES = ['instant', 'daily', 'weekly'] as const;
 
-export const subscriptionInputSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  cpv: z.array(cpvCode).min(1, 'at least one CPV code').max(200),
-  frequency: z.enum(FREQUENCIES).default('instant'),
-});
+const region = z
+  .string()
+  .trim()
+  .refine((r) => r === 'local' || isMunicipalityCode(r) || /^SE[0-9]{0,3}$/.test(r), 'local, a kommunkod (1441) or a NUTS code (SE232)');
+
+/** What narrows a subscription beyond its CPV codes; every key optional. */
+export const filtersSchema = z
+  .object({
+    /** Also notices one CPV level above each code. */
+    includeParent: z.boolean().default(false),
+    /** Words, "quoted phrases" and -exclusions, e.g. `städ "fönster puts" -bygg`. */
+    keywords: z
+      .string()
+      .trim()
+      .max(500)
+      .nullable()
+      .default(null)
+      .refine((k) => !k || !isEmptyQuery(parseKeywords(k)), 'keywords has no words in it'),
+    regions: z.array(region).max(100).default([]),
+    minValue: z.number().nonnegative().nullable().default(null),
+    maxValue: z.number().nonnegative().nullable().default(null),
+    kinds: z.array(z.enum(NOTICE_KINDS)).default([]),
+    procedures: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
+    onlyCsr: z.boolean().default(false),
+    strict: z.boolean().default(false),
+  })
+  .refine((f) => f.minValue === null || f.maxValue === null || f.minValue <= f.maxValue, {
+    message: 'minValue must not exceed maxValue',
+    path: ['maxValue'],
+  });
+
+export const subscriptionInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    cpv: z.array(cpvCode).min(1, 'at least one CPV code').max(200),
+    frequency: z.enum(FREQUENCIES).default('instant'),
+  })
+  .and(filtersSchema);
 
 export type CompanyInput = z.output<typeof companyInputSchema>;
 export type SubscriptionInput = z.output<typeof subscriptionInputSchema>;
+export type SubscriptionFilters = z.output<typeof filtersSchema>;

@@ -1,36 +1,91 @@
-// Match rules v0: a notice matches a subscription when one of its CPV codes
-// (procedure or lot level) equals or descends from one of the subscription's.
-// Pure: the worker loads the rows, this decides and explains.
-import { cpvAncestors, cpvLevel, cpvPrefix, divisionLabel, isSameOrDescendant } from './cpv.ts';
-
-export type NoticeCode = { code: string; lotId: string | null; isMain: boolean };
+// The match rules: does a notice concern a subscription, how well, and why.
+// Pure: the worker and the reach preview load the data; this decides and explains.
+import { cpvAncestors, cpvLevel, cpvParent, cpvPrefix, divisionLabel, isSameOrDescendant } from './cpv.ts';
+import {
+  CAPABILITIES, EFORMS_CRITERIA, RESERVED_ELIGIBLE, SUPPORTS, capabilitiesInForce, criterionLabel, requirementLabel, satisfies,
+  type HeldCapability,
+} from './csr.ts';
+import { matchesKeywords, type KeywordQuery, type Words } from './keywords.ts';
+import { inRegion, type NoticePlace } from './regions.ts';
 
 export type Reason = { code: string; sv: string; en: string };
+export type NoticeCode = { code: string; lotId: string | null; isMain: boolean };
 
-export type CpvHit = { noticeCode: string; category: string; lotId: string | null; distance: number };
+export type MatchCriteria = {
+  strategic: string[]; social: string[]; green: string[]; gpp: string[]; reserved: string[];
+  smeSuitable: boolean | null; requirements: string[];
+};
+
+/** What the rules need of a notice, prepared once per notice. */
+export type MatchNotice = {
+  id: string;
+  kind: string;
+  codes: NoticeCode[];
+  words: Words;
+  place: NoticePlace;
+  value: { amount: number; currency: string } | null;
+  procedure: string | null;
+  criteria: MatchCriteria;
+};
+
+export type MatchCompany = { id: string; municipalityCode: string; capabilities: HeldCapability[] };
+
+export type MatchSubscription = {
+  id: string;
+  company: MatchCompany;
+  cpv: string[];
+  /** Also match notices one level above the category (siblings of the firm's code). */
+  includeParent: boolean;
+  keywords: KeywordQuery | null;
+  /** Municipality codes and NUTS codes, the local area already expanded. */
+  regions: string[];
+  minValue: number | null;
+  maxValue: number | null;
+  kinds: string[];
+  procedures: string[];
+  /** Only notices with social or environmental criteria. */
+  onlyCsr: boolean;
+  /** Only notices whose every requirement the firm meets. */
+  strict: boolean;
+};
+
+export type MatchResult = {
+  subscriptionId: string;
+  companyId: string;
+  score: number;
+  reasons: Reason[];
+  /** Requirements the firm does not meet (yet). */
+  missing: string[];
+};
 
 const LEVELS = ['division', 'group', 'class', 'category', 'subcategory'] as const;
+const depth = (code: string) => LEVELS.indexOf(cpvLevel(code));
 
-/** Every code a subscription could hold that matches one of these notice codes. */
-export function candidateCategories(codes: NoticeCode[]): string[] {
-  return [...new Set(codes.flatMap(({ code }) => [code, ...cpvAncestors(code)]))];
-}
+export type CpvHit = {
+  kind: 'direct' | 'parent' | 'broad';
+  noticeCode: string;
+  category: string;
+  lotId: string | null;
+  /** Levels between the notice's code and the firm's category. */
+  distance: number;
+};
 
 /**
- * The hit that best explains the match, or null. The notice's own main code
- * explains best, then other procedure-level codes, then lots; among equals
- * the firm's closest category wins.
+ * How a notice's codes meet a subscription's categories, best first: the
+ * notice's code within the category, then within its parent (when asked for),
+ * then a notice coded more broadly than the category. Among equals the main
+ * procedure code explains best, then other procedure codes, then lots.
  */
-export function bestCpvHit(codes: NoticeCode[], categories: string[]): CpvHit | null {
+export function bestCpvHit(codes: NoticeCode[], categories: string[], includeParent = false): CpvHit | null {
   let best: CpvHit | null = null;
   let bestRank = Infinity;
   for (const { code, lotId, isMain } of codes) {
     for (const category of categories) {
-      if (!isSameOrDescendant(code, category)) continue;
-      const distance = LEVELS.indexOf(cpvLevel(code)) - LEVELS.indexOf(cpvLevel(category));
-      const rank = (lotId ? 20 : 0) + (isMain ? 0 : 10) + distance;
+      const hit = cpvHit(code, category, includeParent);
+      if (!hit) continue;
+      const rank = { direct: 0, parent: 100, broad: 200 }[hit.kind] + (lotId ? 20 : 0) + (isMain ? 0 : 10) + hit.distance;
       if (rank < bestRank) {
-        best = { noticeCode: code, category, lotId, distance };
+        best = { ...hit, lotId };
         bestRank = rank;
       }
     }
@@ -38,25 +93,147 @@ export function bestCpvHit(codes: NoticeCode[], categories: string[]): CpvHit | 
   return best;
 }
 
-/** 100 for an exact category, a little less for each level the notice is finer. */
+function cpvHit(code: string, category: string, includeParent: boolean): Omit<CpvHit, 'lotId'> | null {
+  if (isSameOrDescendant(code, category)) return { kind: 'direct', noticeCode: code, category, distance: depth(code) - depth(category) };
+  const parent = includeParent ? cpvParent(category) : null;
+  if (parent && isSameOrDescendant(code, parent)) return { kind: 'parent', noticeCode: code, category, distance: 1 };
+  if (isSameOrDescendant(category, code)) return { kind: 'broad', noticeCode: code, category, distance: depth(category) - depth(code) };
+  return null;
+}
+
 export function scoreCpvHit(hit: CpvHit): number {
-  return Math.max(50, 100 - 10 * hit.distance);
+  if (hit.kind === 'direct') return 100 - 5 * hit.distance;
+  if (hit.kind === 'parent') return 70;
+  return Math.max(45, 65 - 5 * (hit.distance - 1));
+}
+
+function codeLabel(code: string, lang: 'sv' | 'en'): string {
+  const name = divisionLabel(code, lang);
+  return name ? ` (${name})` : '';
 }
 
 export function cpvReason(hit: CpvHit): Reason {
-  const prefix = cpvPrefix(hit.category);
-  const shown = hit.category === hit.noticeCode ? hit.category : `${prefix}…`;
-  const label = (lang: 'sv' | 'en') => {
-    const name = divisionLabel(hit.noticeCode, lang);
-    return name ? ` (${name})` : '';
-  };
+  const shown = hit.kind === 'direct' && hit.category !== hit.noticeCode ? `${cpvPrefix(hit.category)}…` : hit.category;
   const lotSv = hit.lotId ? ` i delområde ${hit.lotId}` : '';
   const lotEn = hit.lotId ? ` in lot ${hit.lotId}` : '';
+  const n = hit.noticeCode;
+  if (hit.kind === 'broad') {
+    return {
+      code: 'cpv-broad',
+      sv: `Köparen har angett den breda koden CPV ${n}${codeLabel(n, 'sv')}${lotSv}, som omfattar din kategori ${hit.category}`,
+      en: `The buyer used the broad code CPV ${n}${codeLabel(n, 'en')}${lotEn}, which covers your category ${hit.category}`,
+    };
+  }
+  if (hit.kind === 'parent') {
+    return {
+      code: 'cpv-parent',
+      sv: `CPV ${n}${codeLabel(n, 'sv')}${lotSv} ligger en nivå ovanför din kategori ${hit.category}`,
+      en: `CPV ${n}${codeLabel(n, 'en')}${lotEn} is one level above your category ${hit.category}`,
+    };
+  }
   return {
     code: 'cpv',
-    sv: `CPV ${hit.noticeCode}${label('sv')}${lotSv} matchar din kategori ${shown}`,
-    en: `CPV ${hit.noticeCode}${label('en')}${lotEn} matches your category ${shown}`,
+    sv: `CPV ${n}${codeLabel(n, 'sv')}${lotSv} matchar din kategori ${shown}`,
+    en: `CPV ${n}${codeLabel(n, 'en')}${lotEn} matches your category ${shown}`,
   };
+}
+
+/** Notice-level codes and every ancestor: the categories a direct or parent match can come from. */
+export function candidateCategories(codes: NoticeCode[]): string[] {
+  return [...new Set(codes.flatMap(({ code }) => [code, ...cpvAncestors(code)]))];
+}
+
+export function hasCsrCriteria(c: MatchCriteria): boolean {
+  return [c.strategic, c.social, c.green, c.gpp, c.reserved, c.requirements].some((list) => list.length > 0);
+}
+
+/** The firm may take part: a reserved procurement admits only eligible firms. */
+export function isEligible(criteria: MatchCriteria, held: Set<string>): boolean {
+  return !criteria.reserved.includes('res-ws') || RESERVED_ELIGIBLE.some((c) => held.has(c));
+}
+
+/** Applies every rule of one subscription to one notice. `today` is YYYY-MM-DD (for certificate expiry). */
+export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: string): MatchResult | null {
+  if (sub.kinds.length && !sub.kinds.includes(notice.kind)) return null;
+  if (sub.procedures.length && !(notice.procedure && sub.procedures.includes(notice.procedure))) return null;
+  if (sub.onlyCsr && !hasCsrCriteria(notice.criteria)) return null;
+  if (!withinValue(notice.value, sub.minValue, sub.maxValue)) return null;
+  if (sub.regions.length && !sub.regions.some((r) => inRegion(r, notice.place))) return null;
+
+  const hit = bestCpvHit(notice.codes, sub.cpv, sub.includeParent);
+  if (!hit) return null;
+  let keywordHits: string[] = [];
+  if (sub.keywords) {
+    const k = matchesKeywords(sub.keywords, notice.words);
+    if (!k.ok) return null;
+    keywordHits = k.hits;
+  }
+
+  const held = capabilitiesInForce(sub.company.capabilities, today);
+  if (!isEligible(notice.criteria, held)) return null;
+  const requirements = [...new Set(notice.criteria.requirements)];
+  const missing = requirements.filter((r) => !satisfies(r, held));
+  if (sub.strict && missing.length) return null;
+
+  const reasons: Reason[] = [cpvReason(hit)];
+  let score = scoreCpvHit(hit);
+  if (keywordHits.length) {
+    reasons.push({ code: 'keywords', sv: `Nyckelord: ${keywordHits.join(', ')}`, en: `Keywords: ${keywordHits.join(', ')}` });
+  }
+  if (notice.criteria.reserved.includes('res-ws')) {
+    const label = EFORMS_CRITERIA.reserved['res-ws'];
+    reasons.push({ code: 'reserved-eligible', sv: `${label.sv} – ni uppfyller villkoret`, en: `${label.en} – you qualify` });
+    score += 10;
+  }
+  for (const requirement of requirements) {
+    const label = requirementLabel(requirement);
+    if (missing.includes(requirement)) {
+      reasons.push({ code: 'requirement-missing', sv: `Kräver ${label.sv} – saknas i din profil`, en: `Requires ${label.en} – missing from your profile` });
+      score -= 10;
+    } else {
+      reasons.push({ code: 'requirement-met', sv: `Kräver ${label.sv} – finns i din profil`, en: `Requires ${label.en} – in your profile` });
+      score += 5;
+    }
+  }
+  let supported = 0;
+  for (const kind of ['strategic', 'social', 'green'] as const) {
+    for (const code of notice.criteria[kind]) {
+      const by = SUPPORTS[`${kind}:${code}`]?.filter((c) => held.has(c)) ?? [];
+      if (!by.length || supported >= 3) continue;
+      supported++;
+      score += 4;
+      const label = criterionLabel(kind, code);
+      const yours = (lang: 'sv' | 'en') => by.map((c) => CAPABILITIES[c as keyof typeof CAPABILITIES][lang]).join(', ');
+      reasons.push({
+        code: 'objective-met',
+        sv: `Upphandlingen prioriterar ${label.sv.toLowerCase()} – din profil: ${yours('sv')}`,
+        en: `The buyer prioritises ${label.en.toLowerCase()} – your profile: ${yours('en')}`,
+      });
+    }
+  }
+  return {
+    subscriptionId: sub.id,
+    companyId: sub.company.id,
+    score: Math.min(100, Math.max(1, score)),
+    reasons,
+    missing,
+  };
+}
+
+function withinValue(value: MatchNotice['value'], min: number | null, max: number | null): boolean {
+  // An unknown value, or one in another currency, never hides a notice.
+  if (!value || value.currency !== 'SEK') return true;
+  return (min === null || value.amount >= min) && (max === null || value.amount <= max);
+}
+
+/** One result per firm: its best-scoring subscription. */
+export function bestPerCompany(results: MatchResult[]): MatchResult[] {
+  const best = new Map<string, MatchResult>();
+  for (const r of results) {
+    const current = best.get(r.companyId);
+    if (!current || r.score > current.score || (r.score === current.score && r.subscriptionId < current.subscriptionId)) best.set(r.companyId, r);
+  }
+  return [...best.values()];
 }
 
 /** Firms hear about notices they can still act on: not awards, not past the deadline. */

@@ -1,12 +1,18 @@
 import { Router } from 'express';
 import type { Db } from '../../db/database.ts';
+import type { MatchEngine } from '../matching/match-engine.ts';
 import { notFound, parseOr400 } from '../http/errors.ts';
 import { noticeInputSchema } from './notice.schema.ts';
 import { findById, presentNotice } from './notices.repo.ts';
 import { storeNotice } from './notices.service.ts';
 
-export function noticesRouter(db: Db, onStored: () => void): Router {
+export function noticesRouter(db: Db, engine: MatchEngine, onStored: () => void): Router {
   const router = Router();
+
+  // The reach preview: how many firms, local and in all, a draft would reach. Stores nothing.
+  router.post('/preview', async (req, res) => {
+    res.json(await engine.preview(parseOr400(noticeInputSchema, req.body)));
+  });
 
   router.post('/', async (req, res) => {
     const input = parseOr400(noticeInputSchema, req.body);

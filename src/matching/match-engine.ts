@@ -1,0 +1,180 @@
+// Holds the subscription index in memory and applies the match rules to
+// stored notices (the match worker) and to drafts (the officers' reach preview).
+// The index is rebuilt when the subscriptions revision moves.
+import type { Db } from '../../db/database.ts';
+import { capabilitiesInForce, isRequirement, requirementLabel, EFORMS_CRITERIA, RESERVED_ELIGIBLE, satisfies, type Label } from '../domain/csr.ts';
+import { parseKeywords, Words } from '../domain/keywords.ts';
+import { bestPerCompany, isAlertable, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
+import type { SubscriptionFilters } from '../companies/company.schema.ts';
+import { newId, nowIso } from '../ids.ts';
+import type { NoticeInput } from '../notices/notice.schema.ts';
+import * as notices from '../notices/notices.repo.ts';
+import { MatchIndex } from './match-index.ts';
+import { PlaceResolver } from './notice-place.ts';
+
+export type MatchOutcome = {
+  matched: string[];
+  /** Firms to alert now: an instant subscription matched and the notice is still open. */
+  instant: string[];
+};
+
+export type Reach = { total: number; local: number };
+
+export type ReachPreview = {
+  firms: Reach;
+  criteria: { criterion: string; label: Label; meeting: Reach; withoutIt: Reach }[];
+  lots: { lotId: string; title: string | null; firms: Reach }[];
+};
+
+/** YYYY-MM-DD in Swedish time: certificates expire by the Swedish calendar. */
+export const stockholmDate = (now: Date): string => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(now);
+
+export class MatchEngine {
+  private index = new MatchIndex();
+  private revision = -1;
+  private frequency = new Map<string, string>();
+  private companies = new Map<string, MatchCompany>();
+  readonly places: PlaceResolver;
+
+  constructor(
+    private readonly db: Db,
+    private readonly localArea: string[],
+  ) {
+    this.places = new PlaceResolver(db);
+  }
+
+  /** Reloads the subscriptions when they changed since the last load. */
+  async refresh(): Promise<void> {
+    const row = await this.db.selectFrom('revisions').select('value').where('name', '=', 'subscriptions').executeTakeFirst();
+    const revision = row?.value ?? 0;
+    if (revision === this.revision) return;
+    const [subs, codes, capabilities, companies] = await Promise.all([
+      this.db.selectFrom('subscriptions').select(['id', 'company_id', 'frequency', 'filters']).where('active', '=', 1).execute(),
+      this.db.selectFrom('subscription_cpv').select(['subscription_id', 'code']).execute(),
+      this.db.selectFrom('company_capabilities').select(['company_id', 'capability', 'valid_until']).execute(),
+      this.db.selectFrom('companies').select(['id', 'municipality_code']).execute(),
+    ]);
+    this.companies = new Map(companies.map((c) => [c.id, { id: c.id, municipalityCode: c.municipality_code, capabilities: [] }]));
+    for (const c of capabilities) this.companies.get(c.company_id)?.capabilities.push({ capability: c.capability, validUntil: c.valid_until });
+    const cpvBySub = new Map<string, string[]>();
+    for (const c of codes) cpvBySub.set(c.subscription_id, [...(cpvBySub.get(c.subscription_id) ?? []), c.code]);
+    this.frequency = new Map(subs.map((s) => [s.id, s.frequency]));
+    this.index = new MatchIndex(
+      subs.map((s) => this.subscription(s.id, this.companies.get(s.company_id)!, cpvBySub.get(s.id) ?? [], JSON.parse(s.filters))),
+    );
+    this.revision = revision;
+  }
+
+  private subscription(id: string, company: MatchCompany, cpv: string[], f: Partial<SubscriptionFilters>): MatchSubscription {
+    return {
+      id,
+      company,
+      cpv,
+      includeParent: f.includeParent ?? false,
+      keywords: f.keywords ? parseKeywords(f.keywords) : null,
+      regions: (f.regions ?? []).flatMap((r) => (r === 'local' ? this.localArea : [r])),
+      minValue: f.minValue ?? null,
+      maxValue: f.maxValue ?? null,
+      kinds: f.kinds ?? [],
+      procedures: f.procedures ?? [],
+      onlyCsr: f.onlyCsr ?? false,
+      strict: f.strict ?? false,
+    };
+  }
+
+  async prepare(id: string, notice: NoticeInput): Promise<MatchNotice> {
+    const codes = [
+      { code: notice.cpv.main, lotId: null, isMain: true },
+      ...notice.cpv.additional.map((code) => ({ code, lotId: null, isMain: false })),
+      ...notice.lots.flatMap((lot) =>
+        lot.cpv ? [lot.cpv.main, ...lot.cpv.additional].map((code, i) => ({ code, lotId: lot.id, isMain: i === 0 })) : [],
+      ),
+    ];
+    const text = [notice.title, notice.description ?? '', ...notice.lots.map((l) => l.title ?? '')].join(' ');
+    return {
+      id,
+      kind: notice.kind,
+      codes,
+      words: Words.of(text),
+      place: await this.places.place(notice),
+      value: notice.estimatedValue,
+      procedure: notice.procedure,
+      criteria: notice.criteria,
+    };
+  }
+
+  private async run(notice: MatchNotice, now: Date): Promise<MatchResult[]> {
+    await this.refresh();
+    return this.index.match(notice, stockholmDate(now)).results;
+  }
+
+  /** Matches a stored notice and records one match per firm. Idempotent. */
+  async matchStored(noticeId: string, now = new Date()): Promise<MatchOutcome> {
+    const row = await notices.findById(this.db, noticeId);
+    if (!row || row.status !== 'active') return { matched: [], instant: [] };
+    const results = await this.run(await this.prepare(row.id, notices.storedDocument(row)), now);
+    const best = bestPerCompany(results);
+    const created = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      // A firm that no longer matches an updated notice loses the match.
+      let stale = trx.deleteFrom('matches').where('notice_id', '=', noticeId);
+      if (best.length) stale = stale.where('company_id', 'not in', best.map((r) => r.companyId));
+      await stale.execute();
+      for (const r of best) {
+        const values = { score: r.score, reasons: JSON.stringify(r.reasons), missing: JSON.stringify(r.missing), subscription_id: r.subscriptionId };
+        await trx
+          .insertInto('matches')
+          .values({ id: newId(), notice_id: noticeId, company_id: r.companyId, created_at: created, ...values })
+          .onConflict((oc) => oc.columns(['notice_id', 'company_id']).doUpdateSet(values))
+          .execute();
+      }
+    });
+    const instantCompanies = new Set(results.filter((r) => this.frequency.get(r.subscriptionId) === 'instant').map((r) => r.companyId));
+    const matched = best.map((r) => r.companyId);
+    return { matched, instant: isAlertable(row, now) ? matched.filter((id) => instantCompanies.has(id)) : [] };
+  }
+
+  /**
+   * How many firms a draft would reach, local and in all, and how each CSR
+   * criterion and each lot changes that: officers see before publishing
+   * whether local firms can take part. Nothing is stored.
+   */
+  async preview(draft: NoticeInput, now = new Date()): Promise<ReachPreview> {
+    const notice = await this.prepare('preview', draft);
+    const today = stockholmDate(now);
+    const reach = async (n: MatchNotice): Promise<MatchResult[]> => bestPerCompany(await this.run(n, now));
+    const count = (results: MatchResult[]): Reach => ({
+      total: results.length,
+      local: results.filter((r) => this.localArea.includes(this.companies.get(r.companyId)!.municipalityCode)).length,
+    });
+    const held = (r: MatchResult) => capabilitiesInForce(this.companies.get(r.companyId)!.capabilities, today);
+
+    const firms = await reach(notice);
+    const criteria: ReachPreview['criteria'] = [];
+    for (const requirement of new Set(notice.criteria.requirements)) {
+      const without = { ...notice, criteria: { ...notice.criteria, requirements: notice.criteria.requirements.filter((r) => r !== requirement) } };
+      criteria.push({
+        criterion: `requirement:${requirement}`,
+        label: isRequirement(requirement) ? requirementLabel(requirement) : { sv: requirement, en: requirement },
+        meeting: count(firms.filter((r) => satisfies(requirement, held(r)))),
+        withoutIt: count(await reach(without)),
+      });
+    }
+    if (notice.criteria.reserved.includes('res-ws')) {
+      const without = { ...notice, criteria: { ...notice.criteria, reserved: notice.criteria.reserved.filter((r) => r !== 'res-ws') } };
+      const open = await reach(without);
+      criteria.push({
+        criterion: 'reserved:res-ws',
+        label: EFORMS_CRITERIA.reserved['res-ws'],
+        meeting: count(open.filter((r) => RESERVED_ELIGIBLE.some((c) => held(r).has(c)))),
+        withoutIt: count(open),
+      });
+    }
+    const lots: ReachPreview['lots'] = [];
+    for (const lot of draft.lots) {
+      const codes = notice.codes.filter((c) => c.lotId === lot.id);
+      if (codes.length) lots.push({ lotId: lot.id, title: lot.title, firms: count(await reach({ ...notice, codes })) });
+    }
+    return { firms: count(firms), criteria, lots };
+  }
+}
