@@ -18,18 +18,20 @@ type DemoFirm = {
   csr: (string | { capability: string; validUntil: string })[];
   frequency?: 'instant' | 'daily' | 'weekly';
   language?: 'sv' | 'en';
+  /** Subscription filters beyond the categories (see the README). */
+  filters?: Record<string, unknown>;
 };
 
 export const demoFirms: DemoFirm[] = [
   { stem: '559100001', name: 'Lerums Bygg & Renovering AB', municipalityCode: '1441', categories: ['45210000', '45400000'], csr: ['collective-agreement', { capability: 'iso-14001', validUntil: '2028-03-31' }] },
   { stem: '559100002', name: 'Aspedalens Måleri AB', municipalityCode: '1441', categories: ['45442100'], csr: ['collective-agreement'] },
-  { stem: '559100003', name: 'Floda El & Energi AB', municipalityCode: '1441', categories: ['45310000', '09331000'], csr: ['collective-agreement', 'apprenticeships'] },
+  { stem: '559100003', name: 'Floda El & Energi AB', municipalityCode: '1441', categories: ['45310000', '09331000'], csr: ['collective-agreement', 'apprenticeships'], filters: { regions: ['local'] } },
   { stem: '559100004', name: 'Gråbo VVS AB', municipalityCode: '1441', categories: ['45330000'], csr: [] },
   { stem: '559100005', name: 'Säveån Städ & Service AB', municipalityCode: '1441', categories: ['90910000'], csr: [{ capability: 'svanen', validUntil: '2027-06-30' }, 'collective-agreement'] },
-  { stem: '769100006', name: 'Kooperativet Mötesplats Lerum ek. för.', municipalityCode: '1441', categories: ['90910000', '55520000', '77310000'], csr: ['wise', 'employs-far-from-labour-market'] },
+  { stem: '769100006', name: 'Kooperativet Mötesplats Lerum ek. för.', municipalityCode: '1441', categories: ['90910000', '55520000', '77310000'], csr: ['wise', 'employs-far-from-labour-market'], filters: { regions: ['local'], includeParent: true } },
   { stem: '559100007', name: 'Stenkullens Mark & Anläggning AB', municipalityCode: '1441', categories: ['45112000', '45233000', '90620000'], csr: ['fossil-free-transport'] },
   { stem: '559100008', name: 'Tollereds Trädgårdstjänst AB', municipalityCode: '1441', categories: ['77310000', '77211400'], csr: ['apprenticeships'], frequency: 'daily' },
-  { stem: '559100009', name: 'Lerum IT-konsult AB', municipalityCode: '1441', categories: ['72000000'], csr: [{ capability: 'iso-27001', validUntil: '2027-12-31' }], language: 'en' },
+  { stem: '559100009', name: 'Lerum IT-konsult AB', municipalityCode: '1441', categories: ['72000000'], csr: [{ capability: 'iso-27001', validUntil: '2027-12-31' }], language: 'en', filters: { keywords: 'säkerhet webb "e-tjänster" -hårdvara', minValue: 500000 } },
   { stem: '559100010', name: 'Olstorps Gårdsmejeri AB', municipalityCode: '1441', categories: ['15500000', '15300000'], csr: ['organic', 'young-company'] },
   { stem: '559100011', name: 'Hulans Tryckeri AB', municipalityCode: '1441', categories: ['79800000'], csr: [{ capability: 'svanen', validUntil: '2026-01-31' }] },
   { stem: '559100012', name: 'Västra Götalands Skolskjuts AB', municipalityCode: '1489', categories: ['60130000', '60140000'], csr: ['collective-agreement', 'fossil-free-transport'] },

@@ -32,7 +32,7 @@ export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boole
     await addSubscription(
       db,
       id,
-      subscriptionInputSchema.parse({ name: 'Mina kategorier', cpv: firm.categories, frequency: firm.frequency ?? 'instant' }),
+      subscriptionInputSchema.parse({ name: 'Mina kategorier', cpv: firm.categories, frequency: firm.frequency ?? 'instant', ...firm.filters }),
     );
   }
 

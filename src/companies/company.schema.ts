@@ -11,10 +11,10 @@ const capabilityCode = z
   .refine(isCapability, { message: `a capability: one of ${Object.keys(CAPABILITIES).join(', ')}` });
 
 /** A CSR capability: a bare code, or a code with an expiry date (certificates). */
-export const capabilitySchema = z.union([
-  capabilityCode.transform((capability) => ({ capability, validUntil: null as string | null })),
+export const capabilitySchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { capability: value } : value),
   z.object({ capability: capabilityCode, validUntil: z.iso.date().nullable().default(null) }),
-]);
+);
 
 export const companyInputSchema = z.object({
   orgNumber: z.string().min(1),
