@@ -2,7 +2,10 @@
 // the officers' reach preview on Brygga's demo data.
 import { expect } from 'chai';
 import { seedDemoIfEmpty } from '../../scripts/seed.ts';
+import { PlaceResolver } from '../../src/matching/notice-place.ts';
+import { importRegions, RegionsImportError } from '../../src/regions/regions.import.ts';
 import { api, startTestApp, type TestApp } from '../helpers/app.ts';
+import { requireSharedData } from '../helpers/shared-data.ts';
 
 const future = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
 
@@ -151,5 +154,29 @@ describe('matching', function () {
       expect(firmWithUnknown.status).to.equal(400);
       expect(firmWithUnknown.body.error.message).to.include('csr.0').and.include('iso-14001');
     });
+  });
+});
+
+describe('regions import', function () {
+  let t: TestApp;
+  beforeEach(async () => (t = await startTestApp({ WORKERS: 'off' })));
+  afterEach(async () => t?.stop());
+
+  it('loads municipalities and postcodes, so a postcode places a notice', async function () {
+    const folder = requireSharedData(this, 'regions');
+    const counts = await importRegions(t.app.db, folder);
+    expect(counts.municipalities).to.equal(290);
+    const place = await new PlaceResolver(t.app.db).place({
+      buyer: { name: 'Västtrafik AB', orgNumber: null, nuts: null },
+      placeOfPerformance: { nuts: ['SE232'], postalCode: '443 03', town: null },
+    });
+    expect(place).to.deep.equal({ municipalities: ['1441'], nuts: ['SE232'] });
+  });
+
+  it('refuses a folder without the files and changes nothing', async () => {
+    let error: unknown;
+    await importRegions(t.app.db, '/nonexistent').catch((e) => (error = e));
+    expect(error).to.be.instanceOf(RegionsImportError);
+    expect(await t.app.db.selectFrom('municipalities').select('code').execute()).to.have.length(0);
   });
 });
