@@ -7,6 +7,7 @@ import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_notice_changes.ts';
 import * as m0003 from './migrations/0003_matching.ts';
+import * as m0004 from './migrations/0004_notifications.ts';
 
 export type Db = Kysely<Database>;
 
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_notice_changes': m0002,
   '0003_matching': m0003,
+  '0004_notifications': m0004,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

@@ -85,6 +85,10 @@ export interface CompaniesTable {
   email: string;
   municipality_code: string;
   language: string;
+  /** unconfirmed | confirmed | suspended: alerts go only to confirmed addresses. */
+  email_status: Generated<string>;
+  email_confirmed_at: string | null;
+  permanent_failures: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -127,20 +131,34 @@ export interface MatchesTable {
   subscription_id: string | null;
   /** JSON array of requirement codes the firm does not meet. */
   missing: Generated<string>;
+  /** JSON array of every subscription of the firm that matched. */
+  subscription_ids: Generated<string>;
   created_at: string;
 }
 
 export interface DeliveriesTable {
   id: string;
   company_id: string;
-  notice_id: string;
+  /** instant | daily | weekly | confirm */
   kind: string;
+  /** The notice (instant), the period (2026-11-27, 2026-W48) or the confirmation round. */
+  ref: string;
+  /** pending | sent | failed */
   status: string;
   attempts: Generated<number>;
   message_id: string | null;
   error: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+export interface DeliveryItemsTable {
+  delivery_id: string;
+  company_id: string;
+  notice_id: string;
+  /** new | closing | changed */
+  section: string;
+  revision: Generated<number>;
 }
 
 export interface NoticeChangesTable {
@@ -196,6 +214,7 @@ export interface Database {
   subscription_cpv: SubscriptionCpvTable;
   matches: MatchesTable;
   deliveries: DeliveriesTable;
+  delivery_items: DeliveryItemsTable;
   notice_changes: NoticeChangesTable;
   outbox: OutboxTable;
   revisions: RevisionsTable;

@@ -4,6 +4,7 @@ import type { App } from '../src/app.ts';
 import { addSubscription, registerCompany } from '../src/companies/companies.service.ts';
 import { companyInputSchema, subscriptionInputSchema } from '../src/companies/company.schema.ts';
 import { luhnCheckDigit } from '../src/domain/orgnr.ts';
+import { confirmAddress } from '../src/mail/subscriptions.service.ts';
 import { noticeInputSchema } from '../src/notices/notice.schema.ts';
 import { storeNotice } from '../src/notices/notices.service.ts';
 import { demoBuyers, demoFirms, demoNotices } from './demo-data.ts';
@@ -29,6 +30,8 @@ export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boole
         csr: firm.csr,
       }),
     );
+    // Demo addresses are fictitious (.example): take them as confirmed.
+    await confirmAddress(db, id);
     await addSubscription(
       db,
       id,

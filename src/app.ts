@@ -7,11 +7,14 @@ import type { Logger } from 'pino';
 import { migrateToLatest, openDatabase, type Db } from '../db/database.ts';
 import { startWorkers, type Workers } from '../workers/start.ts';
 import { companiesRouter } from './companies/companies.routes.ts';
-import type { Config } from './config.ts';
+import { resolveSecretKey, type Config } from './config.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { importRouter } from './ingest/ingest.routes.ts';
 import { createLogger } from './logger.ts';
+import type { MailContext } from './mail/delivery.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { mailRouter } from './mail/mail.routes.ts';
+import { staffRouter } from './companies/staff.routes.ts';
 import { MatchEngine } from './matching/match-engine.ts';
 import { noticesRouter } from './notices/notices.routes.ts';
 import { startOutboxRelay, type OutboxRelay } from './queue/outbox.ts';
@@ -26,6 +29,7 @@ export class App {
   engine!: MatchEngine;
   private redis!: Redis;
   private mailer!: Mailer;
+  mail!: MailContext;
   private relay!: OutboxRelay;
   private workers: Workers | null = null;
   private server: Server | null = null;
@@ -44,7 +48,8 @@ export class App {
     return `http://${this.config.host}:${this.port}`;
   }
 
-  async start(): Promise<this> {
+  /** `listen: false` runs everything but the web server (`npm run workers`). */
+  async start({ listen = true } = {}): Promise<this> {
     const { config } = this;
     this.db = openDatabase(config.databaseUrl);
     await migrateToLatest(this.db);
@@ -53,21 +58,28 @@ export class App {
     // ioredis reconnects by itself; without a listener its errors would crash the process.
     this.redis.on('error', (error) => this.log.warn({ err: error.message }, 'redis connection error'));
     await this.redis.connect();
-    this.producer = new Producer(this.redis, config.queuePrefix, this.log);
+    this.producer = new Producer(this.redis, config.queuePrefix, this.log, config.backoffMs);
     this.mailer = createMailer(config.mail);
+    this.mail = {
+      db: this.db, mailer: this.mailer, publicUrl: config.publicUrl,
+      secret: resolveSecretKey(config), suspendAfter: config.mail.suspendAfter,
+    };
     this.engine = new MatchEngine(this.db, config.localArea);
     this.relay = startOutboxRelay(this.db, this.producer, this.log);
     if (config.workers === 'inline') this.startWorkers();
     this.relay.nudge();
-    await this.listen();
+    if (listen) await this.listen();
     return this;
   }
 
   /** Workers can be started (and stopped) on their own, e.g. by tests that restart them. */
   startWorkers(): Workers {
     this.workers ??= startWorkers(
-      { db: this.db, producer: this.producer, mailer: this.mailer, engine: this.engine, publicUrl: this.config.publicUrl, log: this.log },
-      { redisUrl: this.config.redisUrl, prefix: this.config.queuePrefix, concurrency: this.config.workerConcurrency },
+      { db: this.db, producer: this.producer, mail: this.mail, engine: this.engine, log: this.log },
+      {
+        redisUrl: this.config.redisUrl, prefix: this.config.queuePrefix,
+        concurrency: this.config.workerConcurrency, mailRatePerSecond: this.config.mail.ratePerSecond,
+      },
     );
     return this.workers;
   }
@@ -91,6 +103,8 @@ export class App {
     });
     app.use('/api/notices', noticesRouter(this.db, this.engine, () => this.relay.nudge()));
     app.use('/api/companies', companiesRouter(this.db));
+    app.use(mailRouter(this.db, this.mail.secret));
+    app.use('/api/staff', staffRouter(this.db));
     app.use(webRouter(this.db));
     app.use(notFoundHandler);
     app.use(errorHandler(this.log));

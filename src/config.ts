@@ -1,6 +1,8 @@
 // Every setting comes from the environment and is checked here, once.
 // A wrong value stops start-up with a message naming the key.
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LOCAL_AREA, isMunicipalityCode } from './domain/regions.ts';
 
@@ -34,6 +36,10 @@ const envSchema = z.object({
   MAIL_OUTBOX_DIR: z.string().default('var/outbox'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://host:port or smtps://…').optional(),
   MAIL_FROM: z.string().default('Brygga <brygga@lerum.se>'),
+  MAIL_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
+  MAIL_SUSPEND_AFTER: z.coerce.number().int().min(1).max(100).default(3),
+  SECRET_KEY: z.string().min(32, 'at least 32 characters; e.g. openssl rand -hex 32').optional(),
+  QUEUE_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   HOME_MUNICIPALITY: z.string().refine(isMunicipalityCode, 'a four-digit kommunkod').default('1441'),
   LOCAL_AREA: z
     .string()
@@ -57,7 +63,19 @@ export type Config = {
   queuePrefix: string;
   workers: 'inline' | 'off';
   workerConcurrency: number;
-  mail: { transport: 'file' | 'smtp'; outboxDir: string; smtpUrl?: string; from: string };
+  mail: {
+    transport: 'file' | 'smtp';
+    outboxDir: string;
+    smtpUrl?: string;
+    from: string;
+    ratePerSecond: number;
+    /** Permanent failures after which an address is suspended. */
+    suspendAfter: number;
+  };
+  /** Signs the links in e-mail. Without SECRET_KEY, `npm start` keeps one in var/secret.key. */
+  secretKey: string | null;
+  /** First retry delay of a failed job; it doubles, with jitter, each time. */
+  backoffMs: number;
   homeMunicipality: string;
   /** Kommunkoder of the local area: the home municipality and its neighbours. */
   localArea: string[];
@@ -79,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.SECRET_KEY) {
+    throw new ConfigError('Invalid configuration:\n  SECRET_KEY: required in production');
+  }
   if (e.MAIL_TRANSPORT === 'smtp' && !e.SMTP_URL) {
     throw new ConfigError('Invalid configuration:\n  SMTP_URL: required when MAIL_TRANSPORT=smtp');
   }
@@ -92,7 +113,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     workers: e.WORKERS,
     workerConcurrency: e.WORKER_CONCURRENCY,
-    mail: { transport: e.MAIL_TRANSPORT, outboxDir: e.MAIL_OUTBOX_DIR, smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    mail: {
+      transport: e.MAIL_TRANSPORT, outboxDir: e.MAIL_OUTBOX_DIR, smtpUrl: e.SMTP_URL, from: e.MAIL_FROM,
+      ratePerSecond: e.MAIL_RATE_PER_SECOND, suspendAfter: e.MAIL_SUSPEND_AFTER,
+    },
+    secretKey: e.SECRET_KEY ?? null,
+    backoffMs: e.QUEUE_BACKOFF_MS,
     homeMunicipality: e.HOME_MUNICIPALITY,
     localArea: [...new Set([e.HOME_MUNICIPALITY, ...(e.LOCAL_AREA ?? DEFAULT_LOCAL_AREA)])],
     seedDemo: e.SEED_DEMO,
@@ -106,4 +132,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** Reads `.env` into process.env when there is one; real environment variables win. */
 export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** SECRET_KEY, or a random key kept in a file so links in sent e-mail keep working across restarts. */
+export function resolveSecretKey(config: Config, file = 'var/secret.key'): string {
+  if (config.secretKey) return config.secretKey;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('hex');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
 }

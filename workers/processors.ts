@@ -2,14 +2,14 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import type { Mailer } from '../src/mail/mailer.ts';
-import { sendInstantAlert } from '../src/mail/notify.service.ts';
+import { PermanentMailError, sendConfirmation, sendDigest, sendInstantAlert, type MailContext } from '../src/mail/delivery.service.ts';
+import { digestRecipients, periodOf } from '../src/mail/digest.ts';
 import type { MatchEngine } from '../src/matching/match-engine.ts';
 import { payloads, type JobPayload, type QueueName } from '../src/queue/jobs.ts';
 import type { Producer } from '../src/queue/producer.ts';
 import { indexNotice } from '../src/search/fts5.ts';
 
-export type WorkerContext = { db: Db; producer: Producer; mailer: Mailer; engine: MatchEngine; publicUrl: string; log: Logger };
+export type WorkerContext = { db: Db; producer: Producer; mail: MailContext; engine: MatchEngine; log: Logger };
 
 type Handler<Q extends QueueName> = (payload: JobPayload<Q>, ctx: WorkerContext) => Promise<unknown>;
 
@@ -18,11 +18,34 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
 
   match: async ({ noticeId }, { engine, producer }) => {
     const outcome = await engine.matchStored(noticeId);
-    await producer.addBulk('notify', outcome.instant.map((companyId) => ({ companyId, noticeId })));
+    await producer.addBulk('notify', outcome.instant.map((companyId) => ({ kind: 'instant' as const, companyId, noticeId })));
     return { matched: outcome.matched.length, alerts: outcome.instant.length };
   },
 
-  notify: async (payload, { db, mailer, publicUrl }) => sendInstantAlert(db, mailer, publicUrl, payload),
+  notify: async (payload, { mail }) => {
+    try {
+      return payload.kind === 'instant' ? await sendInstantAlert(mail, payload) : await sendConfirmation(mail, payload);
+    } catch (error) {
+      // A 5xx answer will not change on retry; the ledger has recorded it.
+      if (error instanceof PermanentMailError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  },
+
+  digest: async (payload, { mail, producer }) => {
+    if (payload.step === 'send') {
+      try {
+        return await sendDigest(mail, payload);
+      } catch (error) {
+        if (error instanceof PermanentMailError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    }
+    const period = periodOf(payload.frequency, new Date());
+    const firms = await digestRecipients(mail.db, payload.frequency);
+    await producer.addBulk('digest', firms.map((companyId) => ({ step: 'send' as const, frequency: payload.frequency, companyId, period })));
+    return { firms: firms.length, period };
+  },
 };
 
 /** Validates the payload, then runs the queue's handler. */

@@ -1,24 +1,34 @@
 // Runs one BullMQ worker per queue, in this process.
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QUEUES } from '../src/queue/jobs.ts';
+import { DIGEST_SCHEDULES, QUEUES } from '../src/queue/jobs.ts';
 import { processorFor, type WorkerContext } from './processors.ts';
 
 export type Workers = { close(): Promise<void> };
 
 export function startWorkers(
   ctx: WorkerContext,
-  options: { redisUrl: string; prefix: string; concurrency: number },
+  options: { redisUrl: string; prefix: string; concurrency: number; mailRatePerSecond: number },
 ): Workers {
+  // Digests go out on a schedule; upserting is idempotent, so every worker process may do it.
+  const digests = ctx.producer.queue('digest');
+  const scheduled = Promise.all(
+    (Object.keys(DIGEST_SCHEDULES) as (keyof typeof DIGEST_SCHEDULES)[]).map((frequency) =>
+      digests.upsertJobScheduler(`digest-${frequency}`, DIGEST_SCHEDULES[frequency], { name: 'plan', data: { step: 'plan', frequency } }),
+    ),
+  ).catch((error) => ctx.log.error({ err: (error as Error).message }, 'could not schedule digests'));
   const workers = QUEUES.map((queue) => {
     const processor = processorFor(queue, ctx);
     // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null for that connection.
     const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     connection.on('error', (error) => ctx.log.warn({ queue, err: error.message }, 'redis connection error'));
+    const sendsMail = queue === 'notify' || queue === 'digest';
     const worker = new Worker(queue, processor, {
       connection,
       prefix: options.prefix,
-      concurrency: queue === 'notify' ? options.concurrency : Math.max(1, Math.floor(options.concurrency / 2)),
+      concurrency: sendsMail ? options.concurrency : Math.max(1, Math.floor(options.concurrency / 2)),
+      // Mail goes out no faster than the SMTP relay allows (across all workers).
+      limiter: sendsMail ? { max: options.mailRatePerSecond, duration: 1000 } : undefined,
     });
     worker.on('failed', (job, error) =>
       ctx.log.warn({ queue, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
@@ -28,6 +38,7 @@ export function startWorkers(
   });
   return {
     async close() {
+      await scheduled;
       // close() waits for running jobs to finish: nothing is cut off mid-send.
       await Promise.all(workers.map((w) => w.worker.close()));
       await Promise.all(workers.map((w) => w.connection.quit().catch(() => undefined)));

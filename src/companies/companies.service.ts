@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { parseOrgNumber, OrgNumberError } from '../domain/orgnr.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
+import { addToOutbox } from '../queue/outbox.ts';
 import type { CompanyInput, SubscriptionFilters, SubscriptionInput } from './company.schema.ts';
 import * as repo from './companies.repo.ts';
 
@@ -33,6 +34,8 @@ export async function registerCompany(db: Db, input: CompanyInput): Promise<{ id
         .execute();
     }
     await bumpSubscriptionsRevision(trx);
+    // Double opt-in: the confirmation e-mail goes out through the outbox.
+    await addToOutbox(trx, { topic: 'company.registered', payload: { companyId: id } });
     return { id };
   });
 }
@@ -74,6 +77,7 @@ export async function getCompany(db: Db, id: string) {
     email: company.email,
     municipalityCode: company.municipality_code,
     language: company.language,
+    emailStatus: company.email_status,
     categories: categories.map((c) => c.code),
     csr: capabilities.map((c) => ({ capability: c.capability, validUntil: c.valid_until })),
     subscriptions: subscriptions.map((s) => ({

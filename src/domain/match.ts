@@ -1,6 +1,6 @@
 // The match rules: does a notice concern a subscription, how well, and why.
 // Pure: the worker and the reach preview load the data; this decides and explains.
-import { cpvAncestors, cpvLevel, cpvParent, cpvPrefix, divisionLabel, isSameOrDescendant } from './cpv.ts';
+import { cpvAncestors, cpvParent, cpvPrefix, divisionLabel, isSameOrDescendant } from './cpv.ts';
 import {
   CAPABILITIES, EFORMS_CRITERIA, RESERVED_ELIGIBLE, SUPPORTS, capabilitiesInForce, criterionLabel, requirementLabel, satisfies,
   type HeldCapability,
@@ -58,8 +58,9 @@ export type MatchResult = {
   missing: string[];
 };
 
-const LEVELS = ['division', 'group', 'class', 'category', 'subcategory'] as const;
-const depth = (code: string) => LEVELS.indexOf(cpvLevel(code));
+// One level per significant digit, as cpvParent counts them: 45214210 is one
+// level below 45214200 (cpvLevel calls both 'subcategory').
+const depth = (code: string) => cpvPrefix(code).length;
 
 export type CpvHit = {
   kind: 'direct' | 'parent' | 'broad';

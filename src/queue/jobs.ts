@@ -2,15 +2,24 @@
 // A payload is checked with zod when a worker takes it: a bad job fails loudly, once.
 import { z } from 'zod';
 
-export const QUEUES = ['index', 'match', 'notify'] as const;
+export const QUEUES = ['index', 'match', 'notify', 'digest'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
-const ulidLike = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'an id');
+const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'an id');
+const frequency = z.enum(['daily', 'weekly']);
 
 export const payloads = {
-  index: z.object({ noticeId: ulidLike, revision: z.number().int().positive() }),
-  match: z.object({ noticeId: ulidLike, revision: z.number().int().positive() }),
-  notify: z.object({ companyId: ulidLike, noticeId: ulidLike }),
+  index: z.object({ noticeId: id, revision: z.number().int().positive() }),
+  match: z.object({ noticeId: id, revision: z.number().int().positive() }),
+  notify: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('instant'), companyId: id, noticeId: id }),
+    z.object({ kind: z.literal('confirm'), companyId: id }),
+  ]),
+  digest: z.discriminatedUnion('step', [
+    // From the job scheduler: find the firms due a digest now.
+    z.object({ step: z.literal('plan'), frequency }),
+    z.object({ step: z.literal('send'), frequency, companyId: id, period: z.string().regex(/^\d{4}-(W\d{2}|\d{2}-\d{2})$/) }),
+  ]),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type JobPayload<Q extends QueueName> = z.output<(typeof payloads)[Q]>;
@@ -19,5 +28,13 @@ export type JobPayload<Q extends QueueName> = z.output<(typeof payloads)[Q]>;
 export const jobId = {
   index: (p: JobPayload<'index'>) => `index-${p.noticeId}-${p.revision}`,
   match: (p: JobPayload<'match'>) => `match-${p.noticeId}-${p.revision}`,
-  notify: (p: JobPayload<'notify'>) => `notify-${p.companyId}-${p.noticeId}`,
+  notify: (p: JobPayload<'notify'>) => (p.kind === 'instant' ? `notify-${p.companyId}-${p.noticeId}` : `confirm-${p.companyId}`),
+  digest: (p: JobPayload<'digest'>) =>
+    p.step === 'send' ? `digest-${p.frequency}-${p.period}-${p.companyId}` : `digest-plan-${p.frequency}-${Date.now()}`,
 } satisfies { [Q in QueueName]: (p: JobPayload<Q>) => string };
+
+/** When digests go out: weekdays at 07:00 and Mondays at 07:00, Swedish time. */
+export const DIGEST_SCHEDULES = {
+  daily: { pattern: '0 7 * * 1-5', tz: 'Europe/Stockholm' },
+  weekly: { pattern: '0 7 * * 1', tz: 'Europe/Stockholm' },
+} as const;

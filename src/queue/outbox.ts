@@ -6,7 +6,9 @@ import { newId, nowIso } from '../ids.ts';
 import type { Logger } from 'pino';
 import type { Producer } from './producer.ts';
 
-export type OutboxMessage = { topic: 'notice.stored'; payload: { noticeId: string; revision: number } };
+export type OutboxMessage =
+  | { topic: 'notice.stored'; payload: { noticeId: string; revision: number } }
+  | { topic: 'company.registered'; payload: { companyId: string } };
 
 export async function addToOutbox(db: Db, message: OutboxMessage): Promise<void> {
   await db
@@ -25,11 +27,18 @@ export async function relayOutbox(db: Db, producer: Producer, batch = 500): Prom
     .limit(batch)
     .execute();
   if (rows.length === 0) return 0;
-  const stored = rows.map((r) => JSON.parse(r.payload) as OutboxMessage['payload']);
+  const stored: { noticeId: string; revision: number }[] = [];
+  const registered: { companyId: string }[] = [];
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload);
+    if (row.topic === 'notice.stored') stored.push(payload);
+    else if (row.topic === 'company.registered') registered.push(payload);
+  }
   // Job ids are deterministic, so a row relayed twice (two relays, a crash
   // before the update below) still yields one job.
   await producer.addBulk('index', stored);
   await producer.addBulk('match', stored);
+  await producer.addBulk('notify', registered.map((p) => ({ kind: 'confirm' as const, companyId: p.companyId })));
   await db
     .updateTable('outbox')
     .set({ relayed_at: nowIso() })

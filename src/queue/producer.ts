@@ -4,19 +4,20 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { jobId, payloads, QUEUES, type JobPayload, type QueueName } from './jobs.ts';
 
-export const defaultJobOptions = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+/** Failed jobs retry with exponential backoff and jitter: 2 s, 4 s, 8 s … by default. */
+const jobOptions = (backoffMs: number) => ({
+  attempts: 10,
+  backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
-};
+});
 
 export class Producer {
   private readonly queues: Record<QueueName, Queue>;
 
-  constructor(connection: Redis, prefix: string, log: Logger) {
+  constructor(connection: Redis, prefix: string, log: Logger, backoffMs = 2000) {
     const entries = QUEUES.map((name) => {
-      const queue = new Queue(name, { connection, prefix, defaultJobOptions });
+      const queue = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions(backoffMs) });
       queue.on('error', (error) => log.warn({ queue: name, err: error.message }, 'queue error'));
       return [name, queue];
     });

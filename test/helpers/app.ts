@@ -22,6 +22,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     QUEUE_PREFIX: prefix,
     MAIL_OUTBOX_DIR: join(dir, 'outbox'),
     SEED_DEMO: 'false',
+    SECRET_KEY: 'test-secret-test-secret-test-secret-0123',
+    QUEUE_BACKOFF_MS: '200',
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -54,3 +54,23 @@ export async function startSmtp(): Promise<TestSmtp> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The first link in a message's text that starts with this URL prefix. */
+export function linkIn(mail: ReceivedMail, prefix: string): string {
+  const link = mail.parsed.text?.match(new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S+`))?.[0];
+  if (!link) throw new Error(`no link starting with ${prefix} in: ${mail.parsed.text}`);
+  return link;
+}
+
+/** Confirms each address by posting to the link in its confirmation e-mail, as its owner would. */
+export async function confirmAll(smtp: TestSmtp, publicUrl: string, appUrl: string, emails: string[]): Promise<void> {
+  await smtp.waitFor(emails.length);
+  for (const email of emails) {
+    const mail = smtp.messages.find((m) => m.to.includes(email) && /Bekräfta|Confirm/.test(m.parsed.subject ?? ''));
+    if (!mail) throw new Error(`no confirmation e-mail to ${email}`);
+    const link = linkIn(mail, `${publicUrl}/confirm/`).replace(publicUrl, appUrl);
+    const res = await fetch(link, { method: 'POST' });
+    if (res.status !== 200) throw new Error(`confirming ${email}: ${res.status}`);
+  }
+  smtp.messages.length = 0;
+}

@@ -1,0 +1,66 @@
+// The pages behind the links in e-mail. GET only shows a page with a button:
+// link scanners follow GETs, and must not confirm or unsubscribe anyone.
+// POST acts, without a login: the signed token is the permission
+// (RFC 8058 one-click unsubscribe posts `List-Unsubscribe=One-Click` here).
+import express, { Router } from 'express';
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../http/errors.ts';
+import { t, type Lang } from '../i18n/messages.ts';
+import { escapeHtml } from '../web/html.ts';
+import { layout } from '../web/layout.ts';
+import { confirmAddress, unsubscribe } from './subscriptions.service.ts';
+import { verifyToken, type TokenPayload, type TokenPurpose } from './tokens.ts';
+
+export function mailRouter(db: Db, secret: string): Router {
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '2kb' }));
+
+  async function resolve(token: string, purpose: TokenPurpose) {
+    const payload = verifyToken(secret, token, purpose);
+    const company = payload
+      ? await db.selectFrom('companies').select(['id', 'name', 'email', 'language']).where('id', '=', payload.c).executeTakeFirst()
+      : undefined;
+    if (!payload || !company) throw new AppError(404, 'invalid_link', t('sv', 'page.badLink'));
+    const lang: Lang = company.language === 'en' ? 'en' : 'sv';
+    return { payload: payload as TokenPayload, company, lang };
+  }
+
+  const form = (lang: Lang, title: string, question: string, button: string) =>
+    layout(lang, title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(question)}</p>
+<form method="post"><button type="submit">${escapeHtml(button)}</button></form>`);
+  const done = (lang: Lang, title: string, message: string) =>
+    layout(lang, title, `<h1>${escapeHtml(title)}</h1><p role="status">${escapeHtml(message)}</p>`);
+
+  router.get('/unsubscribe/:token', async (req, res) => {
+    const { payload, company, lang } = await resolve(req.params.token, 'unsubscribe');
+    const name = payload.s && payload.s !== '*'
+      ? (await db.selectFrom('subscriptions').select('name').where('id', '=', payload.s).executeTakeFirst())?.name
+      : undefined;
+    const question = name
+      ? t(lang, 'page.unsubscribe.question.one', { name, company: company.name })
+      : t(lang, 'page.unsubscribe.question.all', { company: company.name });
+    res.type('html').send(form(lang, t(lang, 'page.unsubscribe.title'), question, t(lang, 'page.unsubscribe.button')));
+  });
+
+  router.post('/unsubscribe/:token', async (req, res) => {
+    const { payload, company, lang } = await resolve(req.params.token, 'unsubscribe');
+    const which = payload.s ?? '*';
+    await unsubscribe(db, company.id, which);
+    const message = t(lang, which === '*' ? 'page.unsubscribe.doneAll' : 'page.unsubscribe.done', { company: company.name });
+    res.type('html').send(done(lang, t(lang, 'page.unsubscribe.title'), message));
+  });
+
+  router.get('/confirm/:token', async (req, res) => {
+    const { company, lang } = await resolve(req.params.token, 'confirm');
+    const question = t(lang, 'page.confirm.question', { email: company.email, company: company.name });
+    res.type('html').send(form(lang, t(lang, 'page.confirm.title'), question, t(lang, 'page.confirm.button')));
+  });
+
+  router.post('/confirm/:token', async (req, res) => {
+    const { company, lang } = await resolve(req.params.token, 'confirm');
+    await confirmAddress(db, company.id);
+    res.type('html').send(done(lang, t(lang, 'page.confirm.title'), t(lang, 'page.confirm.done')));
+  });
+
+  return router;
+}
