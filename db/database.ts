@@ -49,6 +49,10 @@ function withStatementCache(sqlite: SQLite.Database, size = 500) {
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      // Our transactions all write. Taking the write lock up front lets
+      // busy_timeout wait for another process (a worker) instead of failing
+      // with SQLITE_BUSY_SNAPSHOT when a read turns into a write.
+      if (sql === 'begin') sql = 'begin immediate';
       let statement = cache.get(sql);
       if (!statement) {
         statement = sqlite.prepare(sql);

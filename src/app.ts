@@ -79,6 +79,7 @@ export class App {
       {
         redisUrl: this.config.redisUrl, prefix: this.config.queuePrefix,
         concurrency: this.config.workerConcurrency, mailRatePerSecond: this.config.mail.ratePerSecond,
+        lockMs: this.config.workerLockMs,
       },
     );
     return this.workers;
@@ -102,7 +103,7 @@ export class App {
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
     });
     app.use('/api/notices', noticesRouter(this.db, this.engine, () => this.relay.nudge()));
-    app.use('/api/companies', companiesRouter(this.db));
+    app.use('/api/companies', companiesRouter(this.db, () => this.relay.nudge()));
     app.use(mailRouter(this.db, this.mail.secret));
     app.use('/api/staff', staffRouter(this.db));
     app.use(webRouter(this.db));

@@ -40,6 +40,7 @@ const envSchema = z.object({
   MAIL_SUSPEND_AFTER: z.coerce.number().int().min(1).max(100).default(3),
   SECRET_KEY: z.string().min(32, 'at least 32 characters; e.g. openssl rand -hex 32').optional(),
   QUEUE_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   HOME_MUNICIPALITY: z.string().refine(isMunicipalityCode, 'a four-digit kommunkod').default('1441'),
   LOCAL_AREA: z
     .string()
@@ -76,6 +77,8 @@ export type Config = {
   secretKey: string | null;
   /** First retry delay of a failed job; it doubles, with jitter, each time. */
   backoffMs: number;
+  /** How long a worker holds a job; a crashed worker's jobs run again after about this long. */
+  workerLockMs: number;
   homeMunicipality: string;
   /** Kommunkoder of the local area: the home municipality and its neighbours. */
   localArea: string[];
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     secretKey: e.SECRET_KEY ?? null,
     backoffMs: e.QUEUE_BACKOFF_MS,
+    workerLockMs: e.WORKER_LOCK_MS,
     homeMunicipality: e.HOME_MUNICIPALITY,
     localArea: [...new Set([e.HOME_MUNICIPALITY, ...(e.LOCAL_AREA ?? DEFAULT_LOCAL_AREA)])],
     seedDemo: e.SEED_DEMO,

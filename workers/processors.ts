@@ -35,15 +35,15 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
   digest: async (payload, { mail, producer }) => {
     if (payload.step === 'send') {
       try {
-        return await sendDigest(mail, payload);
+        return await sendDigest(mail, payload, payload.at ? new Date(payload.at) : new Date());
       } catch (error) {
         if (error instanceof PermanentMailError) throw new UnrecoverableError(error.message);
         throw error;
       }
     }
-    const period = periodOf(payload.frequency, new Date());
+    const period = periodOf(payload.frequency, payload.at ? new Date(payload.at) : new Date());
     const firms = await digestRecipients(mail.db, payload.frequency);
-    await producer.addBulk('digest', firms.map((companyId) => ({ step: 'send' as const, frequency: payload.frequency, companyId, period })));
+    await producer.addBulk('digest', firms.map((companyId) => ({ step: 'send' as const, frequency: payload.frequency, companyId, period, at: payload.at })));
     return { firms: firms.length, period };
   },
 };

@@ -8,7 +8,7 @@ export type Workers = { close(): Promise<void> };
 
 export function startWorkers(
   ctx: WorkerContext,
-  options: { redisUrl: string; prefix: string; concurrency: number; mailRatePerSecond: number },
+  options: { redisUrl: string; prefix: string; concurrency: number; mailRatePerSecond: number; lockMs: number },
 ): Workers {
   // Digests go out on a schedule; upserting is idempotent, so every worker process may do it.
   const digests = ctx.producer.queue('digest');
@@ -29,6 +29,9 @@ export function startWorkers(
       concurrency: sendsMail ? options.concurrency : Math.max(1, Math.floor(options.concurrency / 2)),
       // Mail goes out no faster than the SMTP relay allows (across all workers).
       limiter: sendsMail ? { max: options.mailRatePerSecond, duration: 1000 } : undefined,
+      // A crashed worker's jobs are taken up again once their lock runs out.
+      lockDuration: options.lockMs,
+      stalledInterval: options.lockMs,
     });
     worker.on('failed', (job, error) =>
       ctx.log.warn({ queue, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),

@@ -5,11 +5,12 @@ import { matchesForCompany } from '../matching/matching.repo.ts';
 import { companyInputSchema, subscriptionInputSchema } from './company.schema.ts';
 import { addSubscription, getCompany, registerCompany } from './companies.service.ts';
 
-export function companiesRouter(db: Db): Router {
+export function companiesRouter(db: Db, onRegistered: () => void): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
     const { id } = await registerCompany(db, parseOr400(companyInputSchema, req.body));
+    onRegistered(); // the confirmation e-mail waits in the outbox
     res.status(201).location(`/api/companies/${id}`).json(await getCompany(db, id));
   });
 

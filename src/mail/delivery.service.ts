@@ -61,8 +61,8 @@ export async function sendDigest(
   const firm = await company(ctx.db, job.companyId);
   if (!firm) return 'nothing-to-send';
   if (firm.email_status !== 'confirmed') return 'not-confirmed';
-  const claim = await claimDelivery(ctx.db, { companyId: firm.id, kind: job.frequency, ref: job.period }, () =>
-    digestItems(ctx.db, firm.id, job.frequency, now),
+  const claim = await claimDelivery(ctx.db, { companyId: firm.id, kind: job.frequency, ref: job.period }, (trx) =>
+    digestItems(trx, firm.id, job.frequency, now),
   );
   if (!claim) return 'nothing-to-send';
   if (claim.status !== 'pending') return 'already-sent';

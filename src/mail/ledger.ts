@@ -16,12 +16,12 @@ export type Claim = { id: string; status: string; attempts: number; items: Item[
 export async function claimDelivery(
   db: Db,
   key: { companyId: string; kind: DeliveryKind; ref: string },
-  items: () => Promise<Item[]> | Item[],
+  items: (trx: Db) => Promise<Item[]> | Item[],
 ): Promise<Claim | null> {
   return db.transaction().execute(async (trx) => {
     const existing = await find(trx, key);
     if (existing) return existing;
-    const content = await items();
+    const content = await items(trx);
     if (key.kind !== 'confirm' && content.length === 0) return null;
     const id = newId();
     await trx

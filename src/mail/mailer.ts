@@ -23,7 +23,9 @@ export function createMailer(config: Config['mail']): Mailer {
 }
 
 function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url, { pool: true, maxConnections: 5 } as object);
+  // Options go with the url in the first argument: a second argument would be taken as
+  // message defaults, and every message would open a connection of its own.
+  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 5 });
   return {
     async send(mail) {
       await transport.sendMail({ from, ...mail });

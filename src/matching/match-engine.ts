@@ -121,7 +121,10 @@ export class MatchEngine {
       if (best.length) stale = stale.where('company_id', 'not in', best.map((r) => r.companyId));
       await stale.execute();
       for (const r of best) {
-        const values = { score: r.score, reasons: JSON.stringify(r.reasons), missing: JSON.stringify(r.missing), subscription_id: r.subscriptionId };
+        const values = {
+          score: r.score, reasons: JSON.stringify(r.reasons), missing: JSON.stringify(r.missing), subscription_id: r.subscriptionId,
+          subscription_ids: JSON.stringify(results.filter((x) => x.companyId === r.companyId).map((x) => x.subscriptionId)),
+        };
         await trx
           .insertInto('matches')
           .values({ id: newId(), notice_id: noticeId, company_id: r.companyId, created_at: created, ...values })

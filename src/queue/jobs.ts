@@ -16,9 +16,13 @@ export const payloads = {
     z.object({ kind: z.literal('confirm'), companyId: id }),
   ]),
   digest: z.discriminatedUnion('step', [
-    // From the job scheduler: find the firms due a digest now.
-    z.object({ step: z.literal('plan'), frequency }),
-    z.object({ step: z.literal('send'), frequency, companyId: id, period: z.string().regex(/^\d{4}-(W\d{2}|\d{2}-\d{2})$/) }),
+    // From the job scheduler: find the firms due a digest now (or `at`, for a run by hand).
+    z.object({ step: z.literal('plan'), frequency, at: z.iso.datetime().optional() }),
+    z.object({
+      step: z.literal('send'), frequency, companyId: id,
+      period: z.string().regex(/^\d{4}-(W\d{2}|\d{2}-\d{2})$/),
+      at: z.iso.datetime().optional(),
+    }),
   ]),
 } satisfies Record<QueueName, z.ZodType>;
 

@@ -13,7 +13,7 @@ export type TestSmtp = {
   close(): Promise<void>;
 };
 
-export async function startSmtp(): Promise<TestSmtp> {
+export async function startSmtp(port = 0): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   let rejections: { left: number; code: number; message: string } | null = null;
   const server = new SMTPServer({
@@ -35,10 +35,12 @@ export async function startSmtp(): Promise<TestSmtp> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as { port: number };
+  // A client killed mid-conversation resets its connection; that is the client's problem.
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.server.address() as { port: number };
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${address.port}`,
     messages,
     rejectNext(left, code, message) {
       rejections = { left, code, message };

@@ -1,0 +1,297 @@
+// Notifications over the real stack: double opt-in, instant alerts with
+// one-click unsubscribe, daily and weekly digests, SMTP failures, and workers
+// that die mid-batch. Assertions read raw header lines from a real SMTP server.
+import { spawn } from 'node:child_process';
+import { expect } from 'chai';
+import { api, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
+import { confirmAll, linkIn, startSmtp, type ReceivedMail, type TestSmtp } from '../helpers/smtp.ts';
+
+const PUBLIC = 'https://brygga.lerum.se';
+const DAY = 24 * 3600 * 1000;
+const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString();
+
+type Ctx = { t: TestApp; smtp: TestSmtp };
+
+async function setup(env: Record<string, string> = {}): Promise<Ctx> {
+  const smtp = await startSmtp();
+  const t = await startTestApp({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, PUBLIC_URL: PUBLIC, ...env });
+  return { t, smtp };
+}
+
+let orgSeq = 0;
+/** A fictitious but valid organisationsnummer per call. */
+function nextOrgNumber(): string {
+  const stem = `5591${String(20000 + orgSeq++).padStart(5, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    const d = Number(stem[i]) * (i % 2 === 0 ? 2 : 1);
+    sum += d > 9 ? d - 9 : d;
+  }
+  return `${stem.slice(0, 6)}-${stem.slice(6)}${(10 - (sum % 10)) % 10}`;
+}
+
+async function registerFirm({ t, smtp }: Ctx, email: string, subscriptions: object[], confirm = true) {
+  const created = await api(t.app, 'POST', '/api/companies', {
+    orgNumber: nextOrgNumber(), name: `Firma ${email}`, email, municipalityCode: '1441', categories: ['90910000'],
+  });
+  expect(created.status, JSON.stringify(created.body)).to.equal(201);
+  for (const s of subscriptions) {
+    const sub = await api(t.app, 'POST', `/api/companies/${created.body.id}/subscriptions`, { name: 'Städ', cpv: ['90910000'], ...s });
+    expect(sub.status, JSON.stringify(sub.body)).to.equal(201);
+  }
+  if (confirm) await confirmAll(smtp, PUBLIC, t.app.url, [email]);
+  return created.body.id as string;
+}
+
+async function publish({ t }: Ctx, sourceId: string, extra: object = {}) {
+  const res = await api(t.app, 'POST', '/api/notices', {
+    sourceId, title: `Lokalvård ${sourceId}`, buyer: { name: 'Lerums kommun' }, cpv: { main: '90911200' }, deadline: inDays(30), ...extra,
+  });
+  expect(res.status, JSON.stringify(res.body)).to.be.oneOf([200, 201]);
+  return res.body.notice.id as string;
+}
+
+/** Waits until no job is waiting or running (the digest queue always holds its next scheduled run). */
+async function settle({ t }: Ctx) {
+  await eventually(async () => {
+    const pending = await t.app.db.selectFrom('outbox').select('id').where('relayed_at', 'is', null).execute();
+    if (pending.length) return false;
+    for (const q of ['index', 'match', 'notify', 'digest'] as const) {
+      const c = await t.app.producer.queue(q).getJobCounts('waiting', 'active', 'prioritized');
+      if (Object.values(c).some((n) => n > 0)) return false;
+    }
+    const delayed = await t.app.producer.queue('notify').getJobCounts('delayed');
+    return delayed.delayed === 0;
+  }, 20_000);
+}
+
+const headerLine = (mail: ReceivedMail, name: string) =>
+  mail.raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+
+async function runDigest({ t }: Ctx, frequency: 'daily' | 'weekly', at: Date) {
+  await t.app.producer.queue('digest').add('plan', { step: 'plan', frequency, at: at.toISOString() });
+}
+
+describe('notifications', function () {
+  this.timeout(60_000);
+  let c: Ctx;
+  afterEach(async () => {
+    await c?.t.stop();
+    await c?.smtp.close();
+  });
+
+  it('double opt-in: no alert before the address is confirmed, and GET does not confirm', async () => {
+    c = await setup();
+    const id = await registerFirm(c, 'ny@firma.example', [{}], false);
+    const [confirmation] = await c.smtp.waitFor(1);
+    expect(confirmation.parsed.subject).to.equal('Bekräfta er e-postadress för Brygga');
+    await publish(c, 'before');
+    await settle(c);
+    expect(c.smtp.messages).to.have.length(1);
+
+    const link = linkIn(confirmation, `${PUBLIC}/confirm/`).replace(PUBLIC, c.t.app.url);
+    const page = await fetch(link);
+    expect(page.status).to.equal(200);
+    expect(await page.text()).to.include('<form method="post">');
+    expect((await api(c.t.app, 'GET', `/api/companies/${id}`)).body.emailStatus).to.equal('unconfirmed');
+    expect((await fetch(link, { method: 'POST' })).status).to.equal(200);
+    expect((await api(c.t.app, 'GET', `/api/companies/${id}`)).body.emailStatus).to.equal('confirmed');
+
+    await publish(c, 'after');
+    await c.smtp.waitFor(2);
+    expect(c.smtp.messages[1].parsed.subject).to.match(/^Ny upphandling: Lokalvård after – sista anbudsdag /);
+    expect((await fetch(`${c.t.app.url}/confirm/forged.token`)).status).to.equal(404);
+  });
+
+  it('instant alerts carry RFC 8058 one-click unsubscribe; GET keeps, POST stops, nothing after', async () => {
+    c = await setup();
+    const id = await registerFirm(c, 'a@firma.example', [{ name: 'Lokalvård' }]);
+    await publish(c, 'one', { estimatedValue: { amount: 4200000, currency: 'SEK' }, criteria: { requirements: ['svanen'], social: ['opp'] } });
+    const [alert] = await c.smtp.waitFor(1);
+
+    const unsubscribeLine = headerLine(alert, 'List-Unsubscribe')!;
+    expect(unsubscribeLine).to.match(/^List-Unsubscribe: <https:\/\/brygga\.lerum\.se\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+>$/);
+    expect(headerLine(alert, 'List-Unsubscribe-Post')).to.equal('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    const text = alert.parsed.text!;
+    expect(text).to.include('Upphandlande organisation: Lerums kommun');
+    expect(text).to.match(/Uppskattat värde: 4\s200\s000\skr/);
+    expect(text).to.include('Hållbarhetskrav: Svanenmärkt, Jobb för personer långt från arbetsmarknaden');
+    expect(text).to.include('Kräver Svanenmärkt – saknas i din profil');
+    expect(alert.parsed.html).to.include('<a href="https://brygga.lerum.se/notices/');
+    expect(text).to.include('Avsluta bevakningen ”Lokalvård”');
+
+    const url = unsubscribeLine.match(/<(.+)>/)![1].replace(PUBLIC, c.t.app.url);
+    expect((await fetch(url)).status).to.equal(200);
+    expect((await api(c.t.app, 'GET', `/api/companies/${id}`)).body.subscriptions[0].active).to.equal(true);
+    const post = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(post.status).to.equal(200);
+    expect((await api(c.t.app, 'GET', `/api/companies/${id}`)).body.subscriptions[0].active).to.equal(false);
+
+    await publish(c, 'two');
+    await settle(c);
+    expect(c.smtp.messages).to.have.length(1);
+  });
+
+  it('daily digest: one e-mail per firm with several matching subscriptions; nothing new, nothing sent', async () => {
+    c = await setup();
+    const id = await registerFirm(c, 'd@firma.example', [{ frequency: 'daily', name: 'Städ A' }, { frequency: 'daily', name: 'Städ B', cpv: ['90911200'] }]);
+    await publish(c, 'n1');
+    await publish(c, 'n2');
+    await settle(c);
+    expect(c.smtp.messages).to.have.length(0);
+
+    const monday = new Date('2026-11-30T06:00:00Z');
+    await runDigest(c, 'daily', monday);
+    const [digest] = await c.smtp.waitFor(1);
+    expect(digest.parsed.subject).to.equal('Brygga 2026-11-30: 2 nya');
+    expect(digest.parsed.text!.match(/Lokalvård n1/g)).to.have.length(1);
+    expect(digest.parsed.text!.match(/Lokalvård n2/g)).to.have.length(1);
+    expect(headerLine(digest, 'List-Unsubscribe-Post')).to.equal('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+
+    await runDigest(c, 'daily', monday); // the same period again
+    await runDigest(c, 'daily', new Date('2026-12-01T06:00:00Z')); // next day, nothing new
+    await settle(c);
+    expect(c.smtp.messages).to.have.length(1);
+    const ledger = await c.t.app.db.selectFrom('deliveries').select(['kind', 'ref']).where('company_id', '=', id).where('kind', '=', 'daily').execute();
+    expect(ledger).to.deep.equal([{ kind: 'daily', ref: '2026-11-30' }]);
+  });
+
+  it('weekly digest: new matches, deadlines closing within 7 days and material changes', async () => {
+    c = await setup();
+    await registerFirm(c, 'w@firma.example', [{ frequency: 'weekly' }]);
+    await publish(c, 'soon', { deadline: inDays(20) });
+    await publish(c, 'moved', { deadline: inDays(40) });
+    await settle(c);
+    await runDigest(c, 'weekly', new Date());
+    const [first] = await c.smtp.waitFor(1);
+    expect(first.parsed.subject).to.match(/^Brygga vecka \d+: 2 nya$/);
+    expect(first.parsed.text).to.include('== Nya upphandlingar som passar er ==');
+
+    // Two weeks on: "soon" closes within 7 days, "moved" got a new deadline.
+    await publish(c, 'moved', { deadline: inDays(50) });
+    await settle(c);
+    await runDigest(c, 'weekly', new Date(Date.now() + 14 * DAY));
+    await c.smtp.waitFor(2);
+    const second = c.smtp.messages[1];
+    expect(second.parsed.subject).to.match(/^Brygga vecka \d+: 1 stänger snart, 1 ändrade$/);
+    expect(second.parsed.text).to.match(/== Stänger inom 7 dagar ==\n\nLokalvård soon/);
+    expect(second.parsed.text).to.match(/== Ändrade upphandlingar ==\n\nLokalvård moved[\s\S]*Ändrat: deadline/);
+  });
+
+  it('English when the firm chose it', async () => {
+    c = await setup();
+    const created = await api(c.t.app, 'POST', '/api/companies', {
+      orgNumber: nextOrgNumber(), name: 'Nordic Cleaning AB', email: 'en@firma.example', municipalityCode: '1441', categories: ['90910000'], language: 'en',
+    });
+    await api(c.t.app, 'POST', `/api/companies/${created.body.id}/subscriptions`, { name: 'Cleaning', cpv: ['90910000'] });
+    const [confirmation] = await c.smtp.waitFor(1);
+    expect(confirmation.parsed.subject).to.equal('Confirm your e-mail address for Brygga');
+    await confirmAll(c.smtp, PUBLIC, c.t.app.url, ['en@firma.example']);
+    await publish(c, 'en');
+    const [alert] = await c.smtp.waitFor(1);
+    expect(alert.parsed.subject).to.match(/^New tender: Lokalvård en – deadline /);
+    expect(alert.parsed.text).to.include('matches your category 9091…');
+  });
+
+  describe('SMTP failures', () => {
+    it('451 then accepted: delivered once, after a retry', async () => {
+      c = await setup();
+      await registerFirm(c, 'r@firma.example', [{}]);
+      c.smtp.rejectNext(1, 451, 'Try again later');
+      await publish(c, 'retry');
+      await c.smtp.waitFor(1);
+      await settle(c);
+      const [delivery] = await c.t.app.db.selectFrom('deliveries').selectAll().where('kind', '=', 'instant').execute();
+      expect(delivery).to.include({ status: 'sent', attempts: 2 });
+      expect(c.smtp.messages).to.have.length(1);
+    });
+
+    it('550: not retried, recorded; repeated failures suspend the address and staff see it', async () => {
+      c = await setup({ MAIL_SUSPEND_AFTER: '2' });
+      const id = await registerFirm(c, 'bad@firma.example', [{}]);
+      c.smtp.rejectNext(10, 550, 'No such user');
+      await publish(c, 'f1');
+      await publish(c, 'f2');
+      await settle(c);
+      const deliveries = await c.t.app.db.selectFrom('deliveries').selectAll().where('kind', '=', 'instant').execute();
+      expect(deliveries.map((d) => [d.status, d.attempts])).to.deep.equal([['failed', 1], ['failed', 1]]);
+      expect(deliveries[0].error).to.include('No such user');
+      const suspended = await api(c.t.app, 'GET', '/api/staff/suspended-addresses');
+      expect(suspended.body).to.have.length(1);
+      expect(suspended.body[0]).to.include({ companyId: id, email: 'bad@firma.example', permanentFailures: 2 });
+
+      c.smtp.rejectNext(0, 550, '');
+      await publish(c, 'f3');
+      await settle(c);
+      expect(c.smtp.messages).to.have.length(0); // suspended: nothing more is tried
+    });
+
+    it('server down for a while, then up: every alert delivered once', async () => {
+      c = await setup();
+      await registerFirm(c, 'down@firma.example', [{}]);
+      c.smtp.rejectNext(0, 451, '');
+      const port = Number(new URL(c.smtp.url).port);
+      await c.smtp.close();
+      for (let i = 0; i < 5; i++) await publish(c, `down${i}`);
+      await new Promise((r) => setTimeout(r, 1500));
+      c.smtp = await startSmtp(port);
+      await c.smtp.waitFor(5, 30_000);
+      await settle(c);
+      const titles = c.smtp.messages.map((m) => m.parsed.subject!.match(/Lokalvård (down\d)/)![1]).sort();
+      expect(titles).to.deep.equal(['down0', 'down1', 'down2', 'down3', 'down4']);
+    });
+  });
+
+  it('a worker killed between jobs and mid-batch: after a restart every alert is delivered, each once', async function () {
+    this.timeout(120_000);
+    c = await setup({ WORKERS: 'off', WORKER_LOCK_MS: '2000', MAIL_RATE_PER_SECOND: '40' });
+    // WORKERS=off here: the confirmation e-mail is sent by the worker process below.
+    await registerFirm(c, 'k@firma.example', [{}], false);
+    const env = {
+      ...process.env,
+      DATABASE_URL: c.t.app.config.databaseUrl, REDIS_URL: c.t.app.config.redisUrl, QUEUE_PREFIX: c.t.app.config.queuePrefix,
+      MAIL_TRANSPORT: 'smtp', SMTP_URL: c.smtp.url, PUBLIC_URL: PUBLIC, SECRET_KEY: 'test-secret-test-secret-test-secret-0123',
+      WORKER_LOCK_MS: '2000', MAIL_RATE_PER_SECOND: '40', LOG_LEVEL: 'silent', SEED_DEMO: 'false', QUEUE_BACKOFF_MS: '200',
+    };
+    let output = '';
+    const startWorker = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: new URL('../..', import.meta.url).pathname, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr.on('data', (d) => (output += d));
+      return child;
+    };
+    const explain = (error: Error) => {
+      throw new Error(`${error.message}\nworker output:\n${output}`);
+    };
+    let worker = startWorker();
+    await confirmAll(c.smtp, PUBLIC, c.t.app.url, ['k@firma.example']).catch(explain);
+
+    const N = 60;
+    for (let i = 0; i < N; i++) await publish(c, `k${i}`);
+    await c.smtp.waitFor(10, 30_000);
+    worker.kill('SIGKILL'); // mid-batch: jobs are running and queued
+    await new Promise((r) => worker.once('exit', r));
+    worker = startWorker();
+    await c.smtp.waitFor(25, 30_000);
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker.once('exit', r));
+    worker = startWorker();
+    try {
+      await c.smtp.waitFor(N, 60_000);
+      await eventually(async () => {
+        const sent = await c.t.app.db.selectFrom('deliveries').select('id').where('kind', '=', 'instant').where('status', '=', 'sent').execute();
+        return sent.length === N;
+      }, 30_000);
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker.once('exit', r));
+    }
+    // Every notice reached the firm; any repeat is the same message (same Message-ID), see README.
+    const byNotice = new Map<string, Set<string>>();
+    for (const m of c.smtp.messages) {
+      const notice = m.parsed.subject!.match(/Lokalvård (k\d+)/)![1];
+      byNotice.set(notice, (byNotice.get(notice) ?? new Set()).add(m.parsed.messageId!));
+    }
+    expect(byNotice.size).to.equal(N);
+    expect([...byNotice.values()].every((ids) => ids.size === 1)).to.equal(true);
+  });
+});
