@@ -1,6 +1,6 @@
 // The match rules: does a notice concern a subscription, how well, and why.
 // Pure: the worker and the reach preview load the data; this decides and explains.
-import { cpvAncestors, cpvParent, cpvPrefix, divisionLabel, isSameOrDescendant } from './cpv.ts';
+import { cpvAncestors, cpvParent, cpvPrefix, divisionLabel, normalizeCpv } from './cpv.ts';
 import {
   CAPABILITIES, EFORMS_CRITERIA, RESERVED_ELIGIBLE, SUPPORTS, capabilitiesInForce, criterionLabel, requirementLabel, satisfies,
   type HeldCapability,
@@ -58,9 +58,21 @@ export type MatchResult = {
   missing: string[];
 };
 
-// One level per significant digit, as cpvParent counts them: 45214210 is one
-// level below 45214200 (cpvLevel calls both 'subcategory').
-const depth = (code: string) => cpvPrefix(code).length;
+type CodeInfo = { code: string; prefix: string; parentPrefix: string | null };
+
+// Each distinct code is parsed once: matching compares the same few thousand
+// codes millions of times. Bounded, as codes come from outside.
+const codeInfos = new Map<string, CodeInfo>();
+function codeInfo(code: string): CodeInfo {
+  let info = codeInfos.get(code);
+  if (!info) {
+    const parent = cpvParent(code);
+    info = { code: normalizeCpv(code), prefix: cpvPrefix(code), parentPrefix: parent && cpvPrefix(parent) };
+    if (codeInfos.size >= 100_000) codeInfos.clear();
+    codeInfos.set(code, info);
+  }
+  return info;
+}
 
 export type CpvHit = {
   kind: 'direct' | 'parent' | 'broad';
@@ -70,6 +82,8 @@ export type CpvHit = {
   /** Levels between the notice's code and the firm's category. */
   distance: number;
 };
+
+const KIND_RANK = { direct: 0, parent: 100, broad: 200 } as const;
 
 /**
  * How a notice's codes meet a subscription's categories, best first: the
@@ -82,11 +96,11 @@ export function bestCpvHit(codes: NoticeCode[], categories: string[], includePar
   let bestRank = Infinity;
   for (const { code, lotId, isMain } of codes) {
     for (const category of categories) {
-      const hit = cpvHit(code, category, includeParent);
+      const hit = cpvHit(code, category, includeParent, lotId);
       if (!hit) continue;
-      const rank = { direct: 0, parent: 100, broad: 200 }[hit.kind] + (lotId ? 20 : 0) + (isMain ? 0 : 10) + hit.distance;
+      const rank = KIND_RANK[hit.kind] + (lotId ? 20 : 0) + (isMain ? 0 : 10) + hit.distance;
       if (rank < bestRank) {
-        best = { ...hit, lotId };
+        best = hit;
         bestRank = rank;
       }
     }
@@ -94,11 +108,14 @@ export function bestCpvHit(codes: NoticeCode[], categories: string[], includePar
   return best;
 }
 
-function cpvHit(code: string, category: string, includeParent: boolean): Omit<CpvHit, 'lotId'> | null {
-  if (isSameOrDescendant(code, category)) return { kind: 'direct', noticeCode: code, category, distance: depth(code) - depth(category) };
-  const parent = includeParent ? cpvParent(category) : null;
-  if (parent && isSameOrDescendant(code, parent)) return { kind: 'parent', noticeCode: code, category, distance: 1 };
-  if (isSameOrDescendant(category, code)) return { kind: 'broad', noticeCode: code, category, distance: depth(category) - depth(code) };
+// Same-or-descendant is a prefix test (see cpv.ts). Distance counts one level
+// per significant digit, as cpvParent does: 45214210 is one level below 45214200.
+function cpvHit(code: string, category: string, includeParent: boolean, lotId: string | null): CpvHit | null {
+  const c = codeInfo(code);
+  const cat = codeInfo(category);
+  if (c.code.startsWith(cat.prefix)) return { kind: 'direct', noticeCode: code, category, lotId, distance: c.prefix.length - cat.prefix.length };
+  if (includeParent && cat.parentPrefix !== null && c.code.startsWith(cat.parentPrefix)) return { kind: 'parent', noticeCode: code, category, lotId, distance: 1 };
+  if (cat.code.startsWith(c.prefix)) return { kind: 'broad', noticeCode: code, category, lotId, distance: cat.prefix.length - c.prefix.length };
   return null;
 }
 
@@ -153,6 +170,42 @@ export function isEligible(criteria: MatchCriteria, held: Set<string>): boolean 
   return !criteria.reserved.includes('res-ws') || RESERVED_ELIGIBLE.some((c) => held.has(c));
 }
 
+// The same reason texts recur for thousands of firms per notice: build each
+// once and share it (frozen, so a shared reason cannot be changed by one result).
+const reasonCache = new Map<string, Reason>();
+function sharedReason(key: string, make: () => Reason): Reason {
+  let reason = reasonCache.get(key);
+  if (!reason) {
+    if (reasonCache.size >= 50_000) reasonCache.clear();
+    reason = Object.freeze(make());
+    reasonCache.set(key, reason);
+  }
+  return reason;
+}
+
+// Keyed without building a string per firm: category → notice code → lot →
+// kind (the same two codes give 'parent' or 'broad' depending on includeParent).
+const cpvReasons = new Map<string, Map<string, Map<string | null, Partial<Record<CpvHit['kind'], Reason>>>>>();
+function sharedCpvReason(hit: CpvHit): Reason {
+  let byCode = cpvReasons.get(hit.category);
+  if (!byCode) {
+    if (cpvReasons.size >= 10_000) cpvReasons.clear();
+    cpvReasons.set(hit.category, (byCode = new Map()));
+  }
+  let byLot = byCode.get(hit.noticeCode);
+  if (!byLot) byCode.set(hit.noticeCode, (byLot = new Map()));
+  let byKind = byLot.get(hit.lotId);
+  if (!byKind) byLot.set(hit.lotId, (byKind = {}));
+  return (byKind[hit.kind] ??= Object.freeze(cpvReason(hit)));
+}
+
+const NO_CAPABILITIES = new Set<string>(); // never added to
+const RESERVED_ELIGIBLE_REASON: Reason = Object.freeze({
+  code: 'reserved-eligible',
+  sv: `${EFORMS_CRITERIA.reserved['res-ws'].sv} – ni uppfyller villkoret`,
+  en: `${EFORMS_CRITERIA.reserved['res-ws'].en} – you qualify`,
+});
+
 /** Applies every rule of one subscription to one notice. `today` is YYYY-MM-DD (for certificate expiry). */
 export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: string): MatchResult | null {
   if (sub.kinds.length && !sub.kinds.includes(notice.kind)) return null;
@@ -170,46 +223,55 @@ export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: str
     keywordHits = k.hits;
   }
 
-  const held = capabilitiesInForce(sub.company.capabilities, today);
-  if (!isEligible(notice.criteria, held)) return null;
-  const requirements = [...new Set(notice.criteria.requirements)];
+  const c = notice.criteria;
+  // Only criteria ask anything of the firm's profile, and most notices have none.
+  const asksProfile = c.reserved.length || c.requirements.length || c.strategic.length || c.social.length || c.green.length;
+  const held = asksProfile ? capabilitiesInForce(sub.company.capabilities, today) : NO_CAPABILITIES;
+  if (!isEligible(c, held)) return null;
+  const requirements = c.requirements.length ? [...new Set(c.requirements)] : c.requirements;
   const missing = requirements.filter((r) => !satisfies(r, held));
   if (sub.strict && missing.length) return null;
 
-  const reasons: Reason[] = [cpvReason(hit)];
+  const reasons: Reason[] = [sharedCpvReason(hit)];
   let score = scoreCpvHit(hit);
   if (keywordHits.length) {
     reasons.push({ code: 'keywords', sv: `Nyckelord: ${keywordHits.join(', ')}`, en: `Keywords: ${keywordHits.join(', ')}` });
   }
-  if (notice.criteria.reserved.includes('res-ws')) {
-    const label = EFORMS_CRITERIA.reserved['res-ws'];
-    reasons.push({ code: 'reserved-eligible', sv: `${label.sv} – ni uppfyller villkoret`, en: `${label.en} – you qualify` });
+  if (c.reserved.includes('res-ws')) {
+    reasons.push(RESERVED_ELIGIBLE_REASON);
     score += 10;
   }
   for (const requirement of requirements) {
-    const label = requirementLabel(requirement);
     if (missing.includes(requirement)) {
-      reasons.push({ code: 'requirement-missing', sv: `Kräver ${label.sv} – saknas i din profil`, en: `Requires ${label.en} – missing from your profile` });
+      reasons.push(sharedReason(`requirement-missing ${requirement}`, () => {
+        const label = requirementLabel(requirement);
+        return { code: 'requirement-missing', sv: `Kräver ${label.sv} – saknas i din profil`, en: `Requires ${label.en} – missing from your profile` };
+      }));
       score -= 10;
     } else {
-      reasons.push({ code: 'requirement-met', sv: `Kräver ${label.sv} – finns i din profil`, en: `Requires ${label.en} – in your profile` });
+      reasons.push(sharedReason(`requirement-met ${requirement}`, () => {
+        const label = requirementLabel(requirement);
+        return { code: 'requirement-met', sv: `Kräver ${label.sv} – finns i din profil`, en: `Requires ${label.en} – in your profile` };
+      }));
       score += 5;
     }
   }
   let supported = 0;
   for (const kind of ['strategic', 'social', 'green'] as const) {
-    for (const code of notice.criteria[kind]) {
-      const by = SUPPORTS[`${kind}:${code}`]?.filter((c) => held.has(c)) ?? [];
+    for (const code of c[kind]) {
+      const by = SUPPORTS[`${kind}:${code}`]?.filter((capability) => held.has(capability)) ?? [];
       if (!by.length || supported >= 3) continue;
       supported++;
       score += 4;
-      const label = criterionLabel(kind, code);
-      const yours = (lang: 'sv' | 'en') => by.map((c) => CAPABILITIES[c as keyof typeof CAPABILITIES][lang]).join(', ');
-      reasons.push({
-        code: 'objective-met',
-        sv: `Upphandlingen prioriterar ${label.sv.toLowerCase()} – din profil: ${yours('sv')}`,
-        en: `The buyer prioritises ${label.en.toLowerCase()} – your profile: ${yours('en')}`,
-      });
+      reasons.push(sharedReason(`objective-met ${kind}:${code} ${by.join(',')}`, () => {
+        const label = criterionLabel(kind, code);
+        const yours = (lang: 'sv' | 'en') => by.map((b) => CAPABILITIES[b as keyof typeof CAPABILITIES][lang]).join(', ');
+        return {
+          code: 'objective-met',
+          sv: `Upphandlingen prioriterar ${label.sv.toLowerCase()} – din profil: ${yours('sv')}`,
+          en: `The buyer prioritises ${label.en.toLowerCase()} – your profile: ${yours('en')}`,
+        };
+      }));
     }
   }
   return {

@@ -108,13 +108,29 @@ const TIME_ZONE = 'Europe/Stockholm';
 
 /** Dates are stored in UTC and shown in Swedish time. */
 export function formatDateTime(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+  return cached(`date ${lang}`, () => new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
     dateStyle: 'long', timeStyle: 'short', timeZone: TIME_ZONE,
-  }).format(new Date(iso));
+  })).format(new Date(iso));
 }
 
 export function formatMoney(value: { amount: number; currency: string }, lang: Lang): string {
-  return new Intl.NumberFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+  return cached(`money ${lang} ${value.currency}`, () => new Intl.NumberFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
     style: 'currency', currency: value.currency, maximumFractionDigits: 0,
-  }).format(value.amount);
+  })).format(value.amount);
+}
+
+/**
+ * Building an Intl formatter costs far more than using one (it was the largest
+ * single cost of rendering an alert), so each is built once. Bounded: the
+ * currency comes from notice data.
+ */
+const formatters = new Map<string, { format(value: never): string }>();
+function cached<F extends { format(value: never): string }>(key: string, make: () => F): F {
+  let formatter = formatters.get(key) as F | undefined;
+  if (!formatter) {
+    formatter = make();
+    if (formatters.size >= 100) formatters.delete(formatters.keys().next().value!);
+    formatters.set(key, formatter);
+  }
+  return formatter;
 }

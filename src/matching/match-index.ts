@@ -28,8 +28,14 @@ export class MatchIndex {
 
   /** Every subscription that could match the notice on CPV, each once. */
   candidates(notice: MatchNotice): MatchSubscription[] {
+    return [...this.candidateSet(notice)];
+  }
+
+  private candidateSet(notice: MatchNotice): Set<MatchSubscription> {
     const found = new Set<MatchSubscription>();
-    const add = (subs: MatchSubscription[] | undefined) => subs?.forEach((s) => found.add(s));
+    const add = (subs: MatchSubscription[] | undefined) => {
+      if (subs) for (const s of subs) found.add(s);
+    };
     for (const code of candidateCategories(notice.codes)) {
       add(this.byCode.get(code));
       add(this.byParent.get(code));
@@ -40,17 +46,17 @@ export class MatchIndex {
       const prefix = cpvPrefix(code);
       for (let i = lowerBound(codes, prefix); i < codes.length && codes[i].startsWith(prefix); i++) add(this.byCode.get(codes[i]));
     }
-    return [...found];
+    return found;
   }
 
   match(notice: MatchNotice, today: string): { results: MatchResult[]; evaluated: number } {
-    const candidates = this.candidates(notice);
+    const candidates = this.candidateSet(notice);
     const results: MatchResult[] = [];
     for (const sub of candidates) {
       const result = evaluate(notice, sub, today);
       if (result) results.push(result);
     }
-    return { results, evaluated: candidates.length };
+    return { results, evaluated: candidates.size };
   }
 }
 

@@ -1,37 +1,396 @@
-// The embedded search index: SQLite FTS5, kept in step by the index job.
-// SQLite-only SQL lives here and nowhere else.
-import { sql } from 'kysely';
+// The embedded search index: SQLite FTS5. SQLite-only SQL lives here and
+// nowhere else.
+//
+// Two tables, created here (not by migrations, since they are an index that
+// can always be rebuilt from `notices`):
+// - search_notices: one row per indexed notice with the original text (what
+//   snippets are cut from) and the columns filters, facets and hits need;
+// - search_fts: an external-content FTS5 table over it. What goes into the
+//   FTS5 index is *folded* text (case and foreign diacritics folded, å/ä/ö
+//   kept), while search_notices keeps the original, so snippets show the text
+//   as written: folding never splits or joins words, so positions agree.
+// Plus search_pending (notices Meilisearch still has to get) and search_meta
+// (the layout version: a new version drops and rebuilds the index).
+import { CompiledQuery } from 'kysely';
+import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
+import { BM25_WEIGHTS, documentTags, planQuery, type FtsPlan } from './fts5.query.ts';
+import {
+  FACET_NAMES, RESULT_CAP, emptyFacets, statusOf, trimFacet,
+  type DocumentSource, type Facets, type FacetName, type NoticeKind, type SearchDocument, type SearchHit,
+  type SearchIndex, type SearchQuery, type SearchResult,
+} from './search.types.ts';
+import { ELLIPSIS, MARK_END, MARK_START, SNIPPET_WORDS, fold, leadingWords, markedToHtml } from './text.ts';
 
-export async function ensureFtsTable(db: Db): Promise<void> {
-  await sql`CREATE VIRTUAL TABLE IF NOT EXISTS notices_fts USING fts5(
-    notice_id UNINDEXED, title, description, buyer, tokenize = 'unicode61 remove_diacritics 0'
-  )`.execute(db);
+/** Bump when the tables, the folding or the tokens change: the index is then rebuilt. */
+export const FTS_LAYOUT_VERSION = '2';
+
+/** Rows per write statement: well under SQLite's bound-parameter limit. */
+const CHUNK = 400;
+
+type Row = Record<string, unknown>;
+
+type StoredRow = {
+  rid: number;
+  notice_id: string;
+  revision: number;
+  title: string;
+  description: string;
+  buyer: string;
+  codes: string;
+  tags: string;
+};
+
+type HitRow = StoredRow & {
+  kind: string;
+  procedure: string | null;
+  buyer_id: string;
+  buyer_org_number: string | null;
+  main_cpv: string;
+  awarded: number;
+  deadline: string | null;
+  published_at: string;
+  value_amount: number | null;
+  value_currency: string | null;
+  title_hl?: string;
+  snip?: string;
+};
+
+const COLUMNS = [
+  'notice_id', 'revision', 'title', 'description', 'buyer', 'codes', 'tags', 'kind', 'procedure', 'buyer_id',
+  'buyer_org_number', 'main_cpv', 'awarded', 'deadline', 'published_at', 'value_amount', 'value_currency', 'value_sek',
+  'cpv_divisions', 'regions', 'flags',
+] as const;
+
+function rowValues(doc: SearchDocument): unknown[] {
+  return [
+    doc.id, doc.revision, doc.title, doc.description, doc.buyerName, doc.codes.join(' '), documentTags(doc), doc.kind,
+    doc.procedure, doc.buyerId, doc.buyerOrgNumber, doc.mainCpv, Number(doc.awarded), doc.deadline, doc.publishedAt,
+    doc.estimatedValue?.amount ?? null, doc.estimatedValue?.currency ?? null, doc.valueSek,
+    JSON.stringify(doc.cpvDivisions), JSON.stringify(doc.regions), JSON.stringify(doc.csr),
+  ];
 }
 
-/** Idempotent: replaces the notice's entry, or removes it when the notice is gone or withdrawn. */
-export async function indexNotice(db: Db, noticeId: string): Promise<'indexed' | 'removed'> {
-  const notice = await db
-    .selectFrom('notices')
-    .innerJoin('buyers', 'buyers.id', 'notices.buyer_id')
-    .select(['notices.title', 'notices.description', 'notices.status', 'buyers.name as buyer'])
-    .where('notices.id', '=', noticeId)
-    .executeTakeFirst();
-  return db.transaction().execute(async (trx) => {
-    await sql`DELETE FROM notices_fts WHERE notice_id = ${noticeId}`.execute(trx);
-    if (!notice || notice.status !== 'active') return 'removed';
-    await sql`INSERT INTO notices_fts (notice_id, title, description, buyer)
-      VALUES (${noticeId}, ${notice.title}, ${notice.description ?? ''}, ${notice.buyer})`.execute(trx);
-    return 'indexed';
-  });
+/** What the FTS5 index holds for a row: folded text, the tokens as they are. */
+const ftsValues = (r: Pick<StoredRow, 'title' | 'description' | 'buyer' | 'codes' | 'tags'>) => [
+  fold(r.title), fold(r.description), fold(r.buyer), fold(r.codes), r.tags,
+];
+
+const placeholders = (rows: number, columns: number) =>
+  Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(', ')})`).join(', ');
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
-/** Notice ids for a plain-word query, best first (bm25, title weighted above description). */
-export async function searchIds(db: Db, query: string, limit = 20): Promise<string[]> {
-  const terms = query.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (terms.length === 0) return [];
-  const match = terms.map((term) => `"${term}"*`).join(' ');
-  const { rows } = await sql<{ notice_id: string }>`SELECT notice_id FROM notices_fts
-    WHERE notices_fts MATCH ${match} ORDER BY bm25(notices_fts, 0, 10, 2, 1) LIMIT ${limit}`.execute(db);
-  return rows.map((r) => r.notice_id);
+export class FtsSearchIndex implements SearchIndex {
+  readonly name = 'fts5' as const;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log?: Logger,
+  ) {}
+
+  private async all<T = Row>(db: Db, text: string, params: readonly unknown[] = []): Promise<T[]> {
+    const { rows } = await db.executeQuery<T>(CompiledQuery.raw(text, [...params]));
+    return rows;
+  }
+
+  private async run(db: Db, text: string, params: readonly unknown[] = []): Promise<void> {
+    await db.executeQuery(CompiledQuery.raw(text, [...params]));
+  }
+
+  /** Joins the caller's transaction or opens one. */
+  private write<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
+  }
+
+  /** Creates the tables; drops and recreates them (empty) when the layout version changed. */
+  async init(): Promise<void> {
+    await this.write(async (db) => {
+      await this.run(db, 'CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      const [meta] = await this.all<{ value: string }>(db, "SELECT value FROM search_meta WHERE key = 'layout'");
+      if (meta?.value !== FTS_LAYOUT_VERSION) {
+        if (meta) this.log?.warn({ from: meta.value, to: FTS_LAYOUT_VERSION }, 'search index layout changed: the FTS5 index is rebuilt');
+        await this.run(db, 'DROP TABLE IF EXISTS notices_fts'); // the first, thin index
+        await this.run(db, 'DROP TABLE IF EXISTS search_fts');
+        await this.run(db, 'DROP TABLE IF EXISTS search_notices');
+      }
+      await this.run(db, `CREATE TABLE IF NOT EXISTS search_notices (
+        rid INTEGER PRIMARY KEY,
+        notice_id TEXT NOT NULL UNIQUE,
+        revision INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        buyer TEXT NOT NULL,
+        codes TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        procedure TEXT,
+        buyer_id TEXT NOT NULL,
+        buyer_org_number TEXT,
+        main_cpv TEXT NOT NULL,
+        awarded INTEGER NOT NULL,
+        deadline TEXT,
+        published_at TEXT NOT NULL,
+        value_amount REAL,
+        value_currency TEXT,
+        value_sek REAL,
+        cpv_divisions TEXT NOT NULL,
+        regions TEXT NOT NULL,
+        flags TEXT NOT NULL
+      )`);
+      // Marks (Mn, Mc, Me) count as letters, so decomposed input ("e" + U+0301)
+      // stays one word, as it is once folded.
+      await this.run(db, `CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+        title, description, buyer, codes, tags,
+        content = 'search_notices', content_rowid = 'rid',
+        tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+      )`);
+      await this.run(db, 'CREATE TABLE IF NOT EXISTS search_pending (notice_id TEXT PRIMARY KEY, since TEXT NOT NULL)');
+      await this.run(db, "INSERT INTO search_meta (key, value) VALUES ('layout', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [
+        FTS_LAYOUT_VERSION,
+      ]);
+    });
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.all<{ n: number }>(this.db, 'SELECT count(*) AS n FROM search_notices');
+    return Number(row.n);
+  }
+
+  /**
+   * Adds or replaces documents. A document older (by revision) than the one
+   * indexed is ignored, so a late job cannot put back an old version.
+   */
+  async upsert(docs: SearchDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    await this.write(async (db) => {
+      for (const batch of chunks(dedupe(docs))) {
+        const existing = new Map(
+          (await this.all<StoredRow>(db, `SELECT rid, notice_id, revision, title, description, buyer, codes, tags FROM search_notices
+            WHERE notice_id IN (${batch.map(() => '?').join(', ')})`, batch.map((d) => d.id))).map((r) => [r.notice_id, r]),
+        );
+        const replaced = batch.filter((d) => existing.has(d.id) && existing.get(d.id)!.revision <= d.revision);
+        const added = batch.filter((d) => !existing.has(d.id));
+        if (replaced.length) {
+          const old = replaced.map((d) => existing.get(d.id)!);
+          await this.ftsDelete(db, old);
+          for (const doc of replaced) {
+            await this.run(db, `UPDATE search_notices SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE rid = ?`, [
+              ...rowValues(doc), existing.get(doc.id)!.rid,
+            ]);
+          }
+          await this.ftsInsert(db, replaced.map((doc) => ({ rid: existing.get(doc.id)!.rid, doc })));
+        }
+        if (added.length) {
+          const inserted = await this.all<{ rid: number; notice_id: string }>(
+            db,
+            `INSERT INTO search_notices (${COLUMNS.join(', ')}) VALUES ${placeholders(added.length, COLUMNS.length)} RETURNING rid, notice_id`,
+            added.flatMap(rowValues),
+          );
+          const rids = new Map(inserted.map((r) => [r.notice_id, r.rid]));
+          await this.ftsInsert(db, added.map((doc) => ({ rid: rids.get(doc.id)!, doc })));
+        }
+      }
+    });
+  }
+
+  private async ftsInsert(db: Db, rows: { rid: number; doc: SearchDocument }[]): Promise<void> {
+    await this.run(
+      db,
+      `INSERT INTO search_fts (rowid, title, description, buyer, codes, tags) VALUES ${placeholders(rows.length, 6)}`,
+      rows.flatMap(({ rid, doc }) => [
+        rid, ...ftsValues({ title: doc.title, description: doc.description, buyer: doc.buyerName, codes: doc.codes.join(' '), tags: documentTags(doc) }),
+      ]),
+    );
+  }
+
+  /** External content: FTS5 forgets a row when told the values it indexed. */
+  private async ftsDelete(db: Db, rows: StoredRow[]): Promise<void> {
+    await this.run(
+      db,
+      `INSERT INTO search_fts (search_fts, rowid, title, description, buyer, codes, tags) VALUES ${placeholders(rows.length, 7)}`,
+      rows.flatMap((r) => ['delete', r.rid, ...ftsValues(r)]),
+    );
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.write(async (db) => {
+      for (const batch of chunks([...new Set(ids)])) {
+        const rows = await this.all<StoredRow>(db, `SELECT rid, notice_id, revision, title, description, buyer, codes, tags FROM search_notices
+          WHERE notice_id IN (${batch.map(() => '?').join(', ')})`, batch);
+        if (rows.length === 0) continue;
+        await this.ftsDelete(db, rows);
+        await this.run(db, `DELETE FROM search_notices WHERE rid IN (${rows.map(() => '?').join(', ')})`, rows.map((r) => r.rid));
+      }
+    });
+  }
+
+  /**
+   * Upserts every document of the source, batch by batch (searches keep
+   * answering meanwhile), then removes what the source no longer has, and
+   * merges the index segments.
+   */
+  async rebuild(source: DocumentSource, onProgress?: (done: number) => void): Promise<number> {
+    const seen = new Set<string>();
+    for await (const batch of source()) {
+      await this.upsert(batch);
+      for (const doc of batch) seen.add(doc.id);
+      onProgress?.(seen.size);
+    }
+    let after = 0;
+    for (;;) {
+      const rows = await this.all<{ rid: number; notice_id: string }>(this.db, 'SELECT rid, notice_id FROM search_notices WHERE rid > ? ORDER BY rid LIMIT 5000', [after]);
+      if (rows.length === 0) break;
+      const gone = rows.filter((r) => !seen.has(r.notice_id)).map((r) => r.notice_id);
+      await this.remove(gone);
+      after = rows[rows.length - 1].rid;
+    }
+    await this.optimize();
+    return seen.size;
+  }
+
+  /** Merges the FTS5 segments into one: quicker queries after a bulk load. */
+  async optimize(): Promise<void> {
+    await this.run(this.db, "INSERT INTO search_fts (search_fts) VALUES ('optimize')");
+  }
+
+  async search(query: SearchQuery, now = new Date()): Promise<SearchResult> {
+    const nowIso = now.toISOString();
+    const plan = planQuery(query, nowIso);
+    const { sql: candidates, params } = candidateSql(plan, query);
+    const offset = (query.page - 1) * query.pageSize;
+    const rows = await this.all<{ facet: string; value: string | number | null; label: string | null; n: number }>(
+      this.db,
+      `WITH c AS MATERIALIZED (${candidates})
+      SELECT 'hit' AS facet, rid AS value, NULL AS label, position AS n
+        FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, plan)}) AS position FROM c) WHERE position > ? AND position <= ?
+      UNION ALL SELECT 'total', NULL, NULL, count(*) FROM c
+      UNION ALL SELECT 'status', CASE WHEN awarded = 1 THEN 'awarded' WHEN deadline < ? THEN 'closed' ELSE 'open' END, NULL, count(*) FROM c GROUP BY 2
+      UNION ALL SELECT 'kind', kind, NULL, count(*) FROM c GROUP BY kind
+      UNION ALL SELECT 'procedure', procedure, NULL, count(*) FROM c WHERE procedure IS NOT NULL GROUP BY procedure
+      UNION ALL SELECT 'buyer', buyer_id, max(buyer), count(*) FROM c GROUP BY buyer_id
+      UNION ALL SELECT 'cpv', j.value, NULL, count(*) FROM c, json_each(c.cpv_divisions) AS j GROUP BY j.value
+      UNION ALL SELECT 'region', j.value, NULL, count(*) FROM c, json_each(c.regions) AS j GROUP BY j.value
+      UNION ALL SELECT 'csr', j.value, NULL, count(*) FROM c, json_each(c.flags) AS j GROUP BY j.value`,
+      [...params, offset, offset + query.pageSize, nowIso],
+    );
+    const facets: Facets = emptyFacets();
+    const page: { rid: number; position: number }[] = [];
+    let total = 0;
+    for (const row of rows) {
+      if (row.facet === 'hit') page.push({ rid: Number(row.value), position: Number(row.n) });
+      else if (row.facet === 'total') total = Number(row.n);
+      else if ((FACET_NAMES as readonly string[]).includes(row.facet) && row.value !== null) {
+        facets[row.facet as FacetName].push({ value: String(row.value), count: Number(row.n), ...(row.label ? { label: row.label } : {}) });
+      }
+    }
+    for (const name of FACET_NAMES) facets[name] = trimFacet(facets[name]);
+    page.sort((a, b) => a.position - b.position);
+    const hits = await this.hits(plan, page.map((p) => p.rid), now);
+    return { hits, total, totalExact: total < RESULT_CAP, page: query.page, pageSize: query.pageSize, facets, backend: 'fts5' };
+  }
+
+  /** The page's hits with highlighted title and snippet, in page order. */
+  private async hits(plan: FtsPlan, rids: number[], now: Date): Promise<SearchHit[]> {
+    if (rids.length === 0) return [];
+    const list = rids.map(() => '?').join(', ');
+    const rows = plan.text
+      ? await this.all<HitRow>(
+          this.db,
+          `SELECT s.*, highlight(search_fts, 0, ?, ?) AS title_hl, snippet(search_fts, 1, ?, ?, ?, ?) AS snip
+           FROM search_fts f CROSS JOIN search_notices s ON s.rid = f.rowid
+           WHERE search_fts MATCH ? AND f.rowid IN (${list})`,
+          [MARK_START, MARK_END, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS, plan.text, ...rids],
+        )
+      : await this.all<HitRow>(this.db, `SELECT s.* FROM search_notices s WHERE s.rid IN (${list})`, rids);
+    const byRid = new Map(rows.map((r) => [Number(r.rid), r]));
+    return rids.flatMap((rid) => {
+      const r = byRid.get(rid);
+      return r ? [presentHit(r, now)] : [];
+    });
+  }
+
+  /** Notices whose latest state Meilisearch has not received yet. */
+  async markPending(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const since = new Date().toISOString();
+    await this.run(this.db, `INSERT INTO search_pending (notice_id, since) VALUES ${placeholders(ids.length, 2)} ON CONFLICT (notice_id) DO NOTHING`,
+      ids.flatMap((id) => [id, since]));
+  }
+
+  async pendingIds(limit: number): Promise<string[]> {
+    const rows = await this.all<{ notice_id: string }>(this.db, 'SELECT notice_id FROM search_pending ORDER BY since, notice_id LIMIT ?', [limit]);
+    return rows.map((r) => r.notice_id);
+  }
+
+  /** Clears these ids, or every id pending since before `before`. */
+  async clearPending(ids: string[] | { before: string }): Promise<void> {
+    if (Array.isArray(ids)) {
+      if (ids.length) await this.run(this.db, `DELETE FROM search_pending WHERE notice_id IN (${ids.map(() => '?').join(', ')})`, ids);
+    } else {
+      await this.run(this.db, 'DELETE FROM search_pending WHERE since < ?', [ids.before]);
+    }
+  }
+
+  async close(): Promise<void> {}
 }
+
+function dedupe(docs: SearchDocument[]): SearchDocument[] {
+  const byId = new Map<string, SearchDocument>();
+  for (const doc of docs) if (!byId.has(doc.id) || byId.get(doc.id)!.revision <= doc.revision) byId.set(doc.id, doc);
+  return [...byId.values()];
+}
+
+/**
+ * The candidates: every match when there are at most RESULT_CAP, else the
+ * RESULT_CAP most recently indexed (FTS5 walks its doclists backwards and
+ * stops there, so bm25 is computed for at most RESULT_CAP rows).
+ */
+export function candidateSql(plan: FtsPlan, query: SearchQuery): { sql: string; params: unknown[] } {
+  const scored = plan.text !== null && query.sort === 'relevance';
+  const columns = `s.rid AS rid, ${scored ? `bm25(search_fts, ${BM25_WEIGHTS.join(', ')})` : '0'} AS score,
+    s.kind, s.procedure, s.buyer_id, s.buyer, s.awarded, s.deadline, s.published_at, s.cpv_divisions, s.regions, s.flags`;
+  const where = plan.where.length ? ` AND ${plan.where.join(' AND ')}` : '';
+  if (plan.match === null) {
+    return {
+      sql: `SELECT ${columns} FROM search_notices s WHERE 1 = 1${where} ORDER BY s.rid DESC LIMIT ${RESULT_CAP}`,
+      params: plan.params,
+    };
+  }
+  return {
+    sql: `SELECT ${columns} FROM search_fts f CROSS JOIN search_notices s ON s.rid = f.rowid
+      WHERE search_fts MATCH ?${where} ORDER BY f.rowid DESC LIMIT ${RESULT_CAP}`,
+    params: [plan.match, ...plan.params],
+  };
+}
+
+/** Relevance is bm25 (title weighted highest); without words it is the newest first. */
+export function orderBy(query: SearchQuery, plan: FtsPlan): string {
+  if (query.sort === 'deadline') return 'deadline IS NULL, deadline, published_at DESC, rid DESC';
+  if (query.sort === 'newest' || plan.text === null) return 'published_at DESC, rid DESC';
+  return 'score, published_at DESC, rid DESC';
+}
+
+function presentHit(r: HitRow, now: Date): SearchHit {
+  const awarded = Number(r.awarded) === 1;
+  return {
+    id: r.notice_id,
+    title: r.title,
+    titleHtml: markedToHtml(r.title_hl ?? r.title),
+    snippet: markedToHtml(r.snip ?? leadingWords(r.description)),
+    buyer: { id: r.buyer_id, name: r.buyer, orgNumber: r.buyer_org_number },
+    kind: r.kind as NoticeKind,
+    status: statusOf({ awarded, deadline: r.deadline }, now),
+    procedure: r.procedure,
+    cpv: r.main_cpv,
+    deadline: r.deadline,
+    publishedAt: r.published_at,
+    estimatedValue: r.value_amount === null ? null : { amount: Number(r.value_amount), currency: r.value_currency ?? 'SEK' },
+  };
+}
+
