@@ -1,6 +1,6 @@
 // npm run import:regions -- <folder with se_municipalities.csv and se_postal_to_municipality.csv>
 import { migrateToLatest, openDatabase } from '../db/database.ts';
-import { ConfigError, loadConfig, loadDotEnv } from '../src/config.ts';
+import { loadConfigOrExit } from '../src/config.ts';
 import { importRegions, RegionsImportError } from '../src/regions/regions.import.ts';
 
 const folder = process.argv[2];
@@ -8,14 +8,15 @@ if (!folder) {
   console.error('usage: npm run import:regions -- <folder with se_municipalities.csv and se_postal_to_municipality.csv>');
   process.exit(2);
 }
+const db = openDatabase(loadConfigOrExit().databaseUrl);
 try {
-  loadDotEnv();
-  const db = openDatabase(loadConfig().databaseUrl);
   await migrateToLatest(db);
-  const counts = await importRegions(db, folder).finally(() => db.destroy());
+  const counts = await importRegions(db, folder);
   console.log(`imported ${counts.municipalities} municipalities and ${counts.postalCodes} postcodes (restart a running Brygga to use them)`);
 } catch (error) {
-  if (!(error instanceof RegionsImportError || error instanceof ConfigError)) throw error;
-  console.error((error as Error).message);
-  process.exit(1);
+  if (!(error instanceof RegionsImportError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+} finally {
+  await db.destroy();
 }

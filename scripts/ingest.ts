@@ -4,7 +4,7 @@
 // Exit code: 0 all stored, 1 something was rejected, 2 usage or set-up error.
 import { parseArgs } from 'node:util';
 import { migrateToLatest, openDatabase, type Db } from '../db/database.ts';
-import { ConfigError, loadConfig, loadDotEnv } from '../src/config.ts';
+import { loadConfigOrExit } from '../src/config.ts';
 import { ingestSources, totalsOf } from '../src/ingest/ingest.service.ts';
 import { expandPaths, fileSource } from '../src/ingest/sources.ts';
 
@@ -30,15 +30,7 @@ const format = values.format as (typeof FORMATS)[number];
 if (!FORMATS.includes(format)) usage(`unknown --format ${values.format}`);
 if (paths.length === 0) usage('name at least one file or folder');
 
-let config;
-try {
-  loadDotEnv();
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const config = loadConfigOrExit(2);
 
 const files = await expandPaths(paths).catch((error: Error) => usage(error.message));
 const dryRun = values['dry-run'];

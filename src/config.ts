@@ -147,3 +147,15 @@ export function resolveSecretKey(config: Config, file = 'var/secret.key'): strin
   writeFileSync(file, key, { mode: 0o600 });
   return key;
 }
+
+/** For command entry points: the configuration from .env and the environment, or a message and exit. */
+export function loadConfigOrExit(exitCode = 1): Config {
+  try {
+    loadDotEnv();
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(exitCode);
+  }
+}

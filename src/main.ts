@@ -1,18 +1,10 @@
 // `npm start`: API, web pages and (by default) the workers in one process.
 import { App } from './app.ts';
-import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { seedDemoIfEmpty } from '../scripts/seed.ts';
 import { onShutdown } from './shutdown.ts';
 
-let config;
-try {
-  loadDotEnv();
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const app = new App(config);
 try {
