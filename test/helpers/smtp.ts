@@ -19,6 +19,8 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    // Pooled clients keep idle connections open; do not wait long for them on close.
+    closeTimeout: 200,
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
