@@ -171,33 +171,38 @@ export function isEligible(criteria: MatchCriteria, held: Set<string>): boolean 
 }
 
 // The same reason texts recur for thousands of firms per notice: build each
-// once and share it (frozen, so a shared reason cannot be changed by one result).
-const reasonCache = new Map<string, Reason>();
-function sharedReason(key: string, make: () => Reason): Reason {
-  let reason = reasonCache.get(key);
+// once and share it (frozen, so one result cannot change another's). Nested
+// maps, one level per key part, so no key string is built and hashed per firm.
+type ReasonTrie = Map<string | number | null, ReasonTrie | Reason>;
+let reasonCache: ReasonTrie = new Map();
+let cachedReasons = 0;
+function sharedReason(key: (string | number | null)[], make: () => Reason): Reason {
+  if (cachedReasons >= 50_000) {
+    reasonCache = new Map();
+    cachedReasons = 0;
+  }
+  let node = reasonCache;
+  for (let i = 0; i < key.length - 1; i++) {
+    let next = node.get(key[i]) as ReasonTrie | undefined;
+    if (!next) node.set(key[i], (next = new Map()));
+    node = next;
+  }
+  let reason = node.get(key[key.length - 1]) as Reason | undefined;
   if (!reason) {
-    if (reasonCache.size >= 50_000) reasonCache.clear();
-    reason = Object.freeze(make());
-    reasonCache.set(key, reason);
+    node.set(key[key.length - 1], (reason = Object.freeze(make())));
+    cachedReasons++;
   }
   return reason;
 }
 
-// Keyed without building a string per firm: category → notice code → lot →
-// kind (the same two codes give 'parent' or 'broad' depending on includeParent).
-const cpvReasons = new Map<string, Map<string, Map<string | null, Partial<Record<CpvHit['kind'], Reason>>>>>();
-function sharedCpvReason(hit: CpvHit): Reason {
-  let byCode = cpvReasons.get(hit.category);
-  if (!byCode) {
-    if (cpvReasons.size >= 10_000) cpvReasons.clear();
-    cpvReasons.set(hit.category, (byCode = new Map()));
-  }
-  let byLot = byCode.get(hit.noticeCode);
-  if (!byLot) byCode.set(hit.noticeCode, (byLot = new Map()));
-  let byKind = byLot.get(hit.lotId);
-  if (!byKind) byLot.set(hit.lotId, (byKind = {}));
-  return (byKind[hit.kind] ??= Object.freeze(cpvReason(hit)));
+/** SUPPORTS by kind, then code: looked up per firm without building `${kind}:${code}`. */
+const SUPPORTS_BY_KIND = new Map<string, Map<string, readonly string[]>>();
+for (const [key, capabilities] of Object.entries(SUPPORTS)) {
+  const [kind, code] = key.split(':');
+  if (!SUPPORTS_BY_KIND.has(kind)) SUPPORTS_BY_KIND.set(kind, new Map());
+  SUPPORTS_BY_KIND.get(kind)!.set(code, capabilities);
 }
+const OBJECTIVE_KINDS = ['strategic', 'social', 'green'] as const;
 
 const NO_CAPABILITIES = new Set<string>(); // never added to
 const RESERVED_ELIGIBLE_REASON: Reason = Object.freeze({
@@ -232,7 +237,7 @@ export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: str
   const missing = requirements.filter((r) => !satisfies(r, held));
   if (sub.strict && missing.length) return null;
 
-  const reasons: Reason[] = [sharedCpvReason(hit)];
+  const reasons: Reason[] = [sharedReason(['cpv', hit.kind, hit.category, hit.noticeCode, hit.lotId], () => cpvReason(hit))];
   let score = scoreCpvHit(hit);
   if (keywordHits.length) {
     reasons.push({ code: 'keywords', sv: `Nyckelord: ${keywordHits.join(', ')}`, en: `Keywords: ${keywordHits.join(', ')}` });
@@ -243,13 +248,13 @@ export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: str
   }
   for (const requirement of requirements) {
     if (missing.includes(requirement)) {
-      reasons.push(sharedReason(`requirement-missing ${requirement}`, () => {
+      reasons.push(sharedReason(['requirement-missing', requirement], () => {
         const label = requirementLabel(requirement);
         return { code: 'requirement-missing', sv: `Kräver ${label.sv} – saknas i din profil`, en: `Requires ${label.en} – missing from your profile` };
       }));
       score -= 10;
     } else {
-      reasons.push(sharedReason(`requirement-met ${requirement}`, () => {
+      reasons.push(sharedReason(['requirement-met', requirement], () => {
         const label = requirementLabel(requirement);
         return { code: 'requirement-met', sv: `Kräver ${label.sv} – finns i din profil`, en: `Requires ${label.en} – in your profile` };
       }));
@@ -257,14 +262,19 @@ export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: str
     }
   }
   let supported = 0;
-  for (const kind of ['strategic', 'social', 'green'] as const) {
+  for (const kind of OBJECTIVE_KINDS) {
     for (const code of c[kind]) {
-      const by = SUPPORTS[`${kind}:${code}`]?.filter((capability) => held.has(capability)) ?? [];
-      if (!by.length || supported >= 3) continue;
+      const offered = SUPPORTS_BY_KIND.get(kind)?.get(code);
+      if (!offered || supported >= 3) continue;
+      // Which of the offered capabilities the firm holds, as bits: the reason's key.
+      let mask = 0;
+      for (let i = 0; i < offered.length; i++) if (held.has(offered[i])) mask |= 1 << i;
+      if (!mask) continue;
       supported++;
       score += 4;
-      reasons.push(sharedReason(`objective-met ${kind}:${code} ${by.join(',')}`, () => {
+      reasons.push(sharedReason(['objective-met', kind, code, mask], () => {
         const label = criterionLabel(kind, code);
+        const by = offered.filter((_, i) => mask & (1 << i));
         const yours = (lang: 'sv' | 'en') => by.map((b) => CAPABILITIES[b as keyof typeof CAPABILITIES][lang]).join(', ');
         return {
           code: 'objective-met',

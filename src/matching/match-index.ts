@@ -4,37 +4,63 @@ import { cpvParent, cpvPrefix } from '../domain/cpv.ts';
 import { candidateCategories, evaluate, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
 
 export class MatchIndex {
+  /** Every subscription, by its number in the index; the maps below hold numbers. */
+  private readonly subs: MatchSubscription[] = [];
   /** Subscription code → subscriptions (direct matches come from a notice code or its ancestors). */
-  private readonly byCode = new Map<string, MatchSubscription[]>();
+  private readonly byCode = new Map<string, number[]>();
   /** Parent of a subscription code → subscriptions that also take one level up. */
-  private readonly byParent = new Map<string, MatchSubscription[]>();
+  private readonly byParent = new Map<string, number[]>();
   /** Sorted distinct subscription codes: a prefix range finds codes below a broad notice code. */
   private sortedCodes: string[] | null = null;
-  size = 0;
+  /**
+   * Each search's number, stamped on the subscriptions it collects: a
+   * subscription reached through several codes is taken once, without a Set
+   * (hashing hundreds of thousands of objects) or touching the subscription.
+   */
+  private seen = new Uint32Array(1024);
+  private search = 0;
 
   constructor(subscriptions: Iterable<MatchSubscription> = []) {
     for (const sub of subscriptions) this.add(sub);
   }
 
+  get size(): number {
+    return this.subs.length;
+  }
+
   add(sub: MatchSubscription): void {
+    const n = this.subs.push(sub) - 1;
     for (const code of new Set(sub.cpv)) {
-      push(this.byCode, code, sub);
+      push(this.byCode, code, n);
       const parent = sub.includeParent ? cpvParent(code) : null;
-      if (parent) push(this.byParent, parent, sub);
+      if (parent) push(this.byParent, parent, n);
     }
     this.sortedCodes = null;
-    this.size++;
   }
 
   /** Every subscription that could match the notice on CPV, each once. */
   candidates(notice: MatchNotice): MatchSubscription[] {
-    return [...this.candidateSet(notice)];
+    return this.collect(notice).map((n) => this.subs[n]);
   }
 
-  private candidateSet(notice: MatchNotice): Set<MatchSubscription> {
-    const found = new Set<MatchSubscription>();
-    const add = (subs: MatchSubscription[] | undefined) => {
-      if (subs) for (const s of subs) found.add(s);
+  private collect(notice: MatchNotice): number[] {
+    if (this.seen.length < this.subs.length) {
+      const grown = new Uint32Array(Math.max(this.subs.length, 2 * this.seen.length));
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    const stamp = (this.search = (this.search + 1) >>> 0 || 1); // never 0, the initial value
+    if (stamp === 1) this.seen.fill(0); // wrapped around: forget old stamps
+    const seen = this.seen;
+    const found: number[] = [];
+    const add = (list: number[] | undefined) => {
+      if (!list) return;
+      for (const n of list) {
+        if (seen[n] !== stamp) {
+          seen[n] = stamp;
+          found.push(n);
+        }
+      }
     };
     for (const code of candidateCategories(notice.codes)) {
       add(this.byCode.get(code));
@@ -50,13 +76,13 @@ export class MatchIndex {
   }
 
   match(notice: MatchNotice, today: string): { results: MatchResult[]; evaluated: number } {
-    const candidates = this.candidateSet(notice);
+    const candidates = this.collect(notice);
     const results: MatchResult[] = [];
-    for (const sub of candidates) {
-      const result = evaluate(notice, sub, today);
+    for (const n of candidates) {
+      const result = evaluate(notice, this.subs[n], today);
       if (result) results.push(result);
     }
-    return { results, evaluated: candidates.size };
+    return { results, evaluated: candidates.length };
   }
 }
 

@@ -1,0 +1,281 @@
+// npm run bench:match [-- --subscriptions 1000000] [--notices 2000] [--sample 20] [--seed 1] [--json]
+// Builds synthetic subscriptions in memory (realistic CPV spread, Zipf-like
+// skew towards popular divisions), indexes them with MatchIndex and times
+// index.match per notice against matchBruteForce, the every-subscription
+// baseline, on a sample of the same notices (which must agree).
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { CPV_DIVISIONS, cpvPrefix } from '../../src/domain/cpv.ts';
+import { CAPABILITIES, EFORMS_CRITERIA, REQUIREMENTS, type HeldCapability } from '../../src/domain/csr.ts';
+import { parseKeywords, Words } from '../../src/domain/keywords.ts';
+import type { MatchCompany, MatchNotice, MatchResult, MatchSubscription, NoticeCode } from '../../src/domain/match.ts';
+import { MatchIndex, matchBruteForce } from '../../src/matching/match-index.ts';
+
+const { values } = parseArgs({
+  options: {
+    subscriptions: { type: 'string', default: '1000000' },
+    notices: { type: 'string', default: '2000' },
+    sample: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const SUBSCRIPTIONS = Number(values.subscriptions);
+const NOTICES = Number(values.notices);
+const SAMPLE = Math.min(Number(values.sample), NOTICES);
+const TODAY = '2026-11-27';
+const TARGETS = { p99Ms: 10, evaluatedPct: 5, speedup: 100 };
+
+/** mulberry32: seeded, so runs are comparable. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(Number(values.seed));
+const chance = (p: number) => random() < p;
+const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+/** Picks by weight; `cumulative` is the running sum of the weights. */
+const pickWeighted = <T>(list: readonly T[], cumulative: number[]): T => {
+  const x = random() * cumulative[cumulative.length - 1];
+  let i = 0;
+  while (cumulative[i] <= x) i++;
+  return list[i];
+};
+const cumulate = (weights: number[]) => weights.reduce<number[]>((acc, w) => [...acc, (acc.at(-1) ?? 0) + w], []);
+
+// --- CPV codes: the real list when the shared data is there -------------------
+
+const CPV_CSV = new URL('../../../shared/data/cpv/cpv_2008_sv_en.csv', import.meta.url);
+let cpvSource: string;
+let cpv: { code: string; label: string }[];
+if (existsSync(CPV_CSV)) {
+  cpv = (parse(readFileSync(CPV_CSV), { columns: true }) as { code: string; label_sv: string }[]).map((r) => ({ code: r.code, label: r.label_sv }));
+  cpvSource = `CPV 2008, ${cpv.length} codes from ${fileURLToPath(CPV_CSV)}`;
+} else {
+  // Structurally valid codes under every division, about as many as the real list.
+  cpv = [];
+  for (const [division, label] of Object.entries(CPV_DIVISIONS)) {
+    const add = (prefix: string) => cpv.push({ code: prefix.padEnd(8, '0'), label: label.sv });
+    add(division);
+    for (let g = 1; g <= 5; g++) {
+      add(`${division}${g}`);
+      for (let c = 1; c <= 4; c++) {
+        add(`${division}${g}${c}`);
+        for (let k = 1; k <= 3; k++) {
+          add(`${division}${g}${c}${k}`);
+          for (let s = 1; s <= 2; s++) add(`${division}${g}${c}${k}${s}00`);
+        }
+      }
+    }
+  }
+  cpvSource = `GENERATED ${cpv.length} codes from CPV_DIVISIONS (shared CPV list not found at ${fileURLToPath(CPV_CSV)})`;
+}
+
+// Levels by significant digits: 2 division, 3 group, 4 class, 5 category, 6+ subcategory.
+const LEVELS = [2, 3, 4, 5, 6] as const;
+const levelOf = (code: string) => Math.min(cpvPrefix(code).length, 6);
+const byDivisionLevel = new Map<string, { code: string; label: string }[]>();
+for (const entry of cpv) {
+  const key = `${entry.code.slice(0, 2)}:${levelOf(entry.code)}`;
+  const list = byDivisionLevel.get(key);
+  if (list) list.push(entry);
+  else byDivisionLevel.set(key, [entry]);
+}
+
+// Zipf-like (s = 1) over divisions, the ones local firms register most first.
+const POPULAR = ['45', '90', '72', '79', '50', '33', '34', '71', '55', '15', '30', '39', '77', '80', '85', '60', '44', '48', '92', '98', '31', '42', '09', '18', '22', '24', '32', '35', '37', '38', '43', '51', '63', '64', '65', '66', '70', '73', '75', '76', '03', '14', '16', '19', '41'];
+const divisions = [...POPULAR.filter((d) => Object.hasOwn(CPV_DIVISIONS, d)), ...Object.keys(CPV_DIVISIONS).filter((d) => !POPULAR.includes(d))];
+const divisionWeights = cumulate(divisions.map((_, rank) => 1 / (rank + 1)));
+
+/** A code in the division at the level, or the nearest level the division has. */
+function codeAt(division: string, level: number): { code: string; label: string } {
+  for (const l of [level, ...LEVELS.filter((x) => x !== level).sort((a, b) => Math.abs(a - level) - Math.abs(b - level))]) {
+    const list = byDivisionLevel.get(`${division}:${l}`);
+    if (list?.length) return pick(list);
+  }
+  throw new Error(`no CPV code in division ${division}`);
+}
+
+// Firms register groups and classes more than whole divisions or single products.
+const SUB_LEVELS = cumulate([5, 20, 35, 30, 10]);
+// Buyers code notices finely; about 5 % use a division-level ("broad") code.
+const NOTICE_LEVELS = cumulate([5, 5, 15, 45, 30]);
+
+// --- subscriptions -------------------------------------------------------------
+
+const LOCAL = ['1441', '1402', '1480', '1401'];
+const REGION_CHOICES = [['1441'], ['1441', '1402', '1480', '1401'], ['1480'], ['SE232'], ['SE2'], ['1441', 'SE232']];
+const KEYWORDS = ['städning', 'skola', 'förskola', 'snöröjning', 'catering', 'ventilation', 'tak', 'målning', 'asfalt', 'konsult', 'drift', 'support', 'mejeri', 'fönster', 'el', 'transport', 'underhåll', 'reparation'];
+const PROCEDURES = ['open', 'restricted', 'neg-w-call', 'comp-dial', 'innovation'];
+const CAPABILITY_CODES = Object.keys(CAPABILITIES);
+
+function company(id: number): MatchCompany {
+  const capabilities: HeldCapability[] = [];
+  for (let i = int(0, 3); i > 0; i--) {
+    const validUntil = chance(0.5) ? null : pick(['2025-12-31', '2026-06-30', '2027-06-30', '2028-12-31']);
+    capabilities.push({ capability: pick(CAPABILITY_CODES), validUntil });
+  }
+  return { id: `c${id}`, municipalityCode: pick([...LOCAL, '0180', '1280', '1490']), capabilities };
+}
+
+function subscription(id: number, firm: MatchCompany): MatchSubscription {
+  const division = pickWeighted(divisions, divisionWeights);
+  const codes = [codeAt(division, pickWeighted(LEVELS, SUB_LEVELS)).code];
+  // A second or third category, mostly in the same division.
+  for (let i = chance(0.4) ? int(1, 2) : 0; i > 0; i--) {
+    codes.push(codeAt(chance(0.7) ? division : pickWeighted(divisions, divisionWeights), pickWeighted(LEVELS, SUB_LEVELS)).code);
+  }
+  const ranged = chance(0.1);
+  const keywords = chance(0.1) ? [pick(KEYWORDS), ...(chance(0.3) ? [`-${pick(KEYWORDS)}`] : [])].join(' ') : null;
+  return {
+    id: `s${id}`,
+    company: firm,
+    cpv: codes,
+    includeParent: chance(0.2),
+    keywords: keywords ? parseKeywords(keywords) : null,
+    regions: chance(0.3) ? [...pick(REGION_CHOICES)] : [],
+    minValue: ranged ? pick([0, 100_000, 500_000, 2_000_000]) : null,
+    maxValue: ranged && chance(0.7) ? pick([1_000_000, 5_000_000, 25_000_000]) : null,
+    kinds: chance(0.05) ? ['tender'] : [],
+    procedures: chance(0.05) ? ['open'] : [],
+    onlyCsr: chance(0.05),
+    strict: chance(0.05),
+  };
+}
+
+// --- notices -------------------------------------------------------------------
+
+const someOf = (list: string[], p: number) => list.filter(() => chance(p));
+
+function notice(id: number): MatchNotice {
+  const division = pickWeighted(divisions, divisionWeights);
+  const main = codeAt(division, pickWeighted(LEVELS, NOTICE_LEVELS));
+  const codes: NoticeCode[] = [{ code: main.code, lotId: null, isMain: true }];
+  for (let i = chance(0.3) ? int(1, 2) : 0; i > 0; i--) codes.push({ code: codeAt(division, int(4, 6)).code, lotId: null, isMain: false });
+  const titles = [main.label];
+  for (let lot = 1, lots = chance(0.2) ? int(2, 4) : 0; lot <= lots; lot++) {
+    const code = codeAt(chance(0.8) ? division : pickWeighted(divisions, divisionWeights), int(4, 6));
+    codes.push({ code: code.code, lotId: `LOT-000${lot}`, isMain: true });
+    titles.push(code.label);
+  }
+  const local = chance(0.6);
+  const withCriteria = chance(0.4);
+  return {
+    id: `n${id}`,
+    kind: pick(['tender', 'tender', 'tender', 'planning', 'award', 'change']),
+    codes,
+    words: Words.of(`${titles.join(', ')} ${local ? 'Lerums kommun' : 'Region'}`),
+    place: local ? { municipalities: [pick(LOCAL)], nuts: ['SE232'] } : { municipalities: [], nuts: [pick(['SE110', 'SE224', 'SE123', 'SE331'])] },
+    value: chance(0.3) ? null : { amount: Math.round(10 ** (5 + 3 * random())), currency: chance(0.05) ? 'EUR' : 'SEK' },
+    procedure: chance(0.1) ? null : pick(PROCEDURES),
+    criteria: {
+      strategic: withCriteria ? someOf(Object.keys(EFORMS_CRITERIA.strategic), 0.4) : [],
+      social: withCriteria ? someOf(Object.keys(EFORMS_CRITERIA.social), 0.15) : [],
+      green: withCriteria ? someOf(Object.keys(EFORMS_CRITERIA.green), 0.15) : [],
+      gpp: withCriteria && chance(0.2) ? ['eu'] : [],
+      reserved: chance(0.02) ? ['res-ws'] : [],
+      smeSuitable: pick([true, false, null]),
+      requirements: withCriteria ? someOf(Object.keys(REQUIREMENTS), 0.12) : [],
+    },
+  };
+}
+
+// --- run -----------------------------------------------------------------------
+
+const log = (line = '') => console.log(line);
+const fmt = (n: number, digits = 2) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+
+log(`CPV source: ${cpvSource}`);
+let started = performance.now();
+const firms = Array.from({ length: Math.ceil(SUBSCRIPTIONS / 1.5) }, (_, i) => company(i));
+const subscriptions = Array.from({ length: SUBSCRIPTIONS }, (_, i) => subscription(i, pick(firms)));
+const notices = Array.from({ length: NOTICES }, (_, i) => notice(i));
+log(`generated ${SUBSCRIPTIONS.toLocaleString('en-US')} subscriptions (${firms.length.toLocaleString('en-US')} firms) and ${NOTICES} notices in ${fmt((performance.now() - started) / 1000)} s`);
+
+started = performance.now();
+const index = new MatchIndex(subscriptions);
+index.match(notices[0], TODAY); // the first search also sorts the code list for broad notices
+const buildMs = performance.now() - started;
+global.gc?.();
+const rssMb = process.memoryUsage().rss / 2 ** 20;
+log(`built index in ${fmt(buildMs / 1000)} s; RSS ${fmt(rssMb, 0)} MB`);
+
+// Warm the JIT on a few notices, then time every notice.
+for (const n of notices.slice(0, 50)) index.match(n, TODAY);
+const times: number[] = [];
+const indexResults = new Map<string, MatchResult[]>();
+const sampleEvery = Math.max(1, Math.floor(NOTICES / SAMPLE));
+const sampled = notices.filter((_, i) => i % sampleEvery === 0).slice(0, SAMPLE);
+const sampledIds = new Set(sampled.map((n) => n.id));
+let evaluated = 0;
+let matched = 0;
+const matchCounts: number[] = [];
+for (const n of notices) {
+  const t = performance.now();
+  const r = index.match(n, TODAY);
+  times.push(performance.now() - t);
+  evaluated += r.evaluated;
+  matched += r.results.length;
+  matchCounts.push(r.results.length);
+  if (sampledIds.has(n.id)) indexResults.set(n.id, r.results);
+}
+const sorted = [...times].sort((a, b) => a - b);
+// A notice reaches every firm registered below its broadest code: the tail comes from broad codes.
+const LEVEL_NAMES = ['division', 'group', 'class', 'category or finer'];
+const broadest = (n: MatchNotice) => Math.min(...n.codes.map((c) => Math.min(cpvPrefix(c.code).length, 5))) - 2;
+const byLevel = LEVEL_NAMES.map((name, level) => {
+  const at = notices.map((n, i) => i).filter((i) => broadest(notices[i]) === level);
+  const t = at.map((i) => times[i]).sort((a, b) => a - b);
+  return { name, count: at.length, matches: at.reduce((sum, i) => sum + matchCounts[i], 0) / (at.length || 1), p50: quantile(t, 0.5), p99: quantile(t, 0.99) };
+});
+const indexMean = times.reduce((a, b) => a + b, 0) / times.length;
+const slowest = notices[times.indexOf(sorted.at(-1)!)];
+
+// Brute force on the sample; results must agree with the index.
+const key = (results: MatchResult[]) => JSON.stringify([...results].sort((a, b) => (a.subscriptionId < b.subscriptionId ? -1 : 1)));
+let bruteMs = 0;
+for (const n of sampled) {
+  const t = performance.now();
+  const results = matchBruteForce(subscriptions, n, TODAY);
+  bruteMs += performance.now() - t;
+  if (key(results) !== key(indexResults.get(n.id)!)) {
+    throw new Error(`index and brute force disagree on notice ${n.id} (${n.codes.map((c) => c.code).join(', ')})`);
+  }
+}
+const bruteMean = bruteMs / sampled.length;
+
+const result = {
+  subscriptions: SUBSCRIPTIONS,
+  p50Ms: Number(quantile(sorted, 0.5).toFixed(3)),
+  p99Ms: Number(quantile(sorted, 0.99).toFixed(3)),
+  evaluatedPct: Number(((100 * evaluated) / (NOTICES * SUBSCRIPTIONS)).toFixed(3)),
+  speedupVsBruteForce: Number((bruteMean / indexMean).toFixed(1)),
+  rssMb: Math.round(rssMb),
+};
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+log();
+log(`index.match over ${NOTICES} notices (after 50 warm-up searches), ${fmt(matched / NOTICES, 1)} matches per notice`);
+log(`  p50      ${fmt(result.p50Ms, 3).padStart(10)} ms`);
+log(`  p99      ${fmt(result.p99Ms, 3).padStart(10)} ms   target ≤ ${TARGETS.p99Ms} ms     ${verdict(result.p99Ms <= TARGETS.p99Ms)}`);
+log(`  max      ${fmt(sorted.at(-1)!, 3).padStart(10)} ms   (${slowest.id}: ${slowest.codes.map((c) => c.code).join(', ')})`);
+log(`  mean     ${fmt(indexMean, 3).padStart(10)} ms`);
+log(`  by the notice's broadest code:`);
+for (const l of byLevel.filter((x) => x.count)) {
+  log(`    ${l.name.padEnd(18)} ${String(l.count).padStart(5)} notices, ${fmt(l.matches, 0).padStart(9)} matches each, p50 ${fmt(l.p50, 3)} ms, p99 ${fmt(l.p99, 3)} ms`);
+}
+log(`  per candidate ${fmt((1e6 * times.reduce((a, b) => a + b, 0)) / evaluated, 0)} ns`);
+log(`  evaluated ${fmt(result.evaluatedPct, 3).padStart(9)} %    target ≤ ${TARGETS.evaluatedPct} %      ${verdict(result.evaluatedPct <= TARGETS.evaluatedPct)}`);
+log(`matchBruteForce on ${sampled.length} of the same notices (same results): mean ${fmt(bruteMean, 1)} ms`);
+log(`  speedup  ${fmt(result.speedupVsBruteForce, 1).padStart(10)} ×    target ≥ ${TARGETS.speedup} ×     ${verdict(result.speedupVsBruteForce >= TARGETS.speedup)}`);
+log(`RSS after build ${fmt(rssMb, 0)} MB`);
+if (values.json) console.log(JSON.stringify(result));

@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { isEmptyQuery, matchesKeywords, normalize, parseKeywords, stem, tokenize, Words } from '../../src/domain/keywords.ts';
+
+const matches = (query: string, text: string) => matchesKeywords(parseKeywords(query), Words.of(text));
+
+describe('keywords', () => {
+  it('normalize folds case and foreign diacritics but keeps å, ä and ö', () => {
+    expect(normalize('Café Crème')).to.equal('cafe creme');
+    expect(normalize('ÅÄÖ åäö')).to.equal('åäö åäö');
+    expect(normalize('Müller Señor Façade')).to.equal('muller senor facade');
+    // Danish and Norwegian spellings of the Swedish letters.
+    expect(normalize('Ærø Søndergård')).to.equal('ärö söndergård');
+    // Decomposed input (a + combining ring) is the same letter as å.
+    expect(normalize('Ba\u030Atar')).to.equal('båtar');
+  });
+
+  it('tokenize splits on anything but letters and digits', () => {
+    expect(tokenize('Städning, fönsterputs & snöröjning 2027–2029 (LOT-0001)')).to.deep.equal([
+      'städning', 'fönsterputs', 'snöröjning', '2027', '2029', 'lot', '0001',
+    ]);
+  });
+
+  it('stem cuts common Swedish suffixes, leaving at least three letters', () => {
+    expect(stem('städning')).to.equal('städ');
+    expect(stem('snöröjningen')).to.equal('snöröj');
+    expect(stem('snöröjning')).to.equal('snöröj');
+    expect(stem('skolorna')).to.equal('skol');
+    expect(stem('båtar')).to.equal('båt');
+    expect(stem('båt')).to.equal('båt');
+    expect(stem('hållbarheten')).to.equal('hållbar');
+    expect(stem('bil')).to.equal('bil');
+  });
+
+  it('parseKeywords separates terms, phrases and exclusions', () => {
+    expect(parseKeywords('städ lokalvård "fönster puts" -bygg -"nya skolan"')).to.deep.equal({
+      terms: ['städ', 'lokalvård'],
+      phrases: [['fönster', 'puts']],
+      exclude: ['bygg'],
+      excludePhrases: [['nya', 'skolan']],
+    });
+    // A quoted single word is a plain (stemmed) term; empty quotes are ignored.
+    expect(parseKeywords('"städning" ""')).to.deep.equal({ terms: ['städ'], phrases: [], exclude: [], excludePhrases: [] });
+    expect(isEmptyQuery(parseKeywords('  '))).to.equal(true);
+    expect(isEmptyQuery(parseKeywords('-bygg'))).to.equal(false);
+  });
+
+  it('finds inflected and compound forms by prefix', () => {
+    expect(matches('städning', 'Städtjänster i Lerum')).to.deep.equal({ ok: true, hits: ['städ'] });
+    expect(matches('snöröjning', 'Snöröjningen 2027')).to.deep.equal({ ok: true, hits: ['snöröj'] });
+    expect(matches('lokalvård', 'Lokalvården i kommunens förskolor').ok).to.equal(true);
+    expect(matches('städning', 'Fönsterputs').ok).to.equal(false);
+  });
+
+  it('keeps å/ä/ö distinct from a/o but folds foreign diacritics', () => {
+    expect(matches('båt', 'Byte av batterier').ok).to.equal(false);
+    expect(matches('bat', 'Båtar till räddningstjänsten').ok).to.equal(false);
+    expect(matches('båt', 'Båtar till räddningstjänsten').ok).to.equal(true);
+    expect(matches('cafe', 'Café i stadshuset').ok).to.equal(true);
+    expect(matches('café', 'Cafeteria').ok).to.equal(true);
+  });
+
+  it('an excluded word or phrase hides the notice whatever else matches', () => {
+    expect(matches('städ -bygg', 'Städning efter byggnation').ok).to.equal(false);
+    expect(matches('städ -"nya skolan"', 'Städning av nya skolan').ok).to.equal(false);
+    expect(matches('städ -"nya skolan"', 'Städning av skolan, nya rutiner').ok).to.equal(true);
+    // Only exclusions: everything else passes, with no hits to show.
+    expect(matches('-bygg', 'Städning av skolor')).to.deep.equal({ ok: true, hits: [] });
+  });
+
+  it('phrases match whole words in order', () => {
+    expect(matches('"städning av skolor"', 'Städning av skolor i Lerum')).to.deep.equal({ ok: true, hits: ['städning av skolor'] });
+    expect(matches('"städning av skolor"', 'Städning av förskolor').ok).to.equal(false);
+    expect(matches('"städning av skolor"', 'Skolor av städning').ok).to.equal(false);
+  });
+
+  it('Words.hasPrefix is exact at the edges of the sorted list', () => {
+    const words = Words.of('ö a mm');
+    expect(words.hasPrefix('a')).to.equal(true);
+    expect(words.hasPrefix('ö')).to.equal(true);
+    expect(words.hasPrefix('m')).to.equal(true);
+    expect(words.hasPrefix('z')).to.equal(false);
+    expect(Words.of('').hasPrefix('a')).to.equal(false);
+  });
+});
