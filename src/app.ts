@@ -19,7 +19,8 @@ import { MatchEngine } from './matching/match-engine.ts';
 import { noticesRouter } from './notices/notices.routes.ts';
 import { startOutboxRelay, type OutboxRelay } from './queue/outbox.ts';
 import { Producer } from './queue/producer.ts';
-import { ensureFtsTable } from './search/fts5.ts';
+import { createSearch, type SearchService } from './search/search.service.ts';
+import { searchRouter } from './search/search.routes.ts';
 import { webRouter } from './web/web.routes.ts';
 
 export class App {
@@ -27,6 +28,7 @@ export class App {
   db!: Db;
   producer!: Producer;
   engine!: MatchEngine;
+  search!: SearchService;
   private redis!: Redis;
   private mailer!: Mailer;
   mail!: MailContext;
@@ -53,7 +55,8 @@ export class App {
     const { config } = this;
     this.db = openDatabase(config.databaseUrl);
     await migrateToLatest(this.db);
-    await ensureFtsTable(this.db);
+    this.search = createSearch(config, this.db, this.log);
+    await this.search.init();
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
     // ioredis reconnects by itself; without a listener its errors would crash the process.
     this.redis.on('error', (error) => this.log.warn({ err: error.message }, 'redis connection error'));
@@ -75,7 +78,7 @@ export class App {
   /** Workers can be started (and stopped) on their own, e.g. by tests that restart them. */
   startWorkers(): Workers {
     this.workers ??= startWorkers(
-      { db: this.db, producer: this.producer, mail: this.mail, engine: this.engine, log: this.log },
+      { db: this.db, producer: this.producer, mail: this.mail, engine: this.engine, search: this.search, log: this.log },
       {
         redisUrl: this.config.redisUrl, prefix: this.config.queuePrefix,
         concurrency: this.config.workerConcurrency, mailRatePerSecond: this.config.mail.ratePerSecond,
@@ -106,6 +109,7 @@ export class App {
     app.use('/api/companies', companiesRouter(this.db, () => this.relay.nudge()));
     app.use(mailRouter(this.db, this.mail.secret));
     app.use('/api/staff', staffRouter(this.db));
+    app.use('/api/search', searchRouter(this.search));
     app.use(webRouter(this.db));
     app.use(notFoundHandler);
     app.use(errorHandler(this.log));
@@ -143,6 +147,7 @@ export class App {
     }
     await this.stopWorkers();
     await this.relay?.stop();
+    await this.search?.close();
     await this.producer?.close();
     this.mailer?.close();
     await this.redis?.quit().catch(() => undefined);

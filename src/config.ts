@@ -52,6 +52,8 @@ const envSchema = z.object({
   BODY_LIMIT: size.default('1mb'),
   IMPORT_LIMIT: size.default('20mb'),
   INGEST_MAX_BYTES: size.default('200mb'),
+  MEILI_URL: z.url().optional(),
+  MEILI_KEY: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -87,6 +89,8 @@ export type Config = {
   bodyLimit: string;
   importLimit: string;
   ingestMaxBytes: number;
+  /** Meilisearch when MEILI_URL is set; the embedded FTS5 index always (and as its fallback). */
+  search: { meiliUrl: string | null; meiliKey: string | null };
 };
 
 export class ConfigError extends Error {}
@@ -130,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.BODY_LIMIT,
     importLimit: e.IMPORT_LIMIT,
     ingestMaxBytes: bytesOf(e.INGEST_MAX_BYTES),
+    search: { meiliUrl: e.MEILI_URL ?? null, meiliKey: e.MEILI_KEY ?? null },
   };
 }
 

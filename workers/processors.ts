@@ -7,14 +7,15 @@ import { digestRecipients, periodOf } from '../src/mail/digest.ts';
 import type { MatchEngine } from '../src/matching/match-engine.ts';
 import { payloads, type JobPayload, type QueueName } from '../src/queue/jobs.ts';
 import type { Producer } from '../src/queue/producer.ts';
-import { indexNotice } from '../src/search/fts5.ts';
+import type { SearchService } from '../src/search/search.service.ts';
 
-export type WorkerContext = { db: Db; producer: Producer; mail: MailContext; engine: MatchEngine; log: Logger };
+export type WorkerContext = { db: Db; producer: Producer; mail: MailContext; engine: MatchEngine; search: SearchService; log: Logger };
 
 type Handler<Q extends QueueName> = (payload: JobPayload<Q>, ctx: WorkerContext) => Promise<unknown>;
 
 export const handlers: { [Q in QueueName]: Handler<Q> } = {
-  index: async ({ noticeId }, { db }) => indexNotice(db, noticeId),
+  // Idempotent; a withdrawn or deleted notice leaves the index. Throws while Meilisearch is unreachable, so the job retries.
+  index: async ({ noticeId }, { search }) => search.indexNotice(noticeId),
 
   match: async ({ noticeId }, { engine, producer }) => {
     const outcome = await engine.matchStored(noticeId);

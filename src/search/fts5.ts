@@ -1,29 +1,50 @@
 // The embedded search index: SQLite FTS5. SQLite-only SQL lives here and
 // nowhere else.
 //
-// Two tables, created here (not by migrations, since they are an index that
-// can always be rebuilt from `notices`):
-// - search_notices: one row per indexed notice with the original text (what
-//   snippets are cut from) and the columns filters, facets and hits need;
-// - search_fts: an external-content FTS5 table over it. What goes into the
-//   FTS5 index is *folded* text (case and foreign diacritics folded, å/ä/ö
-//   kept), while search_notices keeps the original, so snippets show the text
-//   as written: folding never splits or joins words, so positions agree.
-// Plus search_pending (notices Meilisearch still has to get) and search_meta
-// (the layout version: a new version drops and rebuilds the index).
+// Tables, created here rather than by migrations (they are an index that can
+// always be rebuilt from `notices`):
+// - search_notices: one row per indexed notice: the original text (hits and
+//   snippets show it as written) and the columns filters, facets and hits need;
+// - search_fts: an external-content FTS5 table over it. Into the FTS5 index
+//   goes *folded* text (case and foreign diacritics folded, å/ä/ö kept) plus a
+//   `tags` column of filter tokens (see fts5.query.ts);
+// - search_terms: every indexed word with the number of documents it is in:
+//   prefixes expand to the words they stand for through it, and it tells
+//   which words are too common for bm25 to be quick;
+// - search_pending: notices Meilisearch has still to receive (when configured);
+// - search_meta: the layout version; a new version drops and refills the index.
+//
+// A search is one statement over at most RESULT_CAP candidates (the most
+// recently indexed matches: FTS5 walks its doclists backwards and stops), so
+// its cost follows the page, not how common the words are. See searchSql.
 import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
-import { BM25_WEIGHTS, documentTags, planQuery, type FtsPlan } from './fts5.query.ts';
+import { BM25_WEIGHTS, documentTags, lookupKey, planQuery, type Expansion, type Expansions, type FtsPlan } from './fts5.query.ts';
 import {
   FACET_NAMES, RESULT_CAP, emptyFacets, statusOf, trimFacet,
   type DocumentSource, type Facets, type FacetName, type NoticeKind, type SearchDocument, type SearchHit,
   type SearchIndex, type SearchQuery, type SearchResult,
 } from './search.types.ts';
-import { ELLIPSIS, MARK_END, MARK_START, SNIPPET_WORDS, fold, leadingWords, markedToHtml } from './text.ts';
+import { Highlighter, fold, isPrefixTerm, markedToHtml, parseTextQuery } from './text.ts';
 
 /** Bump when the tables, the folding or the tokens change: the index is then rebuilt. */
-export const FTS_LAYOUT_VERSION = '2';
+export const FTS_LAYOUT_VERSION = '3';
+
+/** A prefix that stands for at most this many words is searched as an OR of them. */
+export const MAX_EXPANSION = 64;
+/**
+ * A prefix with more words is left to FTS5 (which merges their doclists
+ * whole) when they occur in at most this many documents in all; else it
+ * stands for its MAX_EXPANSION most frequent words.
+ */
+export const PREFIX_MERGE_BUDGET = 50_000;
+/**
+ * Words found in more documents than this in all are ranked by the cheaper
+ * order (title matches first, then the newest) instead of bm25, whose cost
+ * grows with how many documents contain the words, not with the page.
+ */
+export const BM25_BUDGET = 50_000;
 
 /** Rows per write statement: well under SQLite's bound-parameter limit. */
 const CHUNK = 400;
@@ -52,8 +73,6 @@ type HitRow = StoredRow & {
   published_at: string;
   value_amount: number | null;
   value_currency: string | null;
-  title_hl?: string;
-  snip?: string;
 };
 
 const COLUMNS = [
@@ -88,10 +107,15 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 export class FtsSearchIndex implements SearchIndex {
   readonly name = 'fts5' as const;
 
+  private readonly bm25Budget: number;
+
   constructor(
     private readonly db: Db,
     private readonly log?: Logger,
-  ) {}
+    options: { bm25Budget?: number } = {},
+  ) {
+    this.bm25Budget = options.bm25Budget ?? BM25_BUDGET;
+  }
 
   private async all<T = Row>(db: Db, text: string, params: readonly unknown[] = []): Promise<T[]> {
     const { rows } = await db.executeQuery<T>(CompiledQuery.raw(text, [...params]));
@@ -117,6 +141,7 @@ export class FtsSearchIndex implements SearchIndex {
         await this.run(db, 'DROP TABLE IF EXISTS notices_fts'); // the first, thin index
         await this.run(db, 'DROP TABLE IF EXISTS search_fts');
         await this.run(db, 'DROP TABLE IF EXISTS search_notices');
+        await this.run(db, 'DROP TABLE IF EXISTS search_terms');
       }
       await this.run(db, `CREATE TABLE IF NOT EXISTS search_notices (
         rid INTEGER PRIMARY KEY,
@@ -149,6 +174,7 @@ export class FtsSearchIndex implements SearchIndex {
         content = 'search_notices', content_rowid = 'rid',
         tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
       )`);
+      await this.run(db, 'CREATE TABLE IF NOT EXISTS search_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID');
       await this.run(db, 'CREATE TABLE IF NOT EXISTS search_pending (notice_id TEXT PRIMARY KEY, since TEXT NOT NULL)');
       await this.run(db, "INSERT INTO search_meta (key, value) VALUES ('layout', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [
         FTS_LAYOUT_VERSION,
@@ -175,8 +201,11 @@ export class FtsSearchIndex implements SearchIndex {
         );
         const replaced = batch.filter((d) => existing.has(d.id) && existing.get(d.id)!.revision <= d.revision);
         const added = batch.filter((d) => !existing.has(d.id));
+        const terms = new Map<string, number>();
+        for (const doc of [...replaced, ...added]) countWords(terms, wordsOf({ title: doc.title, description: doc.description, buyer: doc.buyerName, codes: doc.codes.join(' ') }), 1);
         if (replaced.length) {
           const old = replaced.map((d) => existing.get(d.id)!);
+          for (const row of old) countWords(terms, wordsOf(row), -1);
           await this.ftsDelete(db, old);
           for (const doc of replaced) {
             await this.run(db, `UPDATE search_notices SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE rid = ?`, [
@@ -194,8 +223,18 @@ export class FtsSearchIndex implements SearchIndex {
           const rids = new Map(inserted.map((r) => [r.notice_id, r.rid]));
           await this.ftsInsert(db, added.map((doc) => ({ rid: rids.get(doc.id)!, doc })));
         }
+        await this.countTerms(db, terms);
       }
     });
+  }
+
+  /** Adds the changes to the documents-per-word counts. */
+  private async countTerms(db: Db, terms: Map<string, number>): Promise<void> {
+    const changed = [...terms].filter(([, n]) => n !== 0);
+    for (const part of chunks(changed, 500)) {
+      await this.run(db, `INSERT INTO search_terms (term, docs) VALUES ${placeholders(part.length, 2)}
+        ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs`, part.flat());
+    }
   }
 
   private async ftsInsert(db: Db, rows: { rid: number; doc: SearchDocument }[]): Promise<void> {
@@ -224,6 +263,9 @@ export class FtsSearchIndex implements SearchIndex {
         const rows = await this.all<StoredRow>(db, `SELECT rid, notice_id, revision, title, description, buyer, codes, tags FROM search_notices
           WHERE notice_id IN (${batch.map(() => '?').join(', ')})`, batch);
         if (rows.length === 0) continue;
+        const terms = new Map<string, number>();
+        for (const row of rows) countWords(terms, wordsOf(row), -1);
+        await this.countTerms(db, terms);
         await this.ftsDelete(db, rows);
         await this.run(db, `DELETE FROM search_notices WHERE rid IN (${rows.map(() => '?').join(', ')})`, rows.map((r) => r.rid));
       }
@@ -259,25 +301,18 @@ export class FtsSearchIndex implements SearchIndex {
     await this.run(this.db, "INSERT INTO search_fts (search_fts) VALUES ('optimize')");
   }
 
+  /**
+   * One statement: the candidates (at most RESULT_CAP matches, the most
+   * recently indexed first, which FTS5 finds lazily), their order, the page
+   * and the facet counts; then the page's snippets.
+   */
   async search(query: SearchQuery, now = new Date()): Promise<SearchResult> {
     const nowIso = now.toISOString();
-    const plan = planQuery(query, nowIso);
-    const { sql: candidates, params } = candidateSql(plan, query);
+    const plan = planQuery(query, nowIso, await this.expansions(query.q));
+    const { sql, params } = searchSql(plan, query, this.bm25Budget);
     const offset = (query.page - 1) * query.pageSize;
     const rows = await this.all<{ facet: string; value: string | number | null; label: string | null; n: number }>(
-      this.db,
-      `WITH c AS MATERIALIZED (${candidates})
-      SELECT 'hit' AS facet, rid AS value, NULL AS label, position AS n
-        FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, plan)}) AS position FROM c) WHERE position > ? AND position <= ?
-      UNION ALL SELECT 'total', NULL, NULL, count(*) FROM c
-      UNION ALL SELECT 'status', CASE WHEN awarded = 1 THEN 'awarded' WHEN deadline < ? THEN 'closed' ELSE 'open' END, NULL, count(*) FROM c GROUP BY 2
-      UNION ALL SELECT 'kind', kind, NULL, count(*) FROM c GROUP BY kind
-      UNION ALL SELECT 'procedure', procedure, NULL, count(*) FROM c WHERE procedure IS NOT NULL GROUP BY procedure
-      UNION ALL SELECT 'buyer', buyer_id, max(buyer), count(*) FROM c GROUP BY buyer_id
-      UNION ALL SELECT 'cpv', j.value, NULL, count(*) FROM c, json_each(c.cpv_divisions) AS j GROUP BY j.value
-      UNION ALL SELECT 'region', j.value, NULL, count(*) FROM c, json_each(c.regions) AS j GROUP BY j.value
-      UNION ALL SELECT 'csr', j.value, NULL, count(*) FROM c, json_each(c.flags) AS j GROUP BY j.value`,
-      [...params, offset, offset + query.pageSize, nowIso],
+      this.db, sql, [...params, offset, offset + query.pageSize, nowIso],
     );
     const facets: Facets = emptyFacets();
     const page: { rid: number; position: number }[] = [];
@@ -291,27 +326,48 @@ export class FtsSearchIndex implements SearchIndex {
     }
     for (const name of FACET_NAMES) facets[name] = trimFacet(facets[name]);
     page.sort((a, b) => a.position - b.position);
-    const hits = await this.hits(plan, page.map((p) => p.rid), now);
+    const hits = await this.hits(query, page.map((p) => p.rid), now);
     return { hits, total, totalExact: total < RESULT_CAP, page: query.page, pageSize: query.pageSize, facets, backend: 'fts5' };
   }
 
-  /** The page's hits with highlighted title and snippet, in page order. */
-  private async hits(plan: FtsPlan, rids: number[], now: Date): Promise<SearchHit[]> {
+  /** The index words each term of `q` stands for, with how many documents they are in. */
+  async expansions(q: string): Promise<Expansions> {
+    const text = parseTextQuery(q);
+    const out: Expansions = new Map();
+    const exact = new Set<string>(text.phrases.flat());
+    for (const t of [...text.terms, ...text.exclude]) {
+      const key = lookupKey(t);
+      if (!isPrefixTerm(t)) exact.add(key);
+      else if (!out.has(key)) out.set(key, await this.expandPrefix(key));
+    }
+    if (exact.size) {
+      const rows = await this.all<{ term: string; docs: number }>(this.db,
+        `SELECT term, docs FROM search_terms WHERE term IN (${[...exact].map(() => '?').join(', ')})`, [...exact]);
+      const docs = new Map(rows.map((r) => [r.term, Number(r.docs)]));
+      for (const word of exact) out.set(word, { words: [word], docs: Math.max(0, docs.get(word) ?? 0), prefix: false });
+    }
+    return out;
+  }
+
+  private async expandPrefix(stem: string): Promise<Expansion> {
+    const rows = await this.all<{ term: string; docs: number }>(this.db,
+      'SELECT term, docs FROM search_terms WHERE term >= ? AND term < ? AND docs > 0 LIMIT 2001', [stem, `${stem}\u{10FFFF}`]);
+    const docs = rows.reduce((sum, r) => sum + Number(r.docs), 0);
+    if (rows.length <= MAX_EXPANSION) return { words: rows.map((r) => r.term), docs, prefix: false };
+    if (rows.length <= 2000 && docs <= PREFIX_MERGE_BUDGET) return { words: [], docs, prefix: true };
+    const top = [...rows].sort((a, b) => Number(b.docs) - Number(a.docs) || (a.term < b.term ? -1 : 1)).slice(0, MAX_EXPANSION);
+    return { words: top.map((r) => r.term), docs: top.reduce((sum, r) => sum + Number(r.docs), 0), prefix: false };
+  }
+
+  /** The page's hits in page order, matched words marked in the title and a snippet of the description. */
+  private async hits(query: SearchQuery, rids: number[], now: Date): Promise<SearchHit[]> {
     if (rids.length === 0) return [];
-    const list = rids.map(() => '?').join(', ');
-    const rows = plan.text
-      ? await this.all<HitRow>(
-          this.db,
-          `SELECT s.*, highlight(search_fts, 0, ?, ?) AS title_hl, snippet(search_fts, 1, ?, ?, ?, ?) AS snip
-           FROM search_fts f CROSS JOIN search_notices s ON s.rid = f.rowid
-           WHERE search_fts MATCH ? AND f.rowid IN (${list})`,
-          [MARK_START, MARK_END, MARK_START, MARK_END, ELLIPSIS, SNIPPET_WORDS, plan.text, ...rids],
-        )
-      : await this.all<HitRow>(this.db, `SELECT s.* FROM search_notices s WHERE s.rid IN (${list})`, rids);
+    const rows = await this.all<HitRow>(this.db, `SELECT * FROM search_notices WHERE rid IN (${rids.map(() => '?').join(', ')})`, rids);
     const byRid = new Map(rows.map((r) => [Number(r.rid), r]));
+    const highlighter = new Highlighter(parseTextQuery(query.q));
     return rids.flatMap((rid) => {
       const r = byRid.get(rid);
-      return r ? [presentHit(r, now)] : [];
+      return r ? [presentHit(r, highlighter, now)] : [];
     });
   }
 
@@ -346,43 +402,83 @@ function dedupe(docs: SearchDocument[]): SearchDocument[] {
   return [...byId.values()];
 }
 
-/**
- * The candidates: every match when there are at most RESULT_CAP, else the
- * RESULT_CAP most recently indexed (FTS5 walks its doclists backwards and
- * stops there, so bm25 is computed for at most RESULT_CAP rows).
- */
-export function candidateSql(plan: FtsPlan, query: SearchQuery): { sql: string; params: unknown[] } {
-  const scored = plan.text !== null && query.sort === 'relevance';
-  const columns = `s.rid AS rid, ${scored ? `bm25(search_fts, ${BM25_WEIGHTS.join(', ')})` : '0'} AS score,
-    s.kind, s.procedure, s.buyer_id, s.buyer, s.awarded, s.deadline, s.published_at, s.cpv_divisions, s.regions, s.flags`;
-  const where = plan.where.length ? ` AND ${plan.where.join(' AND ')}` : '';
-  if (plan.match === null) {
-    return {
-      sql: `SELECT ${columns} FROM search_notices s WHERE 1 = 1${where} ORDER BY s.rid DESC LIMIT ${RESULT_CAP}`,
-      params: plan.params,
-    };
-  }
-  return {
-    sql: `SELECT ${columns} FROM search_fts f CROSS JOIN search_notices s ON s.rid = f.rowid
-      WHERE search_fts MATCH ?${where} ORDER BY f.rowid DESC LIMIT ${RESULT_CAP}`,
-    params: [plan.match, ...plan.params],
-  };
+/** bm25 when the words are rare enough for it to be quick, else title matches first; newest first without words. */
+export function rankingMode(plan: FtsPlan, query: SearchQuery, budget = BM25_BUDGET): 'bm25' | 'title-first' | 'none' {
+  if (plan.text === null || query.sort !== 'relevance') return 'none';
+  return plan.cost <= budget ? 'bm25' : 'title-first';
 }
 
-/** Relevance is bm25 (title weighted highest); without words it is the newest first. */
-export function orderBy(query: SearchQuery, plan: FtsPlan): string {
+/**
+ * The search statement. Parameters after the returned ones: page offset,
+ * page end, now (ISO).
+ * - c: the candidates: every match when there are at most RESULT_CAP, else
+ *   the RESULT_CAP most recently indexed (FTS5 walks the doclists backwards
+ *   and stops there), with what the facets need; for very common words also
+ *   whether the title matched (from highlight(), which needs no statistics);
+ * - r: bm25 over the words alone (the filter tokens stay out of it: bm25
+ *   would count every document that has them), walking the words' matches
+ *   backwards from the newest candidate and stopping at the last one (FTS5
+ *   seeks a lower rowid bound by scanning, an upper one at once);
+ * - then the page's positions, the total and every facet's counts, at once.
+ */
+export function searchSql(plan: FtsPlan, query: SearchQuery, budget = BM25_BUDGET): { sql: string; params: unknown[] } {
+  const mode = rankingMode(plan, query, budget);
+  const inTitle = mode === 'title-first' ? 'instr(highlight(search_fts, 0, char(1), char(2)), char(1)) > 0' : '0';
+  const columns = `s.rid AS rid, ${inTitle} AS in_title, s.kind, s.procedure, s.buyer_id, s.buyer, s.awarded, s.deadline, s.published_at,
+    s.cpv_divisions, s.regions, s.flags`;
+  const where = plan.where.length ? ` AND ${plan.where.join(' AND ')}` : '';
+  const candidates = plan.match === null
+    ? `SELECT ${columns} FROM search_notices s WHERE 1 = 1${where} ORDER BY s.rid DESC LIMIT ${RESULT_CAP}`
+    : `SELECT ${columns} FROM search_fts f CROSS JOIN search_notices s ON s.rid = f.rowid
+       WHERE search_fts MATCH ?${where} ORDER BY f.rowid DESC LIMIT ${RESULT_CAP}`;
+  const params: unknown[] = plan.match === null ? [...plan.params] : [plan.match, ...plan.params];
+  // The unary + keeps the IN list away from FTS5 (it would run the query once per id).
+  const relevance = mode === 'bm25'
+    ? `SELECT f.rowid AS rid, bm25(search_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM search_fts f
+       WHERE search_fts MATCH ? AND f.rowid <= (SELECT max(rid) FROM c) AND +f.rowid IN (SELECT rid FROM c)
+       ORDER BY f.rowid DESC LIMIT (SELECT count(*) FROM c)`
+    : 'SELECT 0 AS rid, 0 AS score WHERE 0';
+  if (mode === 'bm25') params.push(plan.text);
+  const score = mode === 'bm25' ? 'coalesce(r.score, 0)' : mode === 'title-first' ? '-c.in_title' : '0';
+  const sql = `WITH c AS MATERIALIZED (${candidates}),
+    r AS MATERIALIZED (${relevance}),
+    ranked AS (SELECT c.rid, c.deadline, c.published_at, ${score} AS score FROM c LEFT JOIN r ON r.rid = c.rid)
+    SELECT 'hit' AS facet, rid AS value, NULL AS label, position AS n
+      FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, mode)}) AS position FROM ranked) WHERE position > ? AND position <= ?
+    UNION ALL SELECT 'total', NULL, NULL, count(*) FROM c
+    UNION ALL SELECT 'status', CASE WHEN awarded = 1 THEN 'awarded' WHEN deadline < ? THEN 'closed' ELSE 'open' END, NULL, count(*) FROM c GROUP BY 2
+    UNION ALL SELECT 'kind', kind, NULL, count(*) FROM c GROUP BY kind
+    UNION ALL SELECT 'procedure', procedure, NULL, count(*) FROM c WHERE procedure IS NOT NULL GROUP BY procedure
+    UNION ALL SELECT 'buyer', buyer_id, max(buyer), count(*) FROM c GROUP BY buyer_id
+    UNION ALL SELECT 'cpv', j.value, NULL, count(*) FROM c, json_each(c.cpv_divisions) AS j GROUP BY j.value
+    UNION ALL SELECT 'region', j.value, NULL, count(*) FROM c, json_each(c.regions) AS j GROUP BY j.value
+    UNION ALL SELECT 'csr', j.value, NULL, count(*) FROM c, json_each(c.flags) AS j GROUP BY j.value`;
+  return { sql, params };
+}
+
+/** Relevance (bm25, title weighted highest; or title matches first), newest or soonest deadline; ties: the newest. */
+export function orderBy(query: SearchQuery, mode: ReturnType<typeof rankingMode>): string {
   if (query.sort === 'deadline') return 'deadline IS NULL, deadline, published_at DESC, rid DESC';
-  if (query.sort === 'newest' || plan.text === null) return 'published_at DESC, rid DESC';
+  if (mode === 'none') return 'published_at DESC, rid DESC';
   return 'score, published_at DESC, rid DESC';
 }
 
-function presentHit(r: HitRow, now: Date): SearchHit {
+/** The words FTS5 indexes in a row's folded text (letters, digits, private-use characters and marks). */
+export function wordsOf(r: { title: string; description: string; buyer: string; codes: string }): Set<string> {
+  return new Set(fold(`${r.title} ${r.description} ${r.buyer} ${r.codes}`).match(/[\p{L}\p{N}\p{Co}\p{M}]+/gu) ?? []);
+}
+
+function countWords(counts: Map<string, number>, words: Set<string>, by: number): void {
+  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + by);
+}
+
+function presentHit(r: HitRow, highlighter: Highlighter, now: Date): SearchHit {
   const awarded = Number(r.awarded) === 1;
   return {
     id: r.notice_id,
     title: r.title,
-    titleHtml: markedToHtml(r.title_hl ?? r.title),
-    snippet: markedToHtml(r.snip ?? leadingWords(r.description)),
+    titleHtml: markedToHtml(highlighter.mark(r.title)),
+    snippet: markedToHtml(highlighter.snippet(r.description)),
     buyer: { id: r.buyer_id, name: r.buyer, orgNumber: r.buyer_org_number },
     kind: r.kind as NoticeKind,
     status: statusOf({ awarded, deadline: r.deadline }, now),

@@ -1,0 +1,160 @@
+// Meilisearch when configured, FTS5 whenever Meilisearch cannot be reached.
+// Writes go to FTS5 first (it must always be in step to answer in its place),
+// then to Meilisearch; a failed Meilisearch write is recorded as pending and
+// thrown, so the index job retries, and pending notices are sent again as
+// soon as Meilisearch answers.
+import type { Logger } from 'pino';
+import type { FtsSearchIndex } from './fts5.ts';
+import { isUnavailable, type MeiliSearchIndex } from './meilisearch.ts';
+import type { DocumentSource, SearchDocument, SearchIndex, SearchQuery, SearchResult } from './search.types.ts';
+
+export type DocumentLoader = (ids: string[]) => Promise<Map<string, SearchDocument | null>>;
+
+export class FallbackSearchIndex implements SearchIndex {
+  readonly name = 'meilisearch' as const;
+  /** While Meilisearch is down, searches go straight to FTS5 until this time, then probe it again. */
+  private downUntil = 0;
+  private down = false;
+  private draining: Promise<void> | null = null;
+  private lastFallbackLog = 0;
+  private fallbackAnswers = 0;
+
+  constructor(
+    readonly primary: MeiliSearchIndex,
+    readonly fallback: FtsSearchIndex,
+    private readonly log: Logger,
+    private readonly load: DocumentLoader,
+    private readonly retryMs = 5000,
+  ) {}
+
+  /** FTS5 must come up; Meilisearch may be down at start (writes retry), but a refused key stops start-up. */
+  async init(): Promise<void> {
+    await this.fallback.init();
+    try {
+      await this.primary.init();
+      // Notices that did not reach Meilisearch before (e.g. it was down when their jobs gave up).
+      void this.drain();
+    } catch (error) {
+      const status = (error as { response?: Response }).response?.status;
+      if (status === 401 || status === 403) throw new Error(`MEILI_KEY: Meilisearch refused the key (${(error as Error).message})`, { cause: error });
+      this.log.warn({ err: (error as Error).message }, 'meilisearch not ready at start; searching FTS5 until it is');
+      this.markDown(error);
+    }
+  }
+
+  private markDown(error: unknown): void {
+    this.downUntil = Date.now() + this.retryMs;
+    if (!this.down) this.log.warn({ err: (error as Error).message, backend: 'fts5-fallback' }, 'meilisearch unreachable: answering searches from FTS5');
+    this.down = true;
+  }
+
+  private markUp(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.downUntil = 0;
+    this.log.info('meilisearch reachable again');
+    void this.drain();
+  }
+
+  async search(query: SearchQuery, now = new Date()): Promise<SearchResult> {
+    if (Date.now() >= this.downUntil) {
+      try {
+        const result = await this.primary.search(query, now);
+        this.markUp();
+        return result;
+      } catch (error) {
+        if (!isUnavailable(error)) throw error;
+        this.markDown(error);
+      }
+    }
+    // One warning per retry window, with how many searches FTS5 answered.
+    this.fallbackAnswers++;
+    if (Date.now() - this.lastFallbackLog >= this.retryMs) {
+      this.log.warn({ backend: 'fts5-fallback', searches: this.fallbackAnswers }, 'searches answered from FTS5: meilisearch unreachable');
+      this.lastFallbackLog = Date.now();
+      this.fallbackAnswers = 0;
+    }
+    return { ...(await this.fallback.search(query, now)), backend: 'fts5-fallback' };
+  }
+
+  async upsert(docs: SearchDocument[]): Promise<void> {
+    await this.fallback.upsert(docs);
+    await this.toPrimary(docs.map((d) => d.id), () => this.primary.upsert(docs));
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    await this.fallback.remove(ids);
+    await this.toPrimary(ids, () => this.primary.remove(ids));
+  }
+
+  private async toPrimary(ids: string[], write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      await this.fallback.markPending(ids);
+      if (isUnavailable(error)) this.markDown(error);
+      throw error;
+    }
+    await this.fallback.clearPending(ids);
+    this.markUp();
+    await this.drain();
+  }
+
+  /**
+   * Sends Meilisearch the current state of every pending notice, 200 at a
+   * time; one drain at a time. It stops while Meilisearch is unreachable. A
+   * notice Meilisearch rejects (a failed task) is logged and let go, so it
+   * cannot hold up the others: its own job retries it, and reindex repairs.
+   */
+  drain(): Promise<void> {
+    this.draining ??= (async () => {
+      try {
+        for (;;) {
+          const ids = await this.fallback.pendingIds(200);
+          if (ids.length === 0) return;
+          const docs = await this.load(ids);
+          try {
+            await this.send(ids, docs);
+          } catch (error) {
+            if (isUnavailable(error)) throw error;
+            for (const id of ids) {
+              await this.send([id], docs).catch((e: Error) => {
+                if (isUnavailable(e)) throw e;
+                this.log.error({ noticeId: id, err: e.message }, 'meilisearch rejected a pending notice; it is left to its index job and reindex');
+              });
+            }
+          }
+          await this.fallback.clearPending(ids);
+          this.log.info({ notices: ids.length }, 'pending notices sent to meilisearch');
+        }
+      } catch (error) {
+        this.log.warn({ err: (error as Error).message }, 'meilisearch catch-up stopped; it resumes with the next successful write');
+      } finally {
+        this.draining = null;
+      }
+    })();
+    return this.draining;
+  }
+
+  private async send(ids: string[], docs: Map<string, SearchDocument | null>): Promise<void> {
+    await this.primary.upsert(ids.map((id) => docs.get(id)).filter((d): d is SearchDocument => Boolean(d)));
+    await this.primary.remove(ids.filter((id) => !docs.get(id)));
+  }
+
+  /** Both indexes from the same source; what was pending before is then in Meilisearch. */
+  async rebuild(source: DocumentSource, onProgress?: (done: number) => void): Promise<number> {
+    const started = new Date().toISOString();
+    await this.fallback.rebuild(source, onProgress);
+    const n = await this.primary.rebuild(source, onProgress);
+    await this.fallback.clearPending({ before: started });
+    return n;
+  }
+
+  count(): Promise<number> {
+    return this.primary.count();
+  }
+
+  async close(): Promise<void> {
+    await this.draining;
+  }
+}

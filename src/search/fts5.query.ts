@@ -1,0 +1,265 @@
+// Brygga's search filters translated for SQLite FTS5: one MATCH expression
+// (the words of `q` plus filter tokens) and exact SQL conditions on the
+// search table. Pure code; user input reaches SQL only as bound parameters,
+// and reaches the MATCH expression only as quoted letters and digits.
+//
+// Words: every term must match, as a prefix of its Swedish stem ("städning"
+// → städ*, which finds "Städtjänster"), expanded to the exact index words the
+// prefix stands for (FTS5 walks an OR of words lazily but merges a `prefix*`
+// whole); phrases word for word; exclusions with NOT.
+//
+// Filters are indexed as tokens of a `tags` column (kind, CPV closure,
+// regions, buyer, procedure, CSR flags, awarded, and coarse date and value
+// buckets), so FTS5 intersects them with the words in its own doclists
+// instead of checking every matching row. Ranges (dates, value, open/closed)
+// are narrowed by bucket tokens and then checked exactly in SQL.
+import type { SearchDocument, SearchQuery, SearchStatus } from './search.types.ts';
+import { hasPositive, isPrefixTerm, parseTextQuery, type QueryTerm, type TextQuery } from './text.ts';
+
+export const TEXT_COLUMNS = '{title description buyer codes}';
+/** bm25 weights per column: title, description, buyer, codes, tags. */
+export const BM25_WEIGHTS = [10, 2, 1, 1, 0] as const;
+
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2199;
+const MAX_VALUE_BUCKET = 48;
+
+/** A token that is only ever letters and digits, quoted for FTS5. */
+export function quote(token: string): string {
+  return `"${token.replaceAll('"', '""')}"`;
+}
+
+const hex = (value: string) => Buffer.from(value, 'utf8').toString('hex');
+
+/** Filter tokens. Free-form values are hex-encoded, so any value is one token. */
+export const tags = {
+  kind: (kind: string) => `k${kind}`,
+  procedure: (procedure: string) => `p${hex(procedure)}`,
+  buyerId: (id: string) => `b${hex(id)}`,
+  orgNumber: (digits: string) => `o${digits}`,
+  cpv: (code8: string) => `c${code8}`,
+  region: (region: string) => `r${region.toLowerCase()}`,
+  csr: (flag: string) => `f${flag}`,
+  awarded: (awarded: boolean) => (awarded ? 'a1' : 'a0'),
+  value: (bucket: number) => `v${bucket}`,
+  noValue: 'vnone',
+  noDeadline: 'dnone',
+};
+
+type YearMonth = { y: number; m: number };
+
+function yearMonth(iso: string): YearMonth {
+  const d = new Date(iso);
+  const y = d.getUTCFullYear();
+  if (y < MIN_YEAR) return { y: MIN_YEAR, m: 1 };
+  if (y > MAX_YEAR) return { y: MAX_YEAR, m: 12 };
+  return { y, m: d.getUTCMonth() + 1 };
+}
+
+const pad2 = (m: number) => String(m).padStart(2, '0');
+
+/** The month, year and decade tokens of a date (prefix `d` deadline, `u` published). */
+export function dateTags(prefix: 'd' | 'u', iso: string): string[] {
+  const { y, m } = yearMonth(iso);
+  return [`${prefix}d${Math.floor(y / 10)}`, `${prefix}y${y}`, `${prefix}m${y}${pad2(m)}`];
+}
+
+/**
+ * The fewest decade, year and month tokens that cover the months from `from`
+ * to `to` (inclusive; open ends run to 1900 and 2199). Empty when from > to.
+ */
+export function dateRangeTags(prefix: 'd' | 'u', from: string | null, to: string | null): string[] {
+  const start = from ? yearMonth(from) : { y: MIN_YEAR, m: 1 };
+  const end = to ? yearMonth(to) : { y: MAX_YEAR, m: 12 };
+  const key = (ym: YearMonth) => ym.y * 12 + ym.m;
+  const out: string[] = [];
+  let { y, m } = start;
+  while (key({ y, m }) <= key(end)) {
+    const throughYear = (last: number) => last < end.y || (last === end.y && end.m === 12);
+    if (m === 1 && y % 10 === 0 && throughYear(y + 9)) {
+      out.push(`${prefix}d${y / 10}`);
+      y += 10;
+    } else if (m === 1 && throughYear(y)) {
+      out.push(`${prefix}y${y}`);
+      y += 1;
+    } else {
+      out.push(`${prefix}m${y}${pad2(m)}`);
+      if (++m > 12) {
+        m = 1;
+        y++;
+      }
+    }
+  }
+  return out;
+}
+
+/** Value buckets in a 1–2–5 series: [1, 2), [2, 5), [5, 10), [10, 20) … SEK. */
+export function valueBucket(value: number): number {
+  if (!(value >= 1)) return 0;
+  let e = Math.floor(Math.log10(value));
+  while (10 ** (e + 1) <= value) e++;
+  while (10 ** e > value) e--;
+  const mantissa = value / 10 ** e;
+  return Math.min(MAX_VALUE_BUCKET, 1 + e * 3 + (mantissa < 2 ? 0 : mantissa < 5 ? 1 : 2));
+}
+
+export function valueRangeTags(min: number | null, max: number | null): string[] {
+  const lo = valueBucket(min ?? 0);
+  const hi = max === null ? MAX_VALUE_BUCKET : valueBucket(max);
+  const out: string[] = [];
+  for (let b = lo; b <= hi; b++) out.push(tags.value(b));
+  return out;
+}
+
+/** The filter tokens of a document, space-separated: what the `tags` column holds. */
+export function documentTags(doc: SearchDocument): string {
+  const out = [
+    tags.kind(doc.kind),
+    tags.awarded(doc.awarded),
+    tags.buyerId(doc.buyerId),
+    ...(doc.buyerOrgNumber ? [tags.orgNumber(doc.buyerOrgNumber)] : []),
+    ...(doc.procedure ? [tags.procedure(doc.procedure)] : []),
+    ...doc.cpv.map(tags.cpv),
+    ...doc.regions.map(tags.region),
+    ...doc.csr.map(tags.csr),
+    ...(doc.deadline ? dateTags('d', doc.deadline) : [tags.noDeadline]),
+    ...dateTags('u', doc.publishedAt),
+    doc.valueSek === null ? tags.noValue : tags.value(valueBucket(doc.valueSek)),
+  ];
+  return out.join(' ');
+}
+
+/**
+ * What a prefix stands for in the index: the exact words it expands to (FTS5
+ * walks an OR of exact words lazily, and stops at the page's end, where a
+ * `prefix*` query first merges every matching word's whole doclist), or the
+ * prefix itself when it expands to too many words. `docs` is how many
+ * documents those words occur in (summed): the cost of ranking them by bm25.
+ */
+export type Expansion = { words: string[]; docs: number; prefix: boolean };
+export type Expansions = Map<string, Expansion>;
+
+/** The index words of a query term: its stem as a prefix (three letters or more) or the word itself. */
+export function lookupKey(t: QueryTerm): string {
+  return isPrefixTerm(t) ? t.stem : t.word;
+}
+
+function term(t: QueryTerm, expansions: Expansions): string {
+  const e = expansions.get(lookupKey(t));
+  if (!isPrefixTerm(t)) return quote(t.word);
+  if (!e || e.prefix || e.words.length === 0) return `${quote(t.stem)}*`;
+  return e.words.length === 1 ? quote(e.words[0]) : `(${e.words.map(quote).join(' OR ')})`;
+}
+
+const phrase = (words: string[]) => quote(words.join(' '));
+
+/** The positive part of the words: every term (a prefix of its stem) and phrase, in these columns. */
+export function textExpression(text: TextQuery, expansions: Expansions = new Map(), columns = TEXT_COLUMNS): string | null {
+  if (!hasPositive(text)) return null;
+  return `${columns} : (${[...text.terms.map((t) => term(t, expansions)), ...text.phrases.map(phrase)].join(' AND ')})`;
+}
+
+export function exclusionExpression(text: TextQuery, expansions: Expansions = new Map()): string | null {
+  const parts = [...text.exclude.map((t) => term(t, expansions)), ...text.excludePhrases.map(phrase)];
+  return parts.length ? `${TEXT_COLUMNS} : (${parts.join(' OR ')})` : null;
+}
+
+/**
+ * Documents bm25 must visit to weigh the words (FTS5 counts every phrase's
+ * matches once per query): the sum over terms and phrase words; Infinity when
+ * a prefix could not be expanded.
+ */
+export function rankingCost(text: TextQuery, expansions: Expansions): number {
+  let cost = 0;
+  for (const t of text.terms) {
+    const e = expansions.get(lookupKey(t));
+    cost += !e ? Infinity : isPrefixTerm(t) && e.prefix ? Infinity : e.docs;
+  }
+  for (const p of text.phrases) for (const w of p) cost += expansions.get(w)?.docs ?? Infinity;
+  return cost;
+}
+
+const anyTag = (tokens: string[]) => `tags : (${tokens.length ? tokens.map(quote).join(' OR ') : quote('never')})`;
+
+export type FtsPlan = {
+  /** The MATCH expression, or null when nothing narrows by words or tokens. */
+  match: string | null;
+  /** The words alone, for bm25, highlights and snippets; null without words. */
+  text: string | null;
+  /** The words in the title alone (the cheaper order for very common words). */
+  titleText: string | null;
+  /** See rankingCost; 0 without words. */
+  cost: number;
+  /** Exact conditions on `s` (the search table), joined with AND. */
+  where: string[];
+  params: unknown[];
+};
+
+function statusTags(status: SearchStatus, now: string): string {
+  if (status === 'awarded') return anyTag([tags.awarded(true)]);
+  const notAwarded = anyTag([tags.awarded(false)]);
+  if (status === 'closed') return `(${notAwarded} AND ${anyTag(dateRangeTags('d', null, now))})`;
+  return `(${notAwarded} AND ${anyTag([tags.noDeadline, ...dateRangeTags('d', now, null)])})`;
+}
+
+function statusCondition(status: SearchStatus): string {
+  if (status === 'awarded') return 's.awarded = 1';
+  if (status === 'closed') return '(s.awarded = 0 AND s.deadline < ?)';
+  return '(s.awarded = 0 AND (s.deadline IS NULL OR s.deadline >= ?))';
+}
+
+/** Translates a query; `now` (ISO) decides open and closed; `expansions` come from the index's word list. */
+export function planQuery(query: SearchQuery, now: string, expansions: Expansions = new Map()): FtsPlan {
+  const text = parseTextQuery(query.q);
+  const groups: string[] = [];
+  const where: string[] = [];
+  const params: unknown[] = [];
+
+  const positive = textExpression(text, expansions);
+  if (positive) groups.push(positive);
+  if (query.kind.length) groups.push(anyTag(query.kind.map(tags.kind)));
+  if (query.procedure.length) groups.push(anyTag(query.procedure.map(tags.procedure)));
+  if (query.buyer.length) {
+    groups.push(anyTag(query.buyer.map((b) => (/^\d{10}$/.test(b) ? tags.orgNumber(b) : tags.buyerId(b)))));
+  }
+  if (query.cpv.length) groups.push(anyTag(query.cpv.map(tags.cpv)));
+  if (query.region.length) groups.push(anyTag(query.region.map(tags.region)));
+  for (const flag of query.csr) groups.push(anyTag([tags.csr(flag)]));
+
+  const statuses = [...new Set(query.status)];
+  if (statuses.length && statuses.length < 3) {
+    groups.push(statuses.length === 1 ? statusTags(statuses[0], now) : `(${statuses.map((s) => statusTags(s, now)).join(' OR ')})`);
+    where.push(`(${statuses.map(statusCondition).join(' OR ')})`);
+    for (const s of statuses) if (s !== 'awarded') params.push(now);
+  }
+  if (query.deadlineFrom || query.deadlineTo) {
+    groups.push(anyTag(dateRangeTags('d', query.deadlineFrom, query.deadlineTo)));
+    range('s.deadline', query.deadlineFrom, query.deadlineTo);
+  }
+  if (query.publishedFrom || query.publishedTo) {
+    groups.push(anyTag(dateRangeTags('u', query.publishedFrom, query.publishedTo)));
+    range('s.published_at', query.publishedFrom, query.publishedTo);
+  }
+  if (query.valueMin !== null || query.valueMax !== null) {
+    groups.push(anyTag(valueRangeTags(query.valueMin, query.valueMax)));
+    range('s.value_sek', query.valueMin, query.valueMax);
+  }
+
+  function range(column: string, from: unknown, to: unknown) {
+    if (from !== null) {
+      where.push(`${column} >= ?`);
+      params.push(from);
+    }
+    if (to !== null) {
+      where.push(`${column} <= ?`);
+      params.push(to);
+    }
+  }
+
+  const exclusion = exclusionExpression(text, expansions);
+  // FTS5 cannot start from a NOT: exclusions alone subtract from every notice (each has a0 or a1).
+  if (exclusion && groups.length === 0) groups.push(anyTag([tags.awarded(false), tags.awarded(true)]));
+  let match = groups.length ? groups.join(' AND ') : null;
+  if (match && exclusion) match = `(${match}) NOT ${exclusion}`;
+  return { match, text: positive, titleText: textExpression(text, expansions, '{title}'), cost: positive ? rankingCost(text, expansions) : 0, where, params };
+}

@@ -1,0 +1,374 @@
+// The Meilisearch backend (MEILI_URL, MEILI_KEY), through the official client.
+// Settings are applied before any document is written; every write is a task
+// that is awaited and whose status is checked (a failed task is an error);
+// documents go in batches with an explicit primary key.
+//
+// The pure parts (settings, documents, filter expressions, query text) are
+// exported for unit tests: no Meilisearch server is needed to check them.
+import {
+  Meilisearch, MeilisearchApiError, MeilisearchRequestError,
+  type EnqueuedTaskPromise, type MultiSearchQuery, type SearchResponse, type Settings, type Task,
+} from 'meilisearch';
+import type { Money } from '../notices/notice.schema.ts';
+import {
+  RESULT_CAP, emptyFacets, statusOf, trimFacet,
+  type DocumentSource, type FacetName, type Facets, type NoticeKind, type SearchDocument, type SearchHit,
+  type SearchIndex, type SearchQuery, type SearchResult, type SearchStatus,
+} from './search.types.ts';
+import {
+  ELLIPSIS, MARK_END, MARK_START, SNIPPET_WORDS, hasPositive, isPrefixTerm, leadingWords, markedToHtml, parseTextQuery,
+  type TextQuery,
+} from './text.ts';
+
+export const PRIMARY_KEY = 'id';
+/** Documents per write task. */
+export const BATCH_SIZE = 1000;
+
+export type MeiliDocument = {
+  id: string;
+  revision: number;
+  title: string;
+  description: string;
+  buyerName: string;
+  codes: string[];
+  buyerId: string;
+  buyerOrgNumber?: string;
+  kind: NoticeKind;
+  procedure?: string;
+  mainCpv: string;
+  cpv: string[];
+  cpvDivisions: string[];
+  regions: string[];
+  awarded: boolean;
+  deadline: string | null;
+  /** Milliseconds since 1970; absent without a deadline (sorts last, `NOT EXISTS` finds it). */
+  deadlineTs?: number;
+  publishedAt: string;
+  publishedTs: number;
+  estimatedValue: Money | null;
+  valueSek?: number;
+  csr: string[];
+};
+
+/** Pure: the document Meilisearch stores. Absent rather than null, so filters and sorts treat it as missing. */
+export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
+  return {
+    id: doc.id,
+    revision: doc.revision,
+    title: doc.title,
+    description: doc.description,
+    buyerName: doc.buyerName,
+    codes: doc.codes,
+    buyerId: doc.buyerId,
+    ...(doc.buyerOrgNumber ? { buyerOrgNumber: doc.buyerOrgNumber } : {}),
+    kind: doc.kind,
+    ...(doc.procedure ? { procedure: doc.procedure } : {}),
+    mainCpv: doc.mainCpv,
+    cpv: doc.cpv,
+    cpvDivisions: doc.cpvDivisions,
+    regions: doc.regions,
+    awarded: doc.awarded,
+    deadline: doc.deadline,
+    ...(doc.deadline ? { deadlineTs: Date.parse(doc.deadline) } : {}),
+    publishedAt: doc.publishedAt,
+    publishedTs: Date.parse(doc.publishedAt),
+    estimatedValue: doc.estimatedValue,
+    ...(doc.valueSek !== null ? { valueSek: doc.valueSek } : {}),
+    csr: doc.csr,
+  };
+}
+
+/** Facet name in the API → attribute in Meilisearch (status is counted separately: it depends on the time). */
+export const FACET_ATTRIBUTES: Record<Exclude<FacetName, 'status'>, keyof MeiliDocument> = {
+  kind: 'kind',
+  procedure: 'procedure',
+  cpv: 'cpvDivisions',
+  buyer: 'buyerId',
+  region: 'regions',
+  csr: 'csr',
+};
+
+/** Pure: the index settings, applied before any document. */
+export function meiliSettings(): Settings {
+  return {
+    // In relevance order: a word in the title counts most.
+    searchableAttributes: ['title', 'description', 'buyerName', 'codes'],
+    filterableAttributes: [
+      'cpv', 'cpvDivisions', 'buyerId', 'buyerOrgNumber', 'regions', 'procedure', 'kind', 'awarded',
+      'deadlineTs', 'publishedTs', 'valueSek', 'csr',
+    ],
+    sortableAttributes: ['publishedTs', 'deadlineTs'],
+    // `sort` first: "newest" and "soonest deadline" order by date alone, as FTS5 does;
+    // the newest first breaks ties of relevance, as in FTS5.
+    rankingRules: ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness', 'publishedTs:desc'],
+    localizedAttributes: [{ attributePatterns: ['title', 'description', 'buyerName'], locales: ['swe'] }],
+    // CPV codes, procedure and source ids: a typo in a code is another code.
+    typoTolerance: { enabled: true, disableOnAttributes: ['codes'], disableOnNumbers: true },
+    pagination: { maxTotalHits: RESULT_CAP },
+    faceting: { maxValuesPerFacet: 100, sortFacetValuesBy: { '*': 'count' } },
+  };
+}
+
+/** A string literal in a filter expression: quotes and backslashes escaped. */
+export function filterString(value: string): string {
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+function filterNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+  return String(value);
+}
+
+function anyOf(attribute: string, values: string[]): string {
+  return values.length === 1 ? `${attribute} = ${filterString(values[0])}` : `${attribute} IN [${values.map(filterString).join(', ')}]`;
+}
+
+export function statusFilter(status: SearchStatus, now: Date): string {
+  const t = filterNumber(now.getTime());
+  if (status === 'awarded') return 'awarded = true';
+  if (status === 'closed') return `(awarded = false AND deadlineTs < ${t})`;
+  return `(awarded = false AND (deadlineTs NOT EXISTS OR deadlineTs >= ${t}))`;
+}
+
+/** Pure: Brygga's filters as one Meilisearch filter expression (AND of clauses), or undefined. */
+export function meiliFilter(query: SearchQuery, now: Date, { withStatus = true } = {}): string | undefined {
+  const clauses: string[] = [];
+  if (query.kind.length) clauses.push(anyOf('kind', query.kind));
+  if (query.procedure.length) clauses.push(anyOf('procedure', query.procedure));
+  if (query.buyer.length) {
+    const orgs = query.buyer.filter((b) => /^\d{10}$/.test(b));
+    const ids = query.buyer.filter((b) => !/^\d{10}$/.test(b));
+    const parts = [...(ids.length ? [anyOf('buyerId', ids)] : []), ...(orgs.length ? [anyOf('buyerOrgNumber', orgs)] : [])];
+    clauses.push(parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`);
+  }
+  if (query.cpv.length) clauses.push(anyOf('cpv', query.cpv));
+  if (query.region.length) clauses.push(anyOf('regions', query.region));
+  for (const flag of query.csr) clauses.push(anyOf('csr', [flag]));
+  const statuses = [...new Set(query.status)];
+  if (withStatus && statuses.length && statuses.length < 3) {
+    clauses.push(statuses.length === 1 ? statusFilter(statuses[0], now) : `(${statuses.map((s) => statusFilter(s, now)).join(' OR ')})`);
+  }
+  const range = (attribute: string, from: number | null, to: number | null) => {
+    if (from !== null) clauses.push(`${attribute} >= ${filterNumber(from)}`);
+    if (to !== null) clauses.push(`${attribute} <= ${filterNumber(to)}`);
+  };
+  const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
+  range('deadlineTs', ms(query.deadlineFrom), ms(query.deadlineTo));
+  range('publishedTs', ms(query.publishedFrom), ms(query.publishedTo));
+  range('valueSek', query.valueMin, query.valueMax);
+  return clauses.length ? clauses.join(' AND ') : undefined;
+}
+
+/**
+ * Pure: the words of `q` in Meilisearch's query syntax, built only from the
+ * folded letters and digits parseTextQuery keeps. Meilisearch matches the last
+ * word as a prefix (here: its stem) and the others as whole words (with typo
+ * tolerance); phrases in quotes, exclusions with a minus.
+ */
+export function meiliQueryText(text: TextQuery): string {
+  const last = text.terms.length - 1;
+  return [
+    ...text.phrases.map((p) => `"${p.join(' ')}"`),
+    ...text.exclude.map((t) => `-${t.word}`),
+    ...text.excludePhrases.map((p) => `-"${p.join(' ')}"`),
+    ...text.terms.map((t, i) => (i === last && isPrefixTerm(t) ? t.stem : t.word)),
+  ].join(' ');
+}
+
+const RETRIEVED: (keyof MeiliDocument)[] = [
+  'id', 'title', 'description', 'buyerName', 'buyerId', 'buyerOrgNumber', 'kind', 'procedure', 'mainCpv', 'awarded',
+  'deadline', 'publishedAt', 'estimatedValue',
+];
+
+/** Pure: the multi-search: the page with facets, then one count per status (it depends on the time). */
+export function meiliSearchQueries(indexUid: string, query: SearchQuery, now: Date): MultiSearchQuery[] {
+  const text = parseTextQuery(query.q);
+  const q = meiliQueryText(text);
+  const filter = meiliFilter(query, now);
+  const sort =
+    query.sort === 'deadline' ? ['deadlineTs:asc', 'publishedTs:desc']
+      : query.sort === 'newest' || !hasPositive(text) ? ['publishedTs:desc']
+        : undefined;
+  const main: MultiSearchQuery = {
+    indexUid, q, filter, sort, matchingStrategy: 'all',
+    page: query.page, hitsPerPage: query.pageSize,
+    facets: Object.values(FACET_ATTRIBUTES),
+    attributesToRetrieve: RETRIEVED,
+    attributesToHighlight: ['title', 'description'],
+    attributesToCrop: ['description'], cropLength: SNIPPET_WORDS, cropMarker: ELLIPSIS,
+    highlightPreTag: MARK_START, highlightPostTag: MARK_END,
+  };
+  const counts = (['open', 'closed', 'awarded'] as const).map((status): MultiSearchQuery => {
+    const base = meiliFilter(query, now);
+    const clause = statusFilter(status, now);
+    return { indexUid, q, matchingStrategy: 'all', page: 1, hitsPerPage: 0, filter: base ? `(${base}) AND ${clause}` : clause };
+  });
+  return [main, ...counts];
+}
+
+type Formatted = Partial<Record<'title' | 'description', string>>;
+
+/** Pure: a Meilisearch hit as Brygga's hit. */
+export function presentMeiliHit(hit: Partial<MeiliDocument> & { _formatted?: Formatted }, now: Date): SearchHit {
+  const doc = hit as MeiliDocument;
+  return {
+    id: doc.id,
+    title: doc.title,
+    titleHtml: markedToHtml(hit._formatted?.title ?? doc.title),
+    snippet: markedToHtml(hit._formatted?.description ?? leadingWords(doc.description ?? '')),
+    buyer: { id: doc.buyerId, name: doc.buyerName, orgNumber: doc.buyerOrgNumber ?? null },
+    kind: doc.kind,
+    status: statusOf({ awarded: doc.awarded, deadline: doc.deadline ?? null }, now),
+    procedure: doc.procedure ?? null,
+    cpv: doc.mainCpv,
+    deadline: doc.deadline ?? null,
+    publishedAt: doc.publishedAt,
+    estimatedValue: doc.estimatedValue ?? null,
+  };
+}
+
+/** Pure: the responses of meiliSearchQueries as a SearchResult. */
+export function presentMeiliResult(query: SearchQuery, responses: SearchResponse[], now: Date): SearchResult {
+  const [main, ...counts] = responses;
+  const facets: Facets = emptyFacets();
+  for (const [name, attribute] of Object.entries(FACET_ATTRIBUTES) as [Exclude<FacetName, 'status'>, string][]) {
+    const distribution = main.facetDistribution?.[attribute] ?? {};
+    facets[name] = trimFacet(Object.entries(distribution).map(([value, count]) => ({ value, count })));
+  }
+  facets.status = trimFacet((['open', 'closed', 'awarded'] as const).map((value, i) => ({ value, count: counts[i]?.totalHits ?? 0 })));
+  const total = main.totalHits ?? main.estimatedTotalHits ?? 0;
+  return {
+    hits: main.hits.map((h) => presentMeiliHit(h as Partial<MeiliDocument> & { _formatted?: Formatted }, now)),
+    total,
+    totalExact: total < RESULT_CAP,
+    page: query.page,
+    pageSize: query.pageSize,
+    facets,
+    backend: 'meilisearch',
+  };
+}
+
+/** A task Meilisearch processed but did not carry out. */
+export class MeiliTaskError extends Error {
+  override name = 'MeiliTaskError';
+  constructor(
+    readonly what: string,
+    readonly task: Pick<Task, 'uid' | 'status' | 'type' | 'error'>,
+  ) {
+    super(`Meilisearch task ${task.uid} (${what}) ${task.status}${task.error ? `: ${task.error.code}: ${task.error.message}` : ''}`);
+  }
+}
+
+/** Meilisearch could not be reached (refused, reset, timed out, or a gateway in front of it answered 502–504). */
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof MeilisearchRequestError) return true;
+  if (error instanceof MeilisearchApiError) return [502, 503, 504].includes(error.response.status);
+  return false;
+}
+
+export type MeiliOptions = {
+  url: string;
+  key: string | null;
+  indexUid: string;
+  /** Per HTTP request. */
+  timeoutMs?: number;
+  /** Longest wait for one write task. */
+  taskTimeoutMs?: number;
+};
+
+export class MeiliSearchIndex implements SearchIndex {
+  readonly name = 'meilisearch' as const;
+  readonly client: Meilisearch;
+  readonly indexUid: string;
+  private readonly taskTimeoutMs: number;
+  private ready: Promise<void> | null = null;
+
+  constructor(options: MeiliOptions) {
+    this.client = new Meilisearch({ host: options.url, apiKey: options.key ?? undefined, timeout: options.timeoutMs ?? 3000 });
+    this.indexUid = options.indexUid;
+    this.taskTimeoutMs = options.taskTimeoutMs ?? 120_000;
+  }
+
+  /** Awaits a task and checks how it ended. */
+  private async settle(task: EnqueuedTaskPromise, what: string, { allow = [] as string[] } = {}): Promise<Task> {
+    const done = await task.waitTask({ timeout: this.taskTimeoutMs, interval: 50 });
+    if (done.status === 'succeeded') return done;
+    if (done.status === 'failed' && done.error && allow.includes(done.error.code)) return done;
+    throw new MeiliTaskError(what, done);
+  }
+
+  /** Creates the index (primary key `id`) when missing and applies the settings. */
+  private async prepare(uid: string): Promise<void> {
+    await this.settle(this.client.createIndex(uid, { primaryKey: PRIMARY_KEY }), `create index ${uid}`, { allow: ['index_already_exists'] });
+    const info = await this.client.index(uid).getRawInfo();
+    if (info.primaryKey !== PRIMARY_KEY) await this.settle(this.client.updateIndex(uid, { primaryKey: PRIMARY_KEY }), `primary key of ${uid}`);
+    await this.settle(this.client.index(uid).updateSettings(meiliSettings()), `settings of ${uid}`);
+  }
+
+  /** Settings first: every write waits for them; a failure is retried on the next call. */
+  init(): Promise<void> {
+    this.ready ??= this.prepare(this.indexUid).catch((error) => {
+      this.ready = null;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  async upsert(docs: SearchDocument[]): Promise<void> {
+    await this.init();
+    await this.addTo(this.indexUid, docs);
+  }
+
+  private async addTo(uid: string, docs: SearchDocument[]): Promise<void> {
+    const index = this.client.index<MeiliDocument>(uid);
+    for (let i = 0; i < docs.length; i += BATCH_SIZE) {
+      const batch = docs.slice(i, i + BATCH_SIZE).map(toMeiliDocument);
+      await this.settle(index.addDocuments(batch, { primaryKey: PRIMARY_KEY }), `add ${batch.length} documents to ${uid}`);
+    }
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.init();
+    const index = this.client.index(this.indexUid);
+    for (let i = 0; i < ids.length; i += BATCH_SIZE) {
+      await this.settle(index.deleteDocuments(ids.slice(i, i + BATCH_SIZE)), `delete documents from ${this.indexUid}`);
+    }
+  }
+
+  async search(query: SearchQuery, now = new Date()): Promise<SearchResult> {
+    const { results } = await this.client.multiSearch({ queries: meiliSearchQueries(this.indexUid, query, now) });
+    return presentMeiliResult(query, results, now);
+  }
+
+  /** Builds a fresh index beside the live one and swaps them, so searches never see a half-built index. */
+  async rebuild(source: DocumentSource, onProgress?: (done: number) => void): Promise<number> {
+    await this.init();
+    const next = `${this.indexUid}_rebuild`;
+    await this.settle(this.client.deleteIndex(next), `delete index ${next}`, { allow: ['index_not_found'] });
+    await this.prepare(next);
+    let done = 0;
+    for await (const batch of source()) {
+      await this.addTo(next, batch);
+      done += batch.length;
+      onProgress?.(done);
+    }
+    await this.settle(this.client.swapIndexes([{ indexes: [this.indexUid, next], rename: false }]), `swap ${this.indexUid} and ${next}`);
+    await this.settle(this.client.deleteIndex(next), `delete index ${next}`);
+    return done;
+  }
+
+  async count(): Promise<number> {
+    await this.init();
+    return (await this.client.index(this.indexUid).getStats()).numberOfDocuments;
+  }
+
+  /** Deletes the whole index (tests). */
+  async drop(): Promise<void> {
+    await this.settle(this.client.deleteIndex(this.indexUid), `delete index ${this.indexUid}`, { allow: ['index_not_found'] });
+    this.ready = null;
+  }
+
+  async close(): Promise<void> {}
+}
+

@@ -1,0 +1,20 @@
+// GET /api/search?q=…&cpv=…&region=…&status=open&sort=deadline&page=2
+// → { hits, total, totalExact, page, pageSize, facets }. The header
+// X-Search-Backend says which index answered: fts5, meilisearch, or
+// fts5-fallback when Meilisearch could not be reached.
+import { Router } from 'express';
+import { parseOr400 } from '../http/errors.ts';
+import { searchQuerySchema } from './search.schema.ts';
+import type { SearchService } from './search.service.ts';
+
+export function searchRouter(search: SearchService): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const query = parseOr400(searchQuerySchema, req.query);
+    const { backend, ...result } = await search.search(query);
+    res.set('X-Search-Backend', backend).json(result);
+  });
+
+  return router;
+}

@@ -1,0 +1,164 @@
+// The search contract every backend implements: what is indexed (SearchDocument),
+// what is asked (SearchQuery) and what comes back (SearchResult). Pure types
+// and constants; the FTS5 and Meilisearch adapters translate them.
+import type { Money, NOTICE_KINDS } from '../notices/notice.schema.ts';
+
+export const SEARCH_STATUSES = ['open', 'closed', 'awarded'] as const;
+export const CSR_FLAGS = ['social', 'environmental', 'innovation', 'reserved', 'sme'] as const;
+export const SEARCH_SORTS = ['relevance', 'newest', 'deadline'] as const;
+export const FACET_NAMES = ['status', 'kind', 'procedure', 'cpv', 'buyer', 'region', 'csr'] as const;
+
+export type SearchStatus = (typeof SEARCH_STATUSES)[number];
+export type CsrFlag = (typeof CSR_FLAGS)[number];
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+export type FacetName = (typeof FACET_NAMES)[number];
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/**
+ * At most this many matches are counted, ranked, sorted and faceted per query
+ * (Meilisearch: `pagination.maxTotalHits`). Beyond it `total` stays at the cap
+ * and `totalExact` is false; FTS5 then works on the most recently indexed
+ * RESULT_CAP matches (see README, "Search").
+ */
+export const RESULT_CAP = 1000;
+/** Values returned per facet, most frequent first. */
+export const FACET_VALUES = 50;
+export const MAX_PAGE_SIZE = 100;
+export const MAX_QUERY_LENGTH = 200;
+
+/** A notice as the search indexes see it: denormalised, flat, ready for filters and facets. */
+export type SearchDocument = {
+  id: string;
+  revision: number;
+  title: string;
+  /** The description followed by the lot titles. */
+  description: string;
+  buyerName: string;
+  /** Searchable codes: CPV codes, procedure id, source id. */
+  codes: string[];
+  buyerId: string;
+  buyerOrgNumber: string | null;
+  kind: NoticeKind;
+  procedure: string | null;
+  mainCpv: string;
+  /** Every CPV code of the notice and every ancestor of each (45214200 → 45000000, 45200000, …). */
+  cpv: string[];
+  /** Divisions as 8-digit codes (45000000), the CPV facet. */
+  cpvDivisions: string[];
+  /** NUTS codes with all their prefixes (SE, SE2, SE23, SE232) and kommunkoder. */
+  regions: string[];
+  awarded: boolean;
+  deadline: string | null;
+  /** publishedAt, or when Brygga stored the notice. */
+  publishedAt: string;
+  estimatedValue: Money | null;
+  /** The estimated value when it is in SEK; value filters apply to this. */
+  valueSek: number | null;
+  csr: CsrFlag[];
+};
+
+export type SearchQuery = {
+  q: string;
+  /** 8-digit codes at any level; a notice matches when it has the code or a descendant. */
+  cpv: string[];
+  /** Buyer ids or organisationsnummer (10 digits). */
+  buyer: string[];
+  /** NUTS codes (any level) or kommunkoder. */
+  region: string[];
+  procedure: string[];
+  kind: NoticeKind[];
+  status: SearchStatus[];
+  /** ISO-8601 instants, both ends inclusive. */
+  deadlineFrom: string | null;
+  deadlineTo: string | null;
+  publishedFrom: string | null;
+  publishedTo: string | null;
+  /** SEK, both ends inclusive. */
+  valueMin: number | null;
+  valueMax: number | null;
+  /** Every flag given must be set. */
+  csr: CsrFlag[];
+  sort: SearchSort;
+  page: number;
+  pageSize: number;
+};
+
+export type SearchHit = {
+  id: string;
+  title: string;
+  /** The title as HTML (escaped), matched words in <mark>. */
+  titleHtml: string;
+  /** An excerpt of the description as HTML (escaped), matched words in <mark>. */
+  snippet: string;
+  buyer: { id: string; name: string; orgNumber: string | null };
+  kind: NoticeKind;
+  status: SearchStatus;
+  procedure: string | null;
+  cpv: string;
+  deadline: string | null;
+  publishedAt: string;
+  estimatedValue: Money | null;
+};
+
+export type FacetValue = { value: string; count: number; label?: string };
+export type Facets = Record<FacetName, FacetValue[]>;
+
+export type SearchBackend = 'fts5' | 'meilisearch' | 'fts5-fallback';
+
+export type SearchResult = {
+  hits: SearchHit[];
+  total: number;
+  /** False when more than RESULT_CAP notices match (total is then RESULT_CAP). */
+  totalExact: boolean;
+  page: number;
+  pageSize: number;
+  facets: Facets;
+  backend: SearchBackend;
+};
+
+/** Where documents come from when an index is rebuilt; may be read more than once. */
+export type DocumentSource = () => AsyncIterable<SearchDocument[]>;
+
+export interface SearchIndex {
+  readonly name: 'fts5' | 'meilisearch';
+  /** Creates tables or applies settings. Safe to call again. */
+  init(): Promise<void>;
+  /** Adds or replaces documents (by id). Idempotent. */
+  upsert(docs: SearchDocument[]): Promise<void>;
+  /** Removes documents by notice id; unknown ids are ignored. */
+  remove(ids: string[]): Promise<void>;
+  search(query: SearchQuery, now?: Date): Promise<SearchResult>;
+  /** Replaces the whole content with the source's documents; returns how many. */
+  rebuild(source: DocumentSource, onProgress?: (done: number) => void): Promise<number>;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A query with every filter empty: the base that parsers and tests fill in. */
+export function emptyQuery(overrides: Partial<SearchQuery> = {}): SearchQuery {
+  return {
+    q: '', cpv: [], buyer: [], region: [], procedure: [], kind: [], status: [],
+    deadlineFrom: null, deadlineTo: null, publishedFrom: null, publishedTo: null,
+    valueMin: null, valueMax: null, csr: [], sort: 'relevance', page: 1, pageSize: 20,
+    ...overrides,
+  };
+}
+
+export function emptyFacets(): Facets {
+  return { status: [], kind: [], procedure: [], cpv: [], buyer: [], region: [], csr: [] };
+}
+
+/** open / closed / awarded, derived at query time: awarded wins, then a passed deadline closes. */
+export function statusOf(doc: { awarded: boolean; deadline: string | null }, now: Date): SearchStatus {
+  if (doc.awarded) return 'awarded';
+  if (doc.deadline !== null && doc.deadline < now.toISOString()) return 'closed';
+  return 'open';
+}
+
+/** Most frequent first, then by value; at most FACET_VALUES. Both backends present facets this way. */
+export function trimFacet(values: FacetValue[]): FacetValue[] {
+  return values
+    .filter((v) => v.count > 0)
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, FACET_VALUES);
+}

@@ -1,0 +1,253 @@
+// One contract for every search backend: the same notices, the same
+// questions, the same answers. It runs against SQLite FTS5 always and against
+// Meilisearch whenever MEILI_URL (and MEILI_KEY when it needs one) is set;
+// without it that run is reported as skipped, with the reason.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
+import { FtsSearchIndex } from '../../src/search/fts5.ts';
+import { MeiliSearchIndex } from '../../src/search/meilisearch.ts';
+import { emptyQuery, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
+import { NOW, fixtureDocuments } from './search-fixtures.ts';
+
+type Backend = { index: SearchIndex; cleanup(): Promise<void> };
+
+/** The contract: any SearchIndex must pass it. */
+function contract(start: () => Promise<Backend>) {
+  let backend: Backend;
+  let index: SearchIndex;
+  const search = (q: Partial<SearchQuery>) => index.search(emptyQuery({ pageSize: 50, ...q }), NOW);
+  const ids = async (q: Partial<SearchQuery>) => (await search(q)).hits.map((h) => h.id);
+  const same = async (q: Partial<SearchQuery>, expected: string[]) => expect((await ids(q)).sort(), JSON.stringify(q)).to.deep.equal([...expected].sort());
+
+  before(async function () {
+    this.timeout(60_000);
+    backend = await start();
+    index = backend.index;
+    await index.init();
+    await index.upsert(fixtureDocuments());
+  });
+  after(async () => backend?.cleanup());
+
+  describe('Swedish words', () => {
+    it('"städning" finds Städtjänster (title) before städning in a description', async () => {
+      const result = await search({ q: 'städning' });
+      expect(result.hits.map((h) => h.id)).to.deep.equal(['N01', 'N13']);
+      // FTS5 marks the whole word; Meilisearch may mark only the prefix it matched.
+      expect(result.hits[0].titleHtml).to.match(/^<mark>Städ(tjänster<\/mark>|<\/mark>tjänster) för förskolor i Lerums kommun$/);
+      expect(result.hits[1].snippet).to.include('<mark>städ');
+    });
+    it('"skolmåltider" and "snöröjning" find their notices', async () => {
+      expect(await ids({ q: 'skolmåltider' })).to.deep.equal(['N03']);
+      expect(await ids({ q: 'snöröjning' })).to.deep.equal(['N02']);
+      expect(await ids({ q: 'Snöröjningen' })).to.deep.equal(['N02']);
+    });
+    it('å, ä and ö are letters of their own: målning is not malning', async () => {
+      expect(await ids({ q: 'målning' })).to.deep.equal(['N10']);
+      expect(await ids({ q: 'malning' })).to.deep.equal(['N11']);
+    });
+    it('other accents are folded: cafe finds Café, and café too', async () => {
+      expect(await ids({ q: 'cafe' })).to.deep.equal(['N09']);
+      expect(await ids({ q: 'café' })).to.deep.equal(['N09']);
+    });
+    it('a word is a prefix: "skol" finds skola, skolmåltider and skolskjuts', () => same({ q: 'skol' }, ['N03', 'N05', 'N10']));
+    it('every word must match', () => same({ q: 'skolskjuts lerum' }, ['N05']));
+    it('a phrase matches word for word', () => same({ q: '"parker och grönytor"' }, ['N04']));
+    it('a minus excludes', () => same({ q: 'skol -skolskjuts' }, ['N03', 'N10']));
+    it('the title weighs more than the description', async () => {
+      expect(await ids({ q: 'fönsterputs' })).to.deep.equal(['N12', 'N13']);
+    });
+    it('the snippet shows the matched words of the description, as escaped HTML', async () => {
+      const [hit] = (await search({ q: 'sysselsättningskrav' })).hits;
+      expect(hit.id).to.equal('N01');
+      expect(hit.snippet).to.include('<mark>Sysselsättningskrav</mark>');
+      const [escaped] = (await search({ q: 'stockholm' })).hits;
+      expect(escaped.snippet).to.equal('Frukt och grönt &#60;b&#62;året&#60;/b&#62; runt.');
+    });
+    it('query syntax of either backend is taken as words, never as operators', async () => {
+      for (const q of ['städ" OR title:*', 'NEAR(a b)', '{title} : x', 'kind = "award"', '-"', '"', '*', 'a AND', "'; DROP TABLE x; --"]) {
+        const result = await search({ q });
+        expect(result.hits, q).to.be.an('array');
+      }
+      expect(await ids({ q: 'städning OR snöröjning' })).to.deep.equal([]);
+    });
+  });
+
+  describe('filters', () => {
+    it('CPV at any level: a division finds its descendants, a group only its own', async () => {
+      await same({ cpv: ['90000000'] }, ['N01', 'N02', 'N12', 'N13']);
+      await same({ cpv: ['45000000'] }, ['N07', 'N08', 'N10']);
+      await same({ cpv: ['45200000'] }, ['N08']);
+      await same({ cpv: ['72212000'] }, ['N06']);
+      await same({ cpv: ['15000000', '55000000'] }, ['N03', 'N09', 'N11', 'N14']);
+    });
+    it('buyer by id or organisationsnummer', async () => {
+      await same({ buyer: ['B-PARTILLE'] }, ['N07', 'N08', 'N13']);
+      await same({ buyer: ['2120001447'] }, ['N01', 'N02', 'N03', 'N04', 'N09', 'N10', 'N12']);
+    });
+    it('region: kommunkod, or NUTS at any level', async () => {
+      await same({ region: ['1489'] }, ['N05']);
+      await same({ region: ['SE1'] }, ['N14']);
+      expect(await ids({ region: ['SE23'] })).to.have.length(13);
+    });
+    it('procedure and notice kind', async () => {
+      await same({ procedure: ['restricted'] }, ['N05']);
+      await same({ kind: ['planning', 'award'] }, ['N07', 'N08']);
+    });
+    it('status: open, closed (deadline passed), awarded', async () => {
+      await same({ status: ['awarded'] }, ['N07']);
+      await same({ status: ['closed'] }, ['N03']);
+      expect(await ids({ status: ['open'] })).to.have.length(12).and.include('N08');
+      await same({ status: ['closed', 'awarded'] }, ['N03', 'N07']);
+    });
+    it('deadline and publication ranges, ends included', async () => {
+      await same({ deadlineFrom: '2026-06-01T00:00:00.000Z', deadlineTo: '2026-06-20T12:00:00.000Z' }, ['N02', 'N09', 'N10']);
+      await same({ deadlineTo: '2026-05-31T23:59:59.999Z' }, ['N03', 'N07']);
+      await same({ publishedFrom: '2026-05-25T00:00:00.000Z' }, ['N06', 'N08']);
+      await same({ publishedFrom: '2026-04-01T00:00:00.000Z', publishedTo: '2026-04-30T23:59:59.999Z' }, ['N03']);
+    });
+    it('value range in SEK (a value in another currency is not compared)', async () => {
+      await same({ valueMin: 6_000_000 }, ['N02', 'N05', 'N06', 'N14']);
+      await same({ valueMin: 400_000, valueMax: 500_000 }, ['N09', 'N12']);
+    });
+    it('CSR flags: every flag given must be set', async () => {
+      await same({ csr: ['innovation'] }, ['N06']);
+      await same({ csr: ['reserved'] }, ['N04']);
+      await same({ csr: ['sme'] }, ['N03', 'N09', 'N10']);
+      await same({ csr: ['social', 'reserved'] }, ['N04']);
+      await same({ csr: ['environmental'] }, ['N02', 'N03', 'N05']);
+    });
+    it('words and filters together', () => same({ q: 'skol', csr: ['sme'], status: ['open'] }, ['N10']));
+  });
+
+  describe('order, pages and facets', () => {
+    it('newest first, and soonest deadline first (none last)', async () => {
+      expect((await ids({ sort: 'newest', region: ['1402'] }))).to.deep.equal(['N08', 'N13', 'N07']);
+      expect((await ids({ sort: 'deadline', region: ['1402'] }))).to.deep.equal(['N07', 'N13', 'N08']);
+      expect((await ids({ sort: 'deadline', q: 'skol' }))).to.deep.equal(['N03', 'N10', 'N05']);
+      // Without words, relevance is the newest first.
+      expect((await ids({ region: ['1402'] }))).to.deep.equal(['N08', 'N13', 'N07']);
+    });
+    it('pages through every match once', async () => {
+      const seen: string[] = [];
+      for (let page = 1; page <= 5; page++) {
+        const result = await index.search(emptyQuery({ sort: 'newest', page, pageSize: 3 }), NOW);
+        expect(result).to.deep.include({ total: 14, totalExact: true, page, pageSize: 3 });
+        seen.push(...result.hits.map((h) => h.id));
+      }
+      expect(seen).to.have.length(14);
+      expect(new Set(seen).size).to.equal(14);
+    });
+    it('hits carry what a result list shows', async () => {
+      const [hit] = (await search({ q: 'takbyte' })).hits;
+      expect(hit).to.deep.include({
+        id: 'N08', title: 'Takbyte på Partille simhall', kind: 'planning', status: 'open', procedure: null, cpv: '45261210', deadline: null,
+        publishedAt: '2026-05-28T08:00:00.000Z', estimatedValue: { amount: 450_000, currency: 'EUR' },
+      });
+      expect(hit.buyer).to.deep.equal({ id: 'B-PARTILLE', name: 'Partille kommun', orgNumber: null });
+    });
+    it('counts every facet over the matches', async () => {
+      const { facets, total } = await search({ region: ['1402'] });
+      expect(total).to.equal(3);
+      expect(facets.status).to.deep.equal([{ value: 'open', count: 2 }, { value: 'awarded', count: 1 }]);
+      expect(facets.kind).to.deep.equal([{ value: 'award', count: 1 }, { value: 'planning', count: 1 }, { value: 'tender', count: 1 }]);
+      expect(facets.cpv.map(({ value, count }) => ({ value, count }))).to.deep.equal([{ value: '45000000', count: 2 }, { value: '90000000', count: 1 }]);
+      expect(facets.buyer.map(({ value, count }) => ({ value, count }))).to.deep.equal([{ value: 'B-PARTILLE', count: 3 }]);
+      expect(facets.procedure).to.deep.equal([{ value: 'open', count: 2 }]);
+      expect(facets.region.map((f) => f.value)).to.include.members(['1402', 'SE', 'SE2', 'SE23', 'SE232']);
+      expect(facets.csr).to.deep.equal([]);
+      const words = await search({ q: 'skol' });
+      expect(words.facets.csr).to.deep.equal([{ value: 'sme', count: 2 }, { value: 'environmental', count: 2 }].sort((a, b) => (a.value < b.value ? -1 : 1)));
+    });
+  });
+
+  describe('writes', () => {
+    it('the same document twice is one document; a new revision replaces it', async () => {
+      const docs = fixtureDocuments();
+      await index.upsert([docs[1], docs[1]]);
+      expect((await search({})).total).to.equal(14);
+      await index.upsert([{ ...docs[1], revision: 2, title: 'Vinterväghållning 2027–2029' }]);
+      expect(await ids({ q: 'vinterväghållning' })).to.include('N02');
+      expect(await ids({ q: 'halkbekämpning' })).to.deep.equal([]);
+      await index.upsert([docs[1]]);
+    });
+    it('a removed notice is gone; removing it again is harmless', async () => {
+      await index.remove(['N11']);
+      await index.remove(['N11', 'NOT-THERE']);
+      expect(await ids({ q: 'kaffe' })).to.deep.equal([]);
+      expect((await search({})).total).to.equal(13);
+      await index.upsert(fixtureDocuments().filter((d) => d.id === 'N11'));
+      expect(await ids({ q: 'kaffe' })).to.deep.equal(['N11']);
+    });
+    it('a rebuild leaves exactly the source documents', async () => {
+      const docs = fixtureDocuments();
+      const n = await index.rebuild(async function* () {
+        yield docs.slice(0, 5);
+        yield docs.slice(5, 13);
+      });
+      expect(n).to.equal(13);
+      expect((await search({})).total).to.equal(13);
+      expect(await ids({ q: 'stockholm' })).to.deep.equal([]);
+      await index.upsert(docs);
+    });
+  });
+}
+
+function tempDb(): { db: Db; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'brygga-search-'));
+  return { db: openDatabase(`file:${join(dir, 'search.db')}`), dir };
+}
+
+describe('search contract: SQLite FTS5', () => {
+  contract(async () => {
+    const { db, dir } = tempDb();
+    await migrateToLatest(db);
+    return {
+      index: new FtsSearchIndex(db),
+      async cleanup() {
+        await db.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  });
+});
+
+const MEILI_URL = process.env.MEILI_URL;
+describe(`search contract: Meilisearch${MEILI_URL ? ` at ${MEILI_URL}` : ' (skipped: MEILI_URL is not set; start Meilisearch and set MEILI_URL, and MEILI_KEY if it needs one)'}`, function () {
+  before(function () {
+    if (!MEILI_URL) this.skip();
+  });
+  contract(async () => {
+    const index = new MeiliSearchIndex({
+      url: MEILI_URL!, key: process.env.MEILI_KEY ?? null, indexUid: `brygga-test-${process.pid}-${Date.now().toString(36)}`,
+    });
+    return { index, cleanup: () => index.drop() };
+  });
+});
+
+describe('search: FTS5 with words too common for bm25', () => {
+  // A budget of 0 makes every word "very common": title matches first, then the newest.
+  let db: Db;
+  let dir: string;
+  before(async () => {
+    ({ db, dir } = tempDb());
+    await migrateToLatest(db);
+  });
+  after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ranks title matches first, then the newest', async () => {
+    const index = new FtsSearchIndex(db, undefined, { bm25Budget: 0 });
+    await index.init();
+    await index.upsert(fixtureDocuments());
+    const result = await index.search(emptyQuery({ q: 'skol' }), NOW);
+    // N10 "Gråbo skola" (05-12), N05 "Skolskjuts" (05-05), N03 "Skolmåltider" (04-01): all in the title, newest first.
+    expect(result.hits.map((h) => h.id)).to.deep.equal(['N10', 'N05', 'N03']);
+    expect((await index.search(emptyQuery({ q: 'fönsterputs' }), NOW)).hits.map((h) => h.id)).to.deep.equal(['N12', 'N13']);
+    expect((await index.search(emptyQuery({ q: 'rivning' }), NOW)).hits.map((h) => h.id)).to.deep.equal(['N07', 'N08']);
+  });
+});

@@ -1,0 +1,152 @@
+// Brygga's filters translated into FTS5: the MATCH expression, the tokens a
+// document carries, the bucket covers of ranges, and the SQL. User input
+// reaches SQL only as bound parameters and FTS5 only as quoted letters/digits.
+import { expect } from 'chai';
+import { BM25_BUDGET, rankingMode, searchSql } from '../../src/search/fts5.ts';
+import {
+  dateRangeTags, dateTags, documentTags, planQuery, quote, rankingCost, tags, textExpression, valueBucket, valueRangeTags,
+  type Expansions,
+} from '../../src/search/fts5.query.ts';
+import { emptyQuery, type SearchDocument } from '../../src/search/search.types.ts';
+import { parseTextQuery } from '../../src/search/text.ts';
+
+const NOW = '2026-06-01T10:00:00.000Z';
+
+const doc: SearchDocument = {
+  id: '01J0000000000000000000000A', revision: 1, title: 'Städtjänster', description: '', buyerName: 'Lerums kommun', codes: ['90911200'],
+  buyerId: '01JBUYER', buyerOrgNumber: '2120001447', kind: 'tender', procedure: 'neg-w-call', mainCpv: '90911200',
+  cpv: ['90000000', '90900000', '90910000', '90911000', '90911200'], cpvDivisions: ['90000000'], regions: ['1441', 'SE', 'SE2', 'SE23', 'SE232'],
+  awarded: false, deadline: '2027-03-01T11:00:00.000Z', publishedAt: '2026-05-01T08:00:00.000Z', estimatedValue: { amount: 4_200_000, currency: 'SEK' },
+  valueSek: 4_200_000, csr: ['social', 'sme'],
+};
+
+/** Every quoted token of a MATCH expression. */
+const tokensOf = (match: string) => [...match.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]);
+
+describe('search: FTS5 translation', () => {
+  it('a document carries one token per filter value; free-form values are hex, so each stays one token', () => {
+    const t = documentTags(doc).split(' ');
+    expect(t).to.include.members(['ktender', 'a0', 'c90000000', 'c90911200', 'r1441', 'rse232', 'fsocial', 'fsme', 'o2120001447']);
+    expect(t).to.include(tags.procedure('neg-w-call')).and.include(tags.buyerId('01JBUYER'));
+    expect(tags.procedure('neg-w-call')).to.match(/^p[0-9a-f]+$/);
+    expect(t).to.include.members(dateTags('d', doc.deadline!)).and.include.members(['dm202703', 'dy2027', 'dd202', 'um202605']);
+    expect(t).to.include(tags.value(valueBucket(4_200_000)));
+    for (const token of t) expect(token).to.match(/^[a-z0-9]+$/);
+    expect(documentTags({ ...doc, deadline: null, valueSek: null })).to.include('dnone').and.include('vnone');
+  });
+
+  it('covers a date range with the fewest decade, year and month tokens', () => {
+    expect(dateRangeTags('d', '2026-11-15T00:00:00Z', '2028-02-10T00:00:00Z')).to.deep.equal(['dm202611', 'dm202612', 'dy2027', 'dm202801', 'dm202802']);
+    expect(dateRangeTags('d', '2030-01-01T00:00:00Z', '2041-12-31T00:00:00Z')).to.deep.equal(['dd203', 'dy2040', 'dy2041']);
+    expect(dateRangeTags('u', '2026-03-01T00:00:00Z', '2026-03-31T00:00:00Z')).to.deep.equal(['um202603']);
+    expect(dateRangeTags('d', '2027-01-01T00:00:00Z', '2026-01-01T00:00:00Z')).to.deep.equal([]);
+    // Open ends reach 1900 and 2199; dates outside are clamped, so a cover always contains a date's token.
+    const open = dateRangeTags('d', NOW, null);
+    expect(open[0]).to.equal('dm202606');
+    expect(open).to.include('dy2029').and.include('dd219');
+    expect(dateTags('d', '2300-05-01T00:00:00Z')).to.include('dm219912');
+    for (const date of ['2026-06-01T10:00:00Z', '2031-07-04T00:00:00Z', '2199-12-31T00:00:00Z']) {
+      expect(dateTags('d', date).some((t) => open.includes(t)), date).to.equal(true);
+    }
+  });
+
+  it('puts values in 1–2–5 buckets and covers a value range with them', () => {
+    expect([0, 1, 1.99, 2, 4.99, 5, 10, 19, 20, 1_000_000, 4_200_000].map(valueBucket)).to.deep.equal([0, 1, 1, 2, 2, 3, 4, 4, 5, 19, 20]);
+    expect(valueRangeTags(1_000_000, 5_000_000)).to.deep.equal(['v19', 'v20', 'v21']);
+    expect(valueRangeTags(null, 1)).to.deep.equal(['v0', 'v1']);
+  });
+
+  it('words: every term a prefix of its stem (as an OR of the words it expands to), phrases exact, short words exact', () => {
+    const text = parseTextQuery('Städning el "fönster puts"');
+    const expansions: Expansions = new Map([['städ', { words: ['städning', 'städtjänster'], docs: 12, prefix: false }]]);
+    expect(textExpression(text, expansions)).to.equal('{title description buyer codes} : (("städning" OR "städtjänster") AND "el" AND "fönster puts")');
+    // Without a word list (or with too many words) the prefix itself.
+    expect(textExpression(text)).to.equal('{title description buyer codes} : ("städ"* AND "el" AND "fönster puts")');
+    expect(textExpression(parseTextQuery('-bygg'))).to.equal(null);
+    expect(rankingCost(text, new Map([...expansions, ['el', { words: ['el'], docs: 3, prefix: false }], ['fönster', { words: ['fönster'], docs: 5, prefix: false }],
+      ['puts', { words: ['puts'], docs: 7, prefix: false }]]))).to.equal(27);
+    expect(rankingCost(text, expansions)).to.equal(Infinity);
+  });
+
+  it('filters become token groups (OR within a filter, AND between) and exact SQL conditions with bound values', () => {
+    const plan = planQuery(emptyQuery({
+      q: 'städning', kind: ['tender', 'planning'], cpv: ['90000000'], region: ['SE232', '1441'], buyer: ['2120001447', '01JBUYER'],
+      procedure: ['open'], csr: ['social', 'sme'], valueMin: 1_000_000, valueMax: 5_000_000,
+      deadlineFrom: '2026-06-01T00:00:00.000Z', deadlineTo: '2026-07-31T23:59:59.999Z',
+    }), NOW);
+    expect(plan.match).to.equal([
+      '{title description buyer codes} : ("städ"*)',
+      'tags : ("ktender" OR "kplanning")',
+      `tags : ("${tags.procedure('open')}")`,
+      `tags : ("o2120001447" OR "${tags.buyerId('01JBUYER')}")`,
+      'tags : ("c90000000")',
+      'tags : ("rse232" OR "r1441")',
+      'tags : ("fsocial")',
+      'tags : ("fsme")',
+      'tags : ("dm202606" OR "dm202607")',
+      'tags : ("v19" OR "v20" OR "v21")',
+    ].join(' AND '));
+    expect(plan.where).to.deep.equal(['s.deadline >= ?', 's.deadline <= ?', 's.value_sek >= ?', 's.value_sek <= ?']);
+    expect(plan.params).to.deep.equal(['2026-06-01T00:00:00.000Z', '2026-07-31T23:59:59.999Z', 1_000_000, 5_000_000]);
+    expect(plan.text).to.equal('{title description buyer codes} : ("städ"*)');
+    expect(plan.titleText).to.equal('{title} : ("städ"*)');
+  });
+
+  it('status: awarded is a token; open and closed narrow by deadline tokens and are checked exactly against now', () => {
+    const awarded = planQuery(emptyQuery({ status: ['awarded'] }), NOW);
+    expect(awarded.match).to.equal('tags : ("a1")');
+    expect(awarded.where).to.deep.equal(['(s.awarded = 1)']);
+    const open = planQuery(emptyQuery({ status: ['open'] }), NOW);
+    expect(open.match).to.match(/^\(tags : \("a0"\) AND tags : \("dnone" OR "dm202606" OR /);
+    expect(open.where).to.deep.equal(['((s.awarded = 0 AND (s.deadline IS NULL OR s.deadline >= ?)))']);
+    expect(open.params).to.deep.equal([NOW]);
+    const closedOrAwarded = planQuery(emptyQuery({ status: ['closed', 'awarded'] }), NOW);
+    expect(closedOrAwarded.where).to.deep.equal(['((s.awarded = 0 AND s.deadline < ?) OR s.awarded = 1)']);
+    expect(planQuery(emptyQuery({ status: ['open', 'closed', 'awarded'] }), NOW).match).to.equal(null);
+  });
+
+  it('exclusions subtract; alone they subtract from every notice', () => {
+    expect(planQuery(emptyQuery({ q: 'skola -bygg' }), NOW).match).to.equal(
+      '({title description buyer codes} : ("skol"*)) NOT {title description buyer codes} : ("bygg"*)',
+    );
+    expect(planQuery(emptyQuery({ q: '-bygg' }), NOW).match).to.equal(
+      '(tags : ("a0" OR "a1")) NOT {title description buyer codes} : ("bygg"*)',
+    );
+    expect(planQuery(emptyQuery(), NOW)).to.deep.include({ match: null, text: null, where: [], params: [] });
+  });
+
+  it('no injection through q: FTS5 operators, quotes, column filters and SQL stay words', () => {
+    const q = `städ" OR tags : a1 NEAR("x" y) {title} : * '; DROP TABLE search_notices; -- ^a "`;
+    const plan = planQuery(emptyQuery({ q }), NOW);
+    // Every token is letters or digits inside quotes; the structure is only ours.
+    for (const token of tokensOf(plan.match!)) expect(token).to.match(/^[\p{L}\p{N} ]+$/u);
+    expect(plan.match!.replace(/"[^"]*"\*?/g, 'T')).to.match(/^\{title description buyer codes\} : \(T( AND T)*\)$/);
+    const { sql, params } = searchSql(plan, emptyQuery({ q }));
+    expect(sql).not.to.include('DROP');
+    expect(params[0]).to.equal(plan.match);
+  });
+
+  it('no injection through filters: values are hex tokens or bound parameters, never SQL', () => {
+    const evil = `open" OR 1=1 --`;
+    const plan = planQuery(emptyQuery({ procedure: [evil], buyer: [`x') OR ('1'='1`], deadlineFrom: `2026' OR '1'='1` }), NOW);
+    for (const token of tokensOf(plan.match!)) expect(token).to.match(/^[a-z0-9]+$/);
+    expect(tokensOf(plan.match!)).to.include(tags.procedure(evil));
+    expect(plan.where.join(' ')).not.to.include('OR 1');
+    expect(plan.params).to.include(`2026' OR '1'='1`);
+    expect(quote('a"b')).to.equal('"a""b"');
+  });
+
+  it('ranks by bm25 when the words are rare enough, else title matches first; without words newest first', () => {
+    const rare: Expansions = new Map([['snöröj', { words: ['snöröjning'], docs: 40, prefix: false }]]);
+    const common: Expansions = new Map([['snöröj', { words: ['snöröjning'], docs: BM25_BUDGET + 1, prefix: false }]]);
+    const q = emptyQuery({ q: 'snöröjning' });
+    expect(rankingMode(planQuery(q, NOW, rare), q)).to.equal('bm25');
+    expect(rankingMode(planQuery(q, NOW, common), q)).to.equal('title-first');
+    expect(rankingMode(planQuery(q, NOW, rare), { ...q, sort: 'newest' })).to.equal('none');
+    expect(rankingMode(planQuery(emptyQuery(), NOW), emptyQuery())).to.equal('none');
+    const bm25 = searchSql(planQuery(q, NOW, rare), q);
+    expect(bm25.sql).to.include('bm25(search_fts, 10, 2, 1, 1, 0)');
+    expect(bm25.params).to.deep.equal(['{title description buyer codes} : ("snöröjning")', '{title description buyer codes} : ("snöröjning")']);
+    expect(searchSql(planQuery(q, NOW, common), q).sql).to.include('highlight(search_fts, 0');
+  });
+});
