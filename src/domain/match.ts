@@ -2,8 +2,8 @@
 // Pure: the worker and the reach preview load the data; this decides and explains.
 import { cpvAncestors, cpvParent, cpvPrefix, divisionLabel, normalizeCpv } from './cpv.ts';
 import {
-  CAPABILITIES, EFORMS_CRITERIA, RESERVED_ELIGIBLE, SUPPORTS, capabilitiesInForce, criterionLabel, requirementLabel, satisfies,
-  type HeldCapability,
+  CAPABILITIES, EFORMS_CRITERIA, RESERVED_ELIGIBLE, SATISFIES, SUPPORTS, capabilitiesInForce, criterionLabel, isRequirement, requirementLabel,
+  satisfies, type HeldCapability,
 } from './csr.ts';
 import { matchesKeywords, type KeywordQuery, type Words } from './keywords.ts';
 import { inRegion, type NoticePlace } from './regions.ts';
@@ -98,7 +98,7 @@ export function bestCpvHit(codes: NoticeCode[], categories: string[], includePar
     for (const category of categories) {
       const hit = cpvHit(code, category, includeParent, lotId);
       if (!hit) continue;
-      const rank = KIND_RANK[hit.kind] + (lotId ? 20 : 0) + (isMain ? 0 : 10) + hit.distance;
+      const rank = cpvHitRank(hit, isMain);
       if (rank < bestRank) {
         best = hit;
         bestRank = rank;
@@ -108,9 +108,15 @@ export function bestCpvHit(codes: NoticeCode[], categories: string[], includePar
   return best;
 }
 
+/** Lower explains better: the kind, then procedure level before lots, main code before others, then nearness. */
+export function cpvHitRank(hit: CpvHit, isMain: boolean): number {
+  return KIND_RANK[hit.kind] + (hit.lotId ? 20 : 0) + (isMain ? 0 : 10) + hit.distance;
+}
+
 // Same-or-descendant is a prefix test (see cpv.ts). Distance counts one level
 // per significant digit, as cpvParent does: 45214210 is one level below 45214200.
-function cpvHit(code: string, category: string, includeParent: boolean, lotId: string | null): CpvHit | null {
+/** How one notice code meets one category, or null. */
+export function cpvHit(code: string, category: string, includeParent: boolean, lotId: string | null): CpvHit | null {
   const c = codeInfo(code);
   const cat = codeInfo(category);
   if (c.code.startsWith(cat.prefix)) return { kind: 'direct', noticeCode: code, category, lotId, distance: c.prefix.length - cat.prefix.length };
@@ -211,6 +217,47 @@ const RESERVED_ELIGIBLE_REASON: Reason = Object.freeze({
   en: `${EFORMS_CRITERIA.reserved['res-ws'].en} – you qualify`,
 });
 
+/** The reason a CPV hit gives (shared, frozen). */
+export function cpvHitReason(hit: CpvHit): Reason {
+  return sharedReason(['cpv', hit.kind, hit.category, hit.noticeCode, hit.lotId], () => cpvReason(hit));
+}
+
+export function keywordReason(hits: string[]): Reason {
+  return { code: 'keywords', sv: `Nyckelord: ${hits.join(', ')}`, en: `Keywords: ${hits.join(', ')}` };
+}
+
+function requirementReason(requirement: string, met: boolean): Reason {
+  if (!met) {
+    return sharedReason(['requirement-missing', requirement], () => {
+      const label = requirementLabel(requirement);
+      return { code: 'requirement-missing', sv: `Kräver ${label.sv} – saknas i din profil`, en: `Requires ${label.en} – missing from your profile` };
+    });
+  }
+  return sharedReason(['requirement-met', requirement], () => {
+    const label = requirementLabel(requirement);
+    return { code: 'requirement-met', sv: `Kräver ${label.sv} – finns i din profil`, en: `Requires ${label.en} – in your profile` };
+  });
+}
+
+/** `mask`: which of the `offered` capabilities the firm holds, as bits. */
+function objectiveReason(kind: (typeof OBJECTIVE_KINDS)[number], code: string, offered: readonly string[], mask: number): Reason {
+  return sharedReason(['objective-met', kind, code, mask], () => {
+    const label = criterionLabel(kind, code);
+    const by = offered.filter((_, i) => mask & (1 << i));
+    const yours = (lang: 'sv' | 'en') => by.map((b) => CAPABILITIES[b as keyof typeof CAPABILITIES][lang]).join(', ');
+    return {
+      code: 'objective-met',
+      sv: `Upphandlingen prioriterar ${label.sv.toLowerCase()} – din profil: ${yours('sv')}`,
+      en: `The buyer prioritises ${label.en.toLowerCase()} – your profile: ${yours('en')}`,
+    };
+  });
+}
+
+/** Only criteria ask anything of the firm's profile, and most notices have none. */
+export function asksProfile(c: MatchCriteria): boolean {
+  return !!(c.reserved.length || c.requirements.length || c.strategic.length || c.social.length || c.green.length);
+}
+
 /** Applies every rule of one subscription to one notice. `today` is YYYY-MM-DD (for certificate expiry). */
 export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: string): MatchResult | null {
   if (sub.kinds.length && !sub.kinds.includes(notice.kind)) return null;
@@ -229,35 +276,25 @@ export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: str
   }
 
   const c = notice.criteria;
-  // Only criteria ask anything of the firm's profile, and most notices have none.
-  const asksProfile = c.reserved.length || c.requirements.length || c.strategic.length || c.social.length || c.green.length;
-  const held = asksProfile ? capabilitiesInForce(sub.company.capabilities, today) : NO_CAPABILITIES;
+  const held = asksProfile(c) ? capabilitiesInForce(sub.company.capabilities, today) : NO_CAPABILITIES;
   if (!isEligible(c, held)) return null;
   const requirements = c.requirements.length ? [...new Set(c.requirements)] : c.requirements;
   const missing = requirements.filter((r) => !satisfies(r, held));
   if (sub.strict && missing.length) return null;
 
-  const reasons: Reason[] = [sharedReason(['cpv', hit.kind, hit.category, hit.noticeCode, hit.lotId], () => cpvReason(hit))];
+  const reasons: Reason[] = [cpvHitReason(hit)];
   let score = scoreCpvHit(hit);
-  if (keywordHits.length) {
-    reasons.push({ code: 'keywords', sv: `Nyckelord: ${keywordHits.join(', ')}`, en: `Keywords: ${keywordHits.join(', ')}` });
-  }
+  if (keywordHits.length) reasons.push(keywordReason(keywordHits));
   if (c.reserved.includes('res-ws')) {
     reasons.push(RESERVED_ELIGIBLE_REASON);
     score += 10;
   }
   for (const requirement of requirements) {
     if (missing.includes(requirement)) {
-      reasons.push(sharedReason(['requirement-missing', requirement], () => {
-        const label = requirementLabel(requirement);
-        return { code: 'requirement-missing', sv: `Kräver ${label.sv} – saknas i din profil`, en: `Requires ${label.en} – missing from your profile` };
-      }));
+      reasons.push(requirementReason(requirement, false));
       score -= 10;
     } else {
-      reasons.push(sharedReason(['requirement-met', requirement], () => {
-        const label = requirementLabel(requirement);
-        return { code: 'requirement-met', sv: `Kräver ${label.sv} – finns i din profil`, en: `Requires ${label.en} – in your profile` };
-      }));
+      reasons.push(requirementReason(requirement, true));
       score += 5;
     }
   }
@@ -272,16 +309,7 @@ export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: str
       if (!mask) continue;
       supported++;
       score += 4;
-      reasons.push(sharedReason(['objective-met', kind, code, mask], () => {
-        const label = criterionLabel(kind, code);
-        const by = offered.filter((_, i) => mask & (1 << i));
-        const yours = (lang: 'sv' | 'en') => by.map((b) => CAPABILITIES[b as keyof typeof CAPABILITIES][lang]).join(', ');
-        return {
-          code: 'objective-met',
-          sv: `Upphandlingen prioriterar ${label.sv.toLowerCase()} – din profil: ${yours('sv')}`,
-          en: `The buyer prioritises ${label.en.toLowerCase()} – your profile: ${yours('en')}`,
-        };
-      }));
+      reasons.push(objectiveReason(kind, code, offered, mask));
     }
   }
   return {
@@ -291,6 +319,63 @@ export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: str
     reasons,
     missing,
   };
+}
+
+/**
+ * What the firm's profile adds to a match, for a notice: the part of
+ * `evaluate` after the CPV hit and keywords. `held` are the capabilities in
+ * force (only those in `profileCapabilities` are asked about). The index
+ * computes this once per distinct profile and notice; `evaluate` is the
+ * reference and the property test holds the two together.
+ */
+export type ProfileOutcome = {
+  eligible: boolean;
+  /** Requirements the firm does not meet; strict subscriptions drop the notice when any. */
+  missing: string[];
+  /** The reasons after the CPV and keyword reasons. */
+  reasons: Reason[];
+  /** Added to the CPV score before it is clamped to 1–100. */
+  scoreDelta: number;
+};
+
+export function profileOutcome(c: MatchCriteria, held: Set<string>): ProfileOutcome {
+  if (!asksProfile(c)) held = NO_CAPABILITIES;
+  const requirements = c.requirements.length ? [...new Set(c.requirements)] : c.requirements;
+  const missing = requirements.filter((r) => !satisfies(r, held));
+  const outcome: ProfileOutcome = { eligible: isEligible(c, held), missing, reasons: [], scoreDelta: 0 };
+  if (c.reserved.includes('res-ws')) {
+    outcome.reasons.push(RESERVED_ELIGIBLE_REASON);
+    outcome.scoreDelta += 10;
+  }
+  for (const requirement of requirements) {
+    const met = !missing.includes(requirement);
+    outcome.reasons.push(requirementReason(requirement, met));
+    outcome.scoreDelta += met ? 5 : -10;
+  }
+  let supported = 0;
+  for (const kind of OBJECTIVE_KINDS) {
+    for (const code of c[kind]) {
+      const offered = SUPPORTS_BY_KIND.get(kind)?.get(code);
+      if (!offered || supported >= 3) continue;
+      let mask = 0;
+      for (let i = 0; i < offered.length; i++) if (held.has(offered[i])) mask |= 1 << i;
+      if (!mask) continue;
+      supported++;
+      outcome.scoreDelta += 4;
+      outcome.reasons.push(objectiveReason(kind, code, offered, mask));
+    }
+  }
+  return outcome;
+}
+
+/** Every capability `profileOutcome` may ask `held` about for these criteria. */
+export function profileCapabilities(c: MatchCriteria): string[] {
+  const out = new Set<string>();
+  if (!asksProfile(c)) return [];
+  if (c.reserved.includes('res-ws')) for (const cap of RESERVED_ELIGIBLE) out.add(cap);
+  for (const r of c.requirements) for (const cap of isRequirement(r) ? SATISFIES[r] : [r]) out.add(cap);
+  for (const kind of OBJECTIVE_KINDS) for (const code of c[kind]) for (const cap of SUPPORTS_BY_KIND.get(kind)?.get(code) ?? []) out.add(cap);
+  return [...out];
 }
 
 function withinValue(value: MatchNotice['value'], min: number | null, max: number | null): boolean {

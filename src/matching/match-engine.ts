@@ -4,12 +4,12 @@
 import type { Db } from '../../db/database.ts';
 import { capabilitiesInForce, isRequirement, requirementLabel, EFORMS_CRITERIA, RESERVED_ELIGIBLE, satisfies, type Label } from '../domain/csr.ts';
 import { parseKeywords, Words } from '../domain/keywords.ts';
-import { bestPerCompany, isAlertable, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
+import { isAlertable, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
 import type { SubscriptionFilters } from '../companies/company.schema.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { NoticeInput } from '../notices/notice.schema.ts';
 import * as notices from '../notices/notices.repo.ts';
-import { MatchIndex } from './match-index.ts';
+import { MatchIndex, type MatchResults } from './match-index.ts';
 import { PlaceResolver } from './notice-place.ts';
 
 export type MatchOutcome = {
@@ -103,7 +103,7 @@ export class MatchEngine {
     };
   }
 
-  private async run(notice: MatchNotice, now: Date): Promise<MatchResult[]> {
+  private async run(notice: MatchNotice, now: Date): Promise<MatchResults> {
     await this.refresh();
     return this.index.match(notice, stockholmDate(now)).results;
   }
@@ -113,7 +113,18 @@ export class MatchEngine {
     const row = await notices.findById(this.db, noticeId);
     if (!row || row.status !== 'active') return { matched: [], instant: [] };
     const results = await this.run(await this.prepare(row.id, notices.storedDocument(row)), now);
-    const best = bestPerCompany(results);
+    const best = results.bestPerCompany();
+    // Each firm's matching subscriptions, and the firms with an instant one, in one pass over the compact results.
+    const subscriptionIds = new Map<string, string[]>();
+    const instantCompanies = new Set<string>();
+    for (let i = 0; i < results.size; i++) {
+      const companyId = results.companyId(i);
+      const subscriptionId = results.subscriptionId(i);
+      const ids = subscriptionIds.get(companyId);
+      if (ids) ids.push(subscriptionId);
+      else subscriptionIds.set(companyId, [subscriptionId]);
+      if (this.frequency.get(subscriptionId) === 'instant') instantCompanies.add(companyId);
+    }
     const created = nowIso();
     await this.db.transaction().execute(async (trx) => {
       // A firm that no longer matches an updated notice loses the match.
@@ -123,7 +134,7 @@ export class MatchEngine {
       for (const r of best) {
         const values = {
           score: r.score, reasons: JSON.stringify(r.reasons), missing: JSON.stringify(r.missing), subscription_id: r.subscriptionId,
-          subscription_ids: JSON.stringify(results.filter((x) => x.companyId === r.companyId).map((x) => x.subscriptionId)),
+          subscription_ids: JSON.stringify(subscriptionIds.get(r.companyId)),
         };
         await trx
           .insertInto('matches')
@@ -132,7 +143,6 @@ export class MatchEngine {
           .execute();
       }
     });
-    const instantCompanies = new Set(results.filter((r) => this.frequency.get(r.subscriptionId) === 'instant').map((r) => r.companyId));
     const matched = best.map((r) => r.companyId);
     return { matched, instant: isAlertable(row, now) ? matched.filter((id) => instantCompanies.has(id)) : [] };
   }
@@ -145,7 +155,7 @@ export class MatchEngine {
   async preview(draft: NoticeInput, now = new Date()): Promise<ReachPreview> {
     const notice = await this.prepare('preview', draft);
     const today = stockholmDate(now);
-    const reach = async (n: MatchNotice): Promise<MatchResult[]> => bestPerCompany(await this.run(n, now));
+    const reach = async (n: MatchNotice): Promise<MatchResult[]> => (await this.run(n, now)).bestPerCompany();
     const count = (results: MatchResult[]): Reach => ({
       total: results.length,
       local: results.filter((r) => this.localArea.includes(this.companies.get(r.companyId)!.municipalityCode)).length,

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { CAPABILITIES, EFORMS_CRITERIA, REQUIREMENTS, type HeldCapability } from '../../src/domain/csr.ts';
 import { normalizeCpv } from '../../src/domain/cpv.ts';
 import { parseKeywords, Words } from '../../src/domain/keywords.ts';
-import { bestCpvHit, cpvReason, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription, type NoticeCode } from '../../src/domain/match.ts';
+import { bestCpvHit, bestPerCompany, cpvReason, evaluate, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription, type NoticeCode } from '../../src/domain/match.ts';
 import { MatchIndex, matchBruteForce } from '../../src/matching/match-index.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
 
@@ -149,6 +149,44 @@ function generate(seed: number, pool: string[], subscriptionCount: number, notic
   return { subscriptions, notices };
 }
 
+/**
+ * Aimed at the index's fast paths: mostly plain subscriptions (CPV only, one
+ * category or several), firms whose certificates lapse around `today`, firms
+ * sharing an id but not a profile, and notices with no criteria, with
+ * requirements and objectives, or reserved (res-ws).
+ */
+function generatePlain(seed: number, pool: string[], subscriptionCount: number, noticeCount: number) {
+  const r = new Random(seed);
+  const relevant = ['iso-14001', 'emas', 'svanen', 'collective-agreement', 'wise', 'sheltered-employment', 'fossil-free-transport', 'apprenticeships', 'mobelfakta'];
+  const companies = Array.from({ length: Math.ceil(subscriptionCount / 4) }, (_, i) => {
+    const capabilities = r.some(relevant, 3).map((capability) => ({ capability, validUntil: r.pick(VALID_UNTIL) }));
+    return { id: `c${i}`, municipalityCode: r.pick(PLACE_MUNICIPALITIES), capabilities };
+  });
+  const subscriptions = Array.from({ length: subscriptionCount }, (_, i) => {
+    let company = r.pick(companies);
+    // Another object with the same firm id and its own profile: results and best-per-firm go by id, the rules by the object.
+    if (r.chance(0.05)) company = { ...company, capabilities: r.some(relevant, 2).map((capability) => ({ capability, validUntil: r.pick(VALID_UNTIL) })) };
+    const cpv = r.chance(0.75) ? [r.pick(pool)] : Array.from({ length: r.int(2, 4) }, () => r.pick(pool));
+    const kind = r.next();
+    return {
+      id: `s${String(i).padStart(5, '0')}`, company, cpv, includeParent: r.chance(0.3), keywords: null, regions: [], minValue: null, maxValue: null,
+      kinds: [], procedures: [], onlyCsr: false, strict: kind < 0.15,
+      ...(kind > 0.9 ? { regions: [r.pick(REGIONS)], minValue: r.pick([null, 100_000]) } : {}),
+    } satisfies MatchSubscription;
+  });
+  const notices = Array.from({ length: noticeCount }, (_, i) => {
+    const n = randomNotice(r, `n${i}`, pool);
+    const style = i % 4;
+    const none = { strategic: [], social: [], green: [], gpp: [], reserved: [], smeSuitable: null, requirements: [] };
+    if (style === 0) n.criteria = none; // nothing asked of the firm
+    if (style === 1) n.criteria = { ...none, requirements: r.some(['iso-14001', 'svanen', 'collective-agreement', 'organic'], 2), strategic: r.some(['env-imp', 'soc-obj'], 1) };
+    if (style === 2) n.criteria = { ...none, reserved: ['res-ws'], social: r.some(['opp', 'work-cond'], 2) };
+    if (style === 3 && r.chance(0.5)) n.criteria = { ...none, gpp: ['eu'] }; // criteria, but none about the firm
+    return n;
+  });
+  return { subscriptions, notices };
+}
+
 const byId = (a: MatchResult, b: MatchResult) => (a.subscriptionId < b.subscriptionId ? -1 : a.subscriptionId > b.subscriptionId ? 1 : 0);
 
 /** Field by field: much faster than a deep equal over hundreds of thousands of results. */
@@ -168,23 +206,73 @@ function sameResults(a: MatchResult[], b: MatchResult[]): boolean {
   return true;
 }
 
-/** Asserts index and brute force agree on every notice; returns what was seen, so the test cannot pass vacuously. */
-function checkAgreement(subscriptions: MatchSubscription[], notices: MatchNotice[]) {
+const byCompany = (a: MatchResult, b: MatchResult) => (a.companyId < b.companyId ? -1 : a.companyId > b.companyId ? 1 : 0);
+
+const isPlain = (s: MatchSubscription) =>
+  !s.keywords && !s.regions.length && s.minValue === null && s.maxValue === null && !s.kinds.length && !s.procedures.length && !s.onlyCsr && !s.strict;
+const asksProfile = (n: MatchNotice) => {
+  const c = n.criteria;
+  return c.reserved.length + c.requirements.length + c.strategic.length + c.social.length + c.green.length > 0;
+};
+
+/**
+ * Asserts index and brute force agree on every notice: every result (materialised,
+ * with reasons), each firm's best, and the compact accessors. Returns what was
+ * seen, so the test cannot pass vacuously.
+ */
+function checkAgreement(subscriptions: MatchSubscription[], notices: MatchNotice[], todayOf: (n: MatchNotice) => string = () => TODAY) {
   const index = new MatchIndex(subscriptions);
   const byIdMap = new Map(subscriptions.map((s) => [s.id, s]));
-  const seen = { results: 0, evaluated: 0, reasons: new Set<string>() };
+  const seen = {
+    results: 0, evaluated: 0, reasons: new Set<string>(),
+    /** Results of plain single-category subscriptions, on notices that ask the firm's profile or not. */
+    plainWithProfile: 0, plainWithoutProfile: 0,
+    /** Results of subscriptions with several categories. */
+    multi: 0,
+    /** Strict subscriptions kept, and dropped for a missing requirement. */
+    strictKept: 0, strictDropped: 0,
+    /** Firms left out of a reserved procurement; results missing a requirement an expired certificate would meet. */
+    notEligible: 0, expired: 0,
+  };
   for (const notice of notices) {
-    const { results, evaluated } = index.match(notice, TODAY);
-    const expected = matchBruteForce(subscriptions, notice, TODAY).sort(byId);
+    const today = todayOf(notice);
+    const { results: compact, evaluated } = index.match(notice, today);
+    const results = compact.toArray();
+    const expected = matchBruteForce(subscriptions, notice, today).sort(byId);
     const actual = [...results].sort(byId);
     // chai's diff only when they differ.
     if (!sameResults(actual, expected)) {
       expect(actual, `notice ${notice.id}: ${JSON.stringify(notice.codes)}`).to.deep.equal(expected);
     }
+    const best = compact.bestPerCompany().sort(byCompany);
+    const expectedBest = bestPerCompany(expected).sort(byCompany);
+    if (!sameResults(best, expectedBest)) expect(best, `best per firm, notice ${notice.id}`).to.deep.equal(expectedBest);
+    expect(compact.size).to.equal(results.length);
+    for (let i = 0; i < compact.size; i += 7) {
+      expect([compact.subscriptionId(i), compact.companyId(i), compact.score(i)]).to.deep.equal([results[i].subscriptionId, results[i].companyId, results[i].score]);
+    }
     expect(evaluated).to.be.at.most(subscriptions.length);
     seen.results += results.length;
     seen.evaluated += evaluated;
-    for (const result of results) for (const reason of result.reasons) seen.reasons.add(reason.code);
+    const matched = new Set(results.map((r) => r.subscriptionId));
+    for (const result of results) {
+      for (const reason of result.reasons) seen.reasons.add(reason.code);
+      const sub = byIdMap.get(result.subscriptionId)!;
+      if (new Set(sub.cpv).size > 1) seen.multi++;
+      else if (isPlain(sub)) {
+        if (asksProfile(notice)) seen.plainWithProfile++;
+        else seen.plainWithoutProfile++;
+      }
+      if (sub.strict) seen.strictKept++;
+      const lapsed = sub.company.capabilities.filter((c) => c.validUntil !== null && c.validUntil < today).map((c) => c.capability);
+      if (result.missing.some((m) => lapsed.includes(m) || (m === 'iso-14001' && lapsed.includes('emas')))) seen.expired++;
+    }
+    for (const sub of subscriptions) {
+      if (!sub.strict && !notice.criteria.reserved.includes('res-ws')) continue;
+      if (matched.has(sub.id) || !evaluate(notice, { ...sub, strict: false, company: { ...sub.company, capabilities: [...sub.company.capabilities, { capability: 'wise', validUntil: null }] } }, today)) continue;
+      if (sub.strict && evaluate(notice, { ...sub, strict: false }, today)) seen.strictDropped++;
+      else if (notice.criteria.reserved.includes('res-ws')) seen.notEligible++;
+    }
     // Both sides share the rules' caches; check the CPV reason against a fresh computation too.
     for (const result of results.slice(0, 5)) {
       const sub = byIdMap.get(result.subscriptionId)!;
@@ -217,6 +305,37 @@ describe('MatchIndex', () => {
       const { subscriptions, notices } = generate(7, pool, 3000, 500);
       const seen = checkAgreement(subscriptions, notices);
       expect(seen.results).to.be.greaterThan(200);
+    });
+
+    for (const seed of [11, 12, 13]) {
+      it(`seed ${seed}: fast paths — plain subscriptions, lapsing certificates, reserved, strict, changing days`, () => {
+        const { subscriptions, notices } = generatePlain(seed, BUILT_IN_CPV, 3000, 400);
+        // Certificates lapse between these days (VALID_UNTIL has yesterday, today and tomorrow): one index, several days.
+        const days = ['2026-11-26', TODAY, '2026-11-28', '2030-01-01'];
+        const seen = checkAgreement(subscriptions, notices, (n) => days[Number(n.id.slice(1)) % days.length]);
+        expect(seen.plainWithoutProfile).to.be.greaterThan(1000);
+        expect(seen.plainWithProfile).to.be.greaterThan(1000);
+        expect(seen.multi).to.be.greaterThan(1000);
+        expect(seen.strictKept).to.be.greaterThan(100);
+        expect(seen.strictDropped).to.be.greaterThan(20);
+        expect(seen.notEligible).to.be.greaterThan(100);
+        expect(seen.expired).to.be.greaterThan(20);
+        for (const code of ['cpv', 'cpv-parent', 'cpv-broad', 'reserved-eligible', 'requirement-met', 'requirement-missing', 'objective-met']) expect(seen.reasons).to.include(code);
+      });
+    }
+
+    it('seed 21: firms and notices with many capabilities of their own (past the bit masks)', () => {
+      // Requirement codes outside the taxonomy are met by a capability of the same name: 40 of them.
+      const own = Array.from({ length: 40 }, (_, i) => `own-${i}`);
+      const r = new Random(21);
+      const { subscriptions, notices } = generatePlain(21, BUILT_IN_CPV, 1500, 200);
+      for (const sub of subscriptions) sub.company.capabilities.push(...r.some(own, 12).map((capability) => ({ capability, validUntil: r.pick(VALID_UNTIL) })));
+      for (const notice of notices) {
+        if (r.chance(0.5)) notice.criteria = { ...notice.criteria, requirements: r.chance(0.5) ? r.some(own, 12) : own.slice(r.int(0, 9)) };
+      }
+      const seen = checkAgreement(subscriptions, notices);
+      expect(seen.reasons).to.include('requirement-met');
+      expect(seen.strictKept).to.be.greaterThan(0);
     });
 
     it('the built-in codes are real CPV 2008 codes', function () {
@@ -258,6 +377,29 @@ describe('MatchIndex', () => {
       expect(index.match(noticeWith(['03000000']), TODAY).evaluated).to.equal(0);
     });
 
+    it('a subscription with several categories explains by its best one; on a tie, the first (as bestCpvHit)', () => {
+      const firm = { id: 'c-tie', municipalityCode: '1441', capabilities: [] };
+      const plain = { company: firm, includeParent: true, keywords: null, regions: [], minValue: null, maxValue: null, kinds: [], procedures: [], onlyCsr: false, strict: false };
+      const subs: MatchSubscription[] = [
+        // Siblings under 90600000: a notice coded 90610000 is one level above both (cpv-parent, a tie).
+        { ...plain, id: 'a', cpv: ['90620000', '90630000'] },
+        { ...plain, id: 'b', cpv: ['90630000', '90620000'] },
+        // The first category is not touched at all: decided at the first touched one.
+        { ...plain, id: 'c', cpv: ['45214200', '90630000', '90620000'] },
+        // A direct hit beats the parent hit whatever the order.
+        { ...plain, id: 'd', cpv: ['90630000', '90610000'] },
+      ];
+      const tie = new MatchIndex(subs);
+      const open = { ...base, codes: [{ code: '90610000', lotId: null, isMain: true }], criteria: { ...base.criteria, reserved: [], requirements: [] } };
+      const { results, evaluated } = tie.match(open, TODAY);
+      expect(evaluated).to.equal(4);
+      const category = Object.fromEntries(results.toArray().map((r) => [r.subscriptionId, r.reasons[0].en.split(' ').at(-1)]));
+      expect(category).to.deep.equal({ a: '90620000', b: '90630000', c: '90630000', d: '90610000' });
+      expect(results.toArray().sort(byId)).to.deep.equal(matchBruteForce(subs, open, TODAY).sort(byId));
+      expect(results.bestPerCompany()).to.have.length(1);
+      expect(results.bestPerCompany()[0].subscriptionId).to.equal('d');
+    });
+
     it('subscriptions added after a search are found by the next one', () => {
       const late = new MatchIndex(subscriptions.slice(0, 10));
       late.match(noticeWith(['45000000']), TODAY);
@@ -265,7 +407,7 @@ describe('MatchIndex', () => {
       const added = [...subscriptions.slice(10, 2010), firm]; // past the first size of the stamp array
       for (const sub of added) late.add(sub);
       const open = { ...noticeWith(['45000000']), criteria: { ...base.criteria, reserved: [], requirements: [] } };
-      const { results } = late.match(open, TODAY);
+      const results = late.match(open, TODAY).results.toArray();
       expect(results.map((r) => r.subscriptionId)).to.include('late');
       const expected = matchBruteForce([...subscriptions.slice(0, 10), ...added], open, TODAY);
       expect(results.map((r) => r.subscriptionId).sort()).to.deep.equal(expected.map((r) => r.subscriptionId).sort());

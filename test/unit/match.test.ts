@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { HeldCapability } from '../../src/domain/csr.ts';
 import { parseKeywords, Words } from '../../src/domain/keywords.ts';
 import {
-  bestCpvHit, bestPerCompany, candidateCategories, cpvReason, evaluate, isAlertable, scoreCpvHit,
+  asksProfile, bestCpvHit, bestPerCompany, candidateCategories, cpvReason, evaluate, isAlertable, profileCapabilities, profileOutcome, scoreCpvHit,
   type MatchCriteria, type MatchNotice, type MatchResult, type MatchSubscription, type NoticeCode,
 } from '../../src/domain/match.ts';
 
@@ -359,6 +359,33 @@ describe('match rules', () => {
     expect(isAlertable({ kind: 'tender', deadline: '2026-11-27T10:00:00Z', status: 'active' }, now)).to.equal(false);
     expect(isAlertable({ kind: 'award', deadline: null, status: 'active' }, now)).to.equal(false);
     expect(isAlertable({ kind: 'tender', deadline: null, status: 'withdrawn' }, now)).to.equal(false);
+  });
+
+  it('profileOutcome is what evaluate adds for the firm’s profile (the index applies it per distinct profile)', () => {
+    const criteria: Partial<MatchCriteria>[] = [
+      {},
+      { gpp: ['eu'] },
+      { requirements: ['iso-14001', 'svanen', 'iso-14001'], strategic: ['env-imp', 'env-imp'] },
+      { reserved: ['res-ws'], social: ['opp', 'work-cond'], green: ['circ-econ', 'clim-mitig'], strategic: ['soc-obj'] },
+      { requirements: ['mobelfakta', 'collective-agreement'] },
+    ];
+    const profiles = [[], [cap('emas')], [cap('iso-14001', '2026-11-26')], [cap('wise'), cap('collective-agreement'), cap('mobelfakta', TODAY)], [cap('svanen'), cap('iso-14001')]];
+    for (const c of criteria) {
+      const n = notice({ criteria: c });
+      for (const capabilities of profiles) {
+        const expected = run(n, sub({ capabilities }));
+        const held = new Set(capabilities.filter((x) => x.validUntil === null || x.validUntil >= TODAY).map((x) => x.capability));
+        const outcome = profileOutcome(n.criteria, held);
+        // Only the capabilities it names are ever asked about.
+        expect(profileOutcome(n.criteria, new Set([...held].filter((x) => profileCapabilities(n.criteria).includes(x))))).to.deep.equal(outcome);
+        expect(outcome.eligible, JSON.stringify(c)).to.equal(expected !== null);
+        if (!expected) continue;
+        expect(outcome.missing).to.deep.equal(expected.missing);
+        expect([expected.reasons[0], ...outcome.reasons]).to.deep.equal(expected.reasons);
+        expect(Math.min(100, Math.max(1, 100 + outcome.scoreDelta))).to.equal(expected.score);
+        expect(asksProfile(n.criteria)).to.equal(!!(c.requirements || c.reserved || c.strategic || c.social || c.green));
+      }
+    }
   });
 
   it('cpvReason names the lot in both languages', () => {
