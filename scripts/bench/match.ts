@@ -17,6 +17,7 @@ import { CAPABILITIES, EFORMS_CRITERIA, REQUIREMENTS, type HeldCapability } from
 import { parseKeywords, Words } from '../../src/domain/keywords.ts';
 import { bestPerCompany, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription, type NoticeCode } from '../../src/domain/match.ts';
 import { MatchIndex, matchBruteForce, type MatchResults } from '../../src/matching/match-index.ts';
+import { mulberry32 } from '../../test/helpers/random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,17 +34,6 @@ const SAMPLE = Math.min(Number(values.sample), NOTICES);
 const TODAY = '2026-11-27';
 const TARGETS = { p99Ms: 10, evaluatedPct: 5, speedup: 100 };
 
-/** mulberry32: seeded, so runs are comparable. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(Number(values.seed));
 const chance = (p: number) => random() < p;
 const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));

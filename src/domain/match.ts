@@ -275,58 +275,25 @@ export function evaluate(notice: MatchNotice, sub: MatchSubscription, today: str
     keywordHits = k.hits;
   }
 
+  // The firm-profile part of the rules lives in profileOutcome, which the index applies per profile.
   const c = notice.criteria;
-  const held = asksProfile(c) ? capabilitiesInForce(sub.company.capabilities, today) : NO_CAPABILITIES;
-  if (!isEligible(c, held)) return null;
-  const requirements = c.requirements.length ? [...new Set(c.requirements)] : c.requirements;
-  const missing = requirements.filter((r) => !satisfies(r, held));
-  if (sub.strict && missing.length) return null;
-
-  const reasons: Reason[] = [cpvHitReason(hit)];
-  let score = scoreCpvHit(hit);
-  if (keywordHits.length) reasons.push(keywordReason(keywordHits));
-  if (c.reserved.includes('res-ws')) {
-    reasons.push(RESERVED_ELIGIBLE_REASON);
-    score += 10;
-  }
-  for (const requirement of requirements) {
-    if (missing.includes(requirement)) {
-      reasons.push(requirementReason(requirement, false));
-      score -= 10;
-    } else {
-      reasons.push(requirementReason(requirement, true));
-      score += 5;
-    }
-  }
-  let supported = 0;
-  for (const kind of OBJECTIVE_KINDS) {
-    for (const code of c[kind]) {
-      const offered = SUPPORTS_BY_KIND.get(kind)?.get(code);
-      if (!offered || supported >= 3) continue;
-      // Which of the offered capabilities the firm holds, as bits: the reason's key.
-      let mask = 0;
-      for (let i = 0; i < offered.length; i++) if (held.has(offered[i])) mask |= 1 << i;
-      if (!mask) continue;
-      supported++;
-      score += 4;
-      reasons.push(objectiveReason(kind, code, offered, mask));
-    }
-  }
+  const profile = profileOutcome(c, asksProfile(c) ? capabilitiesInForce(sub.company.capabilities, today) : NO_CAPABILITIES);
+  if (!profile.eligible || (sub.strict && profile.missing.length)) return null;
+  const reasons: Reason[] = [cpvHitReason(hit), ...(keywordHits.length ? [keywordReason(keywordHits)] : []), ...profile.reasons];
   return {
     subscriptionId: sub.id,
     companyId: sub.company.id,
-    score: Math.min(100, Math.max(1, score)),
+    score: Math.min(100, Math.max(1, scoreCpvHit(hit) + profile.scoreDelta)),
     reasons,
-    missing,
+    missing: profile.missing,
   };
 }
 
 /**
  * What the firm's profile adds to a match, for a notice: the part of
  * `evaluate` after the CPV hit and keywords. `held` are the capabilities in
- * force (only those in `profileCapabilities` are asked about). The index
- * computes this once per distinct profile and notice; `evaluate` is the
- * reference and the property test holds the two together.
+ * force (only those in `profileCapabilities` are asked about). `evaluate`
+ * applies it per subscription; the index once per distinct profile and notice.
  */
 export type ProfileOutcome = {
   eligible: boolean;

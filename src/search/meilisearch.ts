@@ -9,10 +9,9 @@ import {
   Meilisearch, MeilisearchApiError, MeilisearchRequestError,
   type EnqueuedTaskPromise, type MultiSearchQuery, type SearchResponse, type Settings, type Task,
 } from 'meilisearch';
-import type { Money } from '../notices/notice.schema.ts';
 import {
   RESULT_CAP, emptyFacets, statusOf, trimFacet,
-  type DocumentSource, type FacetName, type Facets, type NoticeKind, type SearchDocument, type SearchHit,
+  type DocumentSource, type FacetName, type Facets, type SearchDocument, type SearchHit,
   type SearchIndex, type SearchQuery, type SearchResult, type SearchStatus,
 } from './search.types.ts';
 import {
@@ -24,57 +23,28 @@ export const PRIMARY_KEY = 'id';
 /** Documents per write task. */
 export const BATCH_SIZE = 1000;
 
-export type MeiliDocument = {
-  id: string;
-  revision: number;
-  title: string;
-  description: string;
-  buyerName: string;
-  codes: string[];
-  buyerId: string;
+/** Nullable fields of a SearchDocument that Meilisearch stores as absent instead. */
+type Absent = 'buyerOrgNumber' | 'procedure' | 'valueSek';
+
+export type MeiliDocument = Omit<SearchDocument, Absent> & {
   buyerOrgNumber?: string;
-  kind: NoticeKind;
   procedure?: string;
-  mainCpv: string;
-  cpv: string[];
-  cpvDivisions: string[];
-  regions: string[];
-  awarded: boolean;
-  deadline: string | null;
+  valueSek?: number;
   /** Milliseconds since 1970; absent without a deadline (sorts last, `NOT EXISTS` finds it). */
   deadlineTs?: number;
-  publishedAt: string;
   publishedTs: number;
-  estimatedValue: Money | null;
-  valueSek?: number;
-  csr: string[];
 };
 
 /** Pure: the document Meilisearch stores. Absent rather than null, so filters and sorts treat it as missing. */
 export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
+  const { buyerOrgNumber, procedure, valueSek, ...rest } = doc;
   return {
-    id: doc.id,
-    revision: doc.revision,
-    title: doc.title,
-    description: doc.description,
-    buyerName: doc.buyerName,
-    codes: doc.codes,
-    buyerId: doc.buyerId,
-    ...(doc.buyerOrgNumber ? { buyerOrgNumber: doc.buyerOrgNumber } : {}),
-    kind: doc.kind,
-    ...(doc.procedure ? { procedure: doc.procedure } : {}),
-    mainCpv: doc.mainCpv,
-    cpv: doc.cpv,
-    cpvDivisions: doc.cpvDivisions,
-    regions: doc.regions,
-    awarded: doc.awarded,
-    deadline: doc.deadline,
+    ...rest,
+    ...(buyerOrgNumber ? { buyerOrgNumber } : {}),
+    ...(procedure ? { procedure } : {}),
+    ...(valueSek !== null ? { valueSek } : {}),
     ...(doc.deadline ? { deadlineTs: Date.parse(doc.deadline) } : {}),
-    publishedAt: doc.publishedAt,
     publishedTs: Date.parse(doc.publishedAt),
-    estimatedValue: doc.estimatedValue,
-    ...(doc.valueSek !== null ? { valueSek: doc.valueSek } : {}),
-    csr: doc.csr,
   };
 }
 

@@ -9,6 +9,7 @@ import { parseKeywords, Words } from '../../src/domain/keywords.ts';
 import { bestCpvHit, bestPerCompany, cpvReason, evaluate, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription, type NoticeCode } from '../../src/domain/match.ts';
 import { MatchIndex, matchBruteForce } from '../../src/matching/match-index.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
 const TODAY = '2026-11-27';
 
@@ -32,17 +33,6 @@ const BUILT_IN_CPV = `
   90919300
 `.trim().split(/\s+/);
 
-/** mulberry32: a tiny seeded PRNG, so a failing seed can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Notice texts and keyword queries share these fragments, so phrases and exclusions do hit.
 const FRAGMENTS = [
