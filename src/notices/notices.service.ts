@@ -1,6 +1,6 @@
 // Storing a notice: one transaction writes the notice, its children, what
 // changed and an outbox row; the relay then queues indexing and matching.
-import type { Db } from '../../db/database.ts';
+import { inTransaction, type Db } from '../../db/database.ts';
 import type { NoticeRow } from '../../db/schema.ts';
 import { diffNotices, isOlderVersion } from '../domain/changes.ts';
 import { contentHash, newId, nowIso } from '../ids.ts';
@@ -107,9 +107,4 @@ async function update(db: Db, row: NoticeRow, notice: Stored, sourceRef: string)
     .execute();
   await addToOutbox(db, { topic: 'notice.stored', payload: { noticeId: row.id, revision } });
   return { id: row.id, outcome: 'updated', revision, material: diff.material };
-}
-
-/** Joins the caller's transaction (an ingest run stores a whole file in one) or opens one. */
-function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }

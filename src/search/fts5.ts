@@ -19,7 +19,7 @@
 // its cost follows the page, not how common the words are. See searchSql.
 import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
-import type { Db } from '../../db/database.ts';
+import { inTransaction, type Db } from '../../db/database.ts';
 import { BM25_WEIGHTS, documentTags, lookupKey, planQuery, type Expansion, type Expansions, type FtsPlan } from './fts5.query.ts';
 import {
   FACET_NAMES, RESULT_CAP, emptyFacets, statusOf, trimFacet,
@@ -126,9 +126,8 @@ export class FtsSearchIndex implements SearchIndex {
     await db.executeQuery(CompiledQuery.raw(text, [...params]));
   }
 
-  /** Joins the caller's transaction or opens one. */
   private write<T>(work: (trx: Db) => Promise<T>): Promise<T> {
-    return this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
+    return inTransaction(this.db, work);
   }
 
   /** Creates the tables; drops and recreates them (empty) when the layout version changed. */
@@ -138,7 +137,6 @@ export class FtsSearchIndex implements SearchIndex {
       const [meta] = await this.all<{ value: string }>(db, "SELECT value FROM search_meta WHERE key = 'layout'");
       if (meta?.value !== FTS_LAYOUT_VERSION) {
         if (meta) this.log?.warn({ from: meta.value, to: FTS_LAYOUT_VERSION }, 'search index layout changed: the FTS5 index is rebuilt');
-        await this.run(db, 'DROP TABLE IF EXISTS notices_fts'); // the first, thin index
         await this.run(db, 'DROP TABLE IF EXISTS search_fts');
         await this.run(db, 'DROP TABLE IF EXISTS search_notices');
         await this.run(db, 'DROP TABLE IF EXISTS search_terms');
