@@ -8,6 +8,7 @@ import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_notice_changes.ts';
 import * as m0003 from './migrations/0003_matching.ts';
 import * as m0004 from './migrations/0004_notifications.ts';
+import * as m0005 from './migrations/0005_trustworthy_alerts.ts';
 
 export type Db = Kysely<Database>;
 
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0002_notice_changes': m0002,
   '0003_matching': m0003,
   '0004_notifications': m0004,
+  '0005_trustworthy_alerts': m0005,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

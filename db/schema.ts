@@ -27,6 +27,9 @@ export interface NoticesTable {
   deadline: string | null;
   procedure: string | null;
   sme_suitable: number | null;
+  /** The buyer's own case number (diarienummer): with the buyer, the identity of an officer's notice. */
+  reference: string | null;
+  /** active | withdrawn */
   status: string;
   /** Bumped on every stored change; part of the queue job ids. */
   revision: number;
@@ -89,6 +92,8 @@ export interface CompaniesTable {
   email_status: Generated<string>;
   email_confirmed_at: string | null;
   permanent_failures: Generated<number>;
+  /** Bumped each time a confirmation e-mail is (re)sent. */
+  confirm_round: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -112,7 +117,10 @@ export interface SubscriptionsTable {
   active: Generated<number>;
   /** JSON: the SubscriptionFilters of company.schema.ts. */
   filters: Generated<string>;
+  /** Remind this many days before the deadline of notices alerted through it; null: never. */
+  reminder_days: number | null;
   created_at: string;
+  updated_at: string | null;
 }
 
 export interface SubscriptionCpvTable {
@@ -139,9 +147,9 @@ export interface MatchesTable {
 export interface DeliveriesTable {
   id: string;
   company_id: string;
-  /** instant | daily | weekly | confirm */
+  /** instant | change | opening | reminder | daily | weekly | confirm */
   kind: string;
-  /** The notice (instant), the period (2026-11-27, 2026-W48) or the confirmation round. */
+  /** The notice (instant), notice-revision (change), the period (2026-11-27, 2026-W48), the subscription change (opening) or the confirmation round. */
   ref: string;
   /** pending | sent | failed */
   status: string;
@@ -156,7 +164,7 @@ export interface DeliveryItemsTable {
   delivery_id: string;
   company_id: string;
   notice_id: string;
-  /** new | closing | changed */
+  /** new | closing | changed | reminder */
   section: string;
   revision: Generated<number>;
 }
@@ -170,6 +178,10 @@ export interface NoticeChangesTable {
   /** JSON array of changed field names of the notice shape. */
   fields: string;
   material: number;
+  /** JSON array of { field, before, after } for the material fields (see domain/changes.ts). */
+  details: Generated<string>;
+  /** Why: the officer's reason for a withdrawal. */
+  reason: string | null;
   created_at: string;
 }
 
@@ -199,6 +211,12 @@ export interface PostalCodesTable {
   municipality_code: string;
 }
 
+export interface CpvLabelsTable {
+  code: string;
+  label_sv: string;
+  label_en: string;
+}
+
 export interface Database {
   buyers: BuyersTable;
   notices: NoticesTable;
@@ -220,6 +238,7 @@ export interface Database {
   revisions: RevisionsTable;
   municipalities: MunicipalitiesTable;
   postal_codes: PostalCodesTable;
+  cpv_labels: CpvLabelsTable;
 }
 
 export type NoticeRow = Selectable<NoticesTable>;

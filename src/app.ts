@@ -1,6 +1,6 @@
 // The application, built from a Config with no globals, so tests can start
 // several side by side. start() opens everything; stop() closes it in order.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -65,9 +65,9 @@ export class App {
     this.mailer = createMailer(config.mail);
     this.mail = {
       db: this.db, mailer: this.mailer, publicUrl: config.publicUrl,
-      secret: resolveSecretKey(config), suspendAfter: config.mail.suspendAfter,
+      secret: resolveSecretKey(config), suspendAfter: config.mail.suspendAfter, alertMaxAgeDays: config.alertMaxAgeDays,
     };
-    this.engine = new MatchEngine(this.db, config.localArea);
+    this.engine = new MatchEngine(this.db, config.localArea, config.alertMaxAgeDays);
     this.relay = startOutboxRelay(this.db, this.producer, this.log);
     if (config.workers === 'inline') this.startWorkers();
     this.relay.nudge();
@@ -107,7 +107,7 @@ export class App {
     });
     app.use('/api/notices', noticesRouter(this.db, this.engine, () => this.relay.nudge()));
     app.use('/api/companies', companiesRouter(this.db, () => this.relay.nudge()));
-    app.use(mailRouter(this.db, this.mail.secret));
+    app.use(mailRouter(this.db, this.mail.secret, () => this.relay.nudge()));
     app.use('/api/staff', staffRouter(this.db));
     app.use('/api/search', searchRouter(this.search));
     app.use(webRouter(this.db));
@@ -130,10 +130,16 @@ export class App {
   }
 
   private listen(): Promise<void> {
+    // Not Express's app.listen(): Express 5 calls its callback on a listen error
+    // too (e.g. EADDRINUSE), which would pass for success.
+    const server = createServer(this.http());
     return new Promise((resolve, reject) => {
-      const server = this.http().listen(this.config.port, this.config.host, () => resolve());
       server.once('error', reject);
-      this.server = server;
+      server.listen(this.config.port, this.config.host, () => {
+        server.off('error', reject);
+        this.server = server;
+        resolve();
+      });
     });
   }
 

@@ -47,6 +47,7 @@ const envSchema = z.object({
     .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
     .refine((codes) => codes.length > 0 && codes.every(isMunicipalityCode), 'comma-separated kommunkoder, e.g. 1441,1402,1480')
     .optional(),
+  ALERT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: size.default('1mb'),
@@ -84,6 +85,8 @@ export type Config = {
   homeMunicipality: string;
   /** Kommunkoder of the local area: the home municipality and its neighbours. */
   localArea: string[];
+  /** A notice without a deadline is alerted only this many days after publication. */
+  alertMaxAgeDays: number;
   seedDemo: boolean;
   logLevel: string;
   bodyLimit: string;
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerLockMs: e.WORKER_LOCK_MS,
     homeMunicipality: e.HOME_MUNICIPALITY,
     localArea: [...new Set([e.HOME_MUNICIPALITY, ...(e.LOCAL_AREA ?? DEFAULT_LOCAL_AREA)])],
+    alertMaxAgeDays: e.ALERT_MAX_AGE_DAYS,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,

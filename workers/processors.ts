@@ -2,7 +2,10 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import { PermanentMailError, sendConfirmation, sendDigest, sendInstantAlert, type MailContext } from '../src/mail/delivery.service.ts';
+import { changeRecipients } from '../src/mail/changes.ts';
+import {
+  PermanentMailError, sendChange, sendConfirmation, sendDigest, sendInstantAlert, sendOpening, sendReminder, type MailContext,
+} from '../src/mail/delivery.service.ts';
 import { digestRecipients, periodOf } from '../src/mail/digest.ts';
 import type { MatchEngine } from '../src/matching/match-engine.ts';
 import { payloads, type JobPayload, type QueueName } from '../src/queue/jobs.ts';
@@ -17,30 +20,39 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
   // Idempotent; a withdrawn or deleted notice leaves the index. Throws while Meilisearch is unreachable, so the job retries.
   index: async ({ noticeId }, { search }) => search.indexNotice(noticeId),
 
-  match: async ({ noticeId }, { engine, producer }) => {
+  // New matches alert instant subscribers; a material change (or withdrawal) reaches the instant subscribers told before.
+  match: async ({ noticeId, revision }, { engine, producer, mail }) => {
     const outcome = await engine.matchStored(noticeId);
-    await producer.addBulk('notify', outcome.instant.map((companyId) => ({ kind: 'instant' as const, companyId, noticeId })));
-    return { matched: outcome.matched.length, alerts: outcome.instant.length };
+    const changed = await changeRecipients(mail.db, noticeId, revision);
+    await producer.addBulk('notify', [
+      ...outcome.instant.map((companyId) => ({ kind: 'instant' as const, companyId, noticeId })),
+      ...changed.map((companyId) => ({ kind: 'change' as const, companyId, noticeId, revision })),
+    ]);
+    return { matched: outcome.matched.length, alerts: outcome.instant.length, changes: changed.length };
   },
 
-  notify: async (payload, { mail }) => {
-    try {
-      return payload.kind === 'instant' ? await sendInstantAlert(mail, payload) : await sendConfirmation(mail, payload);
-    } catch (error) {
-      // A 5xx answer will not change on retry; the ledger has recorded it.
-      if (error instanceof PermanentMailError) throw new UnrecoverableError(error.message);
-      throw error;
-    }
+  // A new or changed subscription sees what is open now: matches recorded, one summary e-mail.
+  backfill: async ({ companyId, subscriptionId, change }, { engine, producer }) => {
+    const found = await engine.matchSubscription(subscriptionId);
+    if (found.length) await producer.add('notify', { kind: 'opening', companyId, ref: change });
+    return { matched: found.length };
   },
+
+  notify: (payload, { mail }) =>
+    permanentFailsOnce(() => {
+      switch (payload.kind) {
+        case 'instant': return sendInstantAlert(mail, payload);
+        case 'change': return sendChange(mail, payload);
+        case 'opening': return sendOpening(mail, payload);
+        case 'confirm': return sendConfirmation(mail, payload);
+      }
+    }),
 
   digest: async (payload, { mail, producer }) => {
     if (payload.step === 'send') {
-      try {
-        return await sendDigest(mail, payload, payload.at ? new Date(payload.at) : new Date());
-      } catch (error) {
-        if (error instanceof PermanentMailError) throw new UnrecoverableError(error.message);
-        throw error;
-      }
+      const at = payload.at ? new Date(payload.at) : new Date();
+      const { frequency } = payload;
+      return permanentFailsOnce(() => (frequency === 'reminder' ? sendReminder(mail, payload, at) : sendDigest(mail, { ...payload, frequency }, at)));
     }
     const period = periodOf(payload.frequency, payload.at ? new Date(payload.at) : new Date());
     const firms = await digestRecipients(mail.db, payload.frequency);
@@ -48,6 +60,16 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
     return { firms: firms.length, period };
   },
 };
+
+/** A 5xx answer will not change on retry (the ledger has recorded it): the job fails for good. */
+async function permanentFailsOnce<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof PermanentMailError) throw new UnrecoverableError(error.message);
+    throw error;
+  }
+}
 
 /** Validates the payload, then runs the queue's handler. */
 export function processorFor(queue: QueueName, ctx: WorkerContext) {

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   }
 
   // Heavy modules only here: the sink child does not load them.
-  const [{ App }, { loadConfig }, { migrateToLatest, openDatabase }, { newId, nowIso }, { storeNotice }, { noticeInputSchema }, repo, { renderAlert }, { signToken }, { t }, redisHelpers] =
+  const [{ App }, { loadConfig }, { migrateToLatest, openDatabase }, { newId, nowIso }, { storeNotice }, { noticeInputSchema }, repo, { render }, { signToken }, { t }, redisHelpers] =
     await Promise.all([
       import('../../src/app.ts'),
       import('../../src/config.ts'),
@@ -252,7 +252,10 @@ async function main(): Promise<void> {
         to: p.firm.email,
         messageId: `<raw-${i}-${newId()}@brygga>`,
         headers: { 'List-Unsubscribe': `<${links[0].url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-        ...renderAlert('sv', p.firm.name, item, links),
+        ...render('sv', {
+          subject: t('sv', 'mail.alert.subject', { title: item.notice.title }), intro: t('sv', 'mail.alert.intro', { company: p.firm.name }),
+          company: p.firm.name, sections: [{ heading: null, items: [item], total: 1 }], moreUrl: PUBLIC_URL, unsubscribe: links,
+        }),
       };
     });
     const seedMs = performance.now() - seedStart;

@@ -42,12 +42,53 @@ export const messages = {
     'page.confirm.title': 'Bekräfta e-postadress',
     'page.confirm.question': 'Bekräfta att {email} ska få bevakningar för {company}.',
     'page.confirm.button': 'Bekräfta',
-    'page.confirm.done': 'Tack! Adressen är bekräftad och bevakningarna är igång.',
+    'page.confirm.done': 'Tack! Adressen är bekräftad. Från och med nu mejlar vi er när en upphandling matchar era bevakningar, och vi skickar strax de som redan är öppna.',
     'page.badLink': 'Länken är ogiltig eller har ändrats. Kopiera hela länken från mejlet.',
     'mail.alert.intro': 'Hej {company}! En ny upphandling matchar er bevakning.',
     'mail.alert.why': 'Därför fick ni det här mejlet',
     'mail.alert.link': 'Läs hela upphandlingen',
     'mail.footer': 'Ni får detta mejl eftersom {company} bevakar upphandlingar i Brygga.',
+    'mail.alert.subjectPlanning': 'Förhandsinformation: {title}',
+    'mail.alert.introPlanning': 'Hej {company}! En köpare planerar en upphandling som matchar er bevakning. Det går inte att lämna anbud ännu.',
+    'mail.change.subject': 'Ändrad upphandling: {title}',
+    'mail.change.intro': 'Hej {company}! En upphandling som vi har berättat om för er har ändrats.',
+    'mail.withdrawn.subject': 'Återkallad upphandling: {title}',
+    'mail.withdrawn.intro': 'Hej {company}! En upphandling som vi har berättat om för er har återkallats av köparen.',
+    'mail.opening.subject.one': '1 öppen upphandling matchar er nya bevakning',
+    'mail.opening.subject.many': '{n} öppna upphandlingar matchar er nya bevakning',
+    'mail.opening.intro': 'Hej {company}! De här upphandlingarna är öppna nu och matchar er bevakning.',
+    'mail.reminder.subject.one': 'Stänger snart: {title}',
+    'mail.reminder.subject.many': '{n} upphandlingar stänger snart',
+    'mail.reminder.intro': 'Hej {company}! Sista anbudsdag närmar sig för de här upphandlingarna som ni har fått tips om.',
+    'mail.more': 'och {n} till',
+    'mail.moreLink': 'Se alla era träffar',
+    'mail.digest.subject': '{summary} – Brygga {period}',
+    'mail.digest.period.daily': '{period}',
+    'mail.digest.period.weekly': 'vecka {period}',
+    'mail.digest.count.new.one': '1 ny upphandling',
+    'mail.digest.count.new.many': '{n} nya upphandlingar',
+    'mail.digest.count.closing.one': '1 som stänger snart',
+    'mail.digest.count.closing.many': '{n} som stänger snart',
+    'mail.digest.count.changed.one': '1 ändrad',
+    'mail.digest.count.changed.many': '{n} ändrade',
+    'mail.and': 'och',
+    'change.deadline': 'Sista anbudsdag',
+    'change.estimatedValue': 'Uppskattat värde',
+    'change.cpv': 'Kategorier (CPV)',
+    'change.lotCpv': 'Kategorier (CPV) för delområde {lot}',
+    'change.lotValue': 'Uppskattat värde för delområde {lot}',
+    'change.documents': 'Upphandlingsdokument',
+    'change.withdrawn': 'Upphandlingen är återkallad.',
+    'change.reason': 'Köparens motivering: {reason}',
+    'change.none': 'inget angivet',
+    'time.zone': 'svensk tid',
+    'notice.contractValue': 'Kontrakterat värde',
+    'notice.documents': 'Upphandlingsdokument',
+    'notice.submission': 'Lämna anbud',
+    'notice.source': 'Annonsen',
+    'notice.reference': 'Diarienummer',
+    'notice.lot': 'delområde {lot}',
+    'subscription.default': 'Våra kategorier',
   },
   en: {
     'app.tagline': 'Local suppliers meet the municipality’s procurement',
@@ -89,12 +130,53 @@ export const messages = {
     'page.confirm.title': 'Confirm e-mail address',
     'page.confirm.question': 'Confirm that {email} should receive alerts for {company}.',
     'page.confirm.button': 'Confirm',
-    'page.confirm.done': 'Thank you! The address is confirmed and the alerts are on.',
+    'page.confirm.done': 'Thank you! The address is confirmed. From now on we e-mail you when a tender matches your subscriptions, and we will shortly send the ones already open.',
     'page.badLink': 'The link is invalid or was changed. Copy the whole link from the e-mail.',
     'mail.alert.intro': 'Hello {company}! A new tender matches your subscription.',
     'mail.alert.why': 'Why you received this e-mail',
     'mail.alert.link': 'Read the full notice',
     'mail.footer': 'You receive this e-mail because {company} follows tenders in Brygga.',
+    'mail.alert.subjectPlanning': 'Prior information: {title}',
+    'mail.alert.introPlanning': 'Hello {company}! A buyer is planning a procurement that matches your subscription. Bids cannot be submitted yet.',
+    'mail.change.subject': 'Changed tender: {title}',
+    'mail.change.intro': 'Hello {company}! A tender we told you about has changed.',
+    'mail.withdrawn.subject': 'Withdrawn tender: {title}',
+    'mail.withdrawn.intro': 'Hello {company}! A tender we told you about has been withdrawn by the buyer.',
+    'mail.opening.subject.one': '1 open tender matches your new subscription',
+    'mail.opening.subject.many': '{n} open tenders match your new subscription',
+    'mail.opening.intro': 'Hello {company}! These tenders are open now and match your subscription.',
+    'mail.reminder.subject.one': 'Closing soon: {title}',
+    'mail.reminder.subject.many': '{n} tenders closing soon',
+    'mail.reminder.intro': 'Hello {company}! The deadline is near for these tenders we told you about.',
+    'mail.more': 'and {n} more',
+    'mail.moreLink': 'See all your matches',
+    'mail.digest.subject': '{summary} – Brygga {period}',
+    'mail.digest.period.daily': '{period}',
+    'mail.digest.period.weekly': 'week {period}',
+    'mail.digest.count.new.one': '1 new tender',
+    'mail.digest.count.new.many': '{n} new tenders',
+    'mail.digest.count.closing.one': '1 closing soon',
+    'mail.digest.count.closing.many': '{n} closing soon',
+    'mail.digest.count.changed.one': '1 changed',
+    'mail.digest.count.changed.many': '{n} changed',
+    'mail.and': 'and',
+    'change.deadline': 'Submission deadline',
+    'change.estimatedValue': 'Estimated value',
+    'change.cpv': 'Categories (CPV)',
+    'change.lotCpv': 'Categories (CPV) of lot {lot}',
+    'change.lotValue': 'Estimated value of lot {lot}',
+    'change.documents': 'Procurement documents',
+    'change.withdrawn': 'The tender is withdrawn.',
+    'change.reason': 'The buyer’s reason: {reason}',
+    'change.none': 'none given',
+    'time.zone': 'Swedish time',
+    'notice.contractValue': 'Contract value',
+    'notice.documents': 'Procurement documents',
+    'notice.submission': 'Submit a tender',
+    'notice.source': 'The notice',
+    'notice.reference': 'Reference',
+    'notice.lot': 'lot {lot}',
+    'subscription.default': 'Our categories',
   },
 } satisfies Record<Lang, Record<string, string>>;
 
@@ -106,11 +188,25 @@ export function t(lang: Lang, key: MessageKey, vars: Record<string, string> = {}
 
 const TIME_ZONE = 'Europe/Stockholm';
 
-/** Dates are stored in UTC and shown in Swedish time. */
+/** Dates are stored in UTC and shown in Swedish time; a date without a time stays a date. */
 export function formatDateTime(iso: string, lang: Lang): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return formatDate(iso, lang);
   return cached(`date ${lang}`, () => new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
     dateStyle: 'long', timeStyle: 'short', timeZone: TIME_ZONE,
   })).format(new Date(iso));
+}
+
+/** A moment with the time zone said: "29 januari 2027 kl. 12:00 (svensk tid)". */
+export function formatMoment(iso: string, lang: Lang): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? formatDate(iso, lang) : `${formatDateTime(iso, lang)} (${t(lang, 'time.zone')})`;
+}
+
+/** A calendar date ("31 januari 2026"); YYYY-MM-DD is read as that day, not as UTC midnight. */
+export function formatDate(iso: string, lang: Lang): string {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00Z`) : new Date(iso);
+  return cached(`day ${lang}`, () => new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+    dateStyle: 'long', timeZone: TIME_ZONE,
+  })).format(date);
 }
 
 export function formatMoney(value: { amount: number; currency: string }, lang: Lang): string {

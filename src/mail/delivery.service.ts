@@ -1,17 +1,20 @@
-// Sends what the ledger says is due: instant alerts, digests and address
+// Sends what the ledger says is due: instant alerts, change notices, summaries
+// for new subscriptions, closing reminders, digests and address
 // confirmations. The SMTP conversation happens outside any DB transaction.
 import type { Db } from '../../db/database.ts';
+import { alertKind } from '../domain/alerts.ts';
 import type { Reason } from '../domain/match.ts';
-import type { Lang } from '../i18n/messages.ts';
-import { t } from '../i18n/messages.ts';
-import { storedDocument } from '../notices/notices.repo.ts';
-import { digestItems, type Frequency } from './digest.ts';
-import { claimDelivery, markAttemptFailed, markPermanentlyFailed, markSent, type Claim } from './ledger.ts';
+import { formatDate, t, type Lang } from '../i18n/messages.ts';
+import { alertFacts, storedDocument } from '../notices/notices.repo.ts';
+import { describeChanges } from './change-text.ts';
+import { materialChange, materialChangesSince } from './changes.ts';
+import { alreadyTold, digestItems, openingItems, reminderItems } from './digest.ts';
+import { claimDelivery, markAttemptFailed, markPermanentlyFailed, markSent, type Claim, type DeliveryKind, type Item } from './ledger.ts';
 import type { Mailer } from './mailer.ts';
-import { renderAlert, renderConfirmation, renderDigest, type MailNotice, type Rendered, type UnsubscribeLink } from './templates.ts';
+import { counted, listed, render, renderConfirmation, type MailNotice, type Rendered, type Section, type UnsubscribeLink } from './templates.ts';
 import { signToken } from './tokens.ts';
 
-export type MailContext = { db: Db; mailer: Mailer; publicUrl: string; secret: string; suspendAfter: number };
+export type MailContext = { db: Db; mailer: Mailer; publicUrl: string; secret: string; suspendAfter: number; alertMaxAgeDays: number };
 export type DeliveryResult = 'sent' | 'already-sent' | 'nothing-to-send' | 'not-confirmed';
 
 /** The SMTP server refused for good (5xx): retrying cannot help. */
@@ -23,91 +26,155 @@ export function isPermanent(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-async function company(db: Db, id: string) {
-  return db.selectFrom('companies').select(['id', 'name', 'email', 'language', 'email_status']).where('id', '=', id).executeTakeFirst();
+type Firm = { id: string; name: string; email: string; lang: Lang; confirmRound: number };
+
+/** The firm, when its address may be mailed (confirmed, or awaiting confirmation for the confirmation itself). */
+async function firmFor(db: Db, id: string, status: 'confirmed' | 'unconfirmed'): Promise<Firm | DeliveryResult> {
+  const row = await db
+    .selectFrom('companies')
+    .select(['id', 'name', 'email', 'language', 'email_status', 'confirm_round'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return 'nothing-to-send';
+  if (row.email_status !== status) return status === 'confirmed' ? 'not-confirmed' : 'nothing-to-send';
+  return { id: row.id, name: row.name, email: row.email, lang: row.language === 'en' ? 'en' : 'sv', confirmRound: row.confirm_round };
 }
 
-const langOf = (language: string): Lang => (language === 'en' ? 'en' : 'sv');
+/** Claims the ledger row; null when there is nothing (more) to send. */
+async function claim(ctx: MailContext, firm: Firm, kind: DeliveryKind, ref: string, items: (trx: Db) => Promise<Item[]> | Item[]) {
+  const claimed = await claimDelivery(ctx.db, { companyId: firm.id, kind, ref }, items);
+  if (!claimed) return 'nothing-to-send' as const;
+  return claimed.status === 'pending' ? claimed : ('already-sent' as const);
+}
 
-export async function sendInstantAlert(ctx: MailContext, job: { companyId: string; noticeId: string }): Promise<DeliveryResult> {
-  const firm = await company(ctx.db, job.companyId);
-  if (!firm) return 'nothing-to-send';
-  if (firm.email_status !== 'confirmed') return 'not-confirmed';
-  const match = await ctx.db
-    .selectFrom('matches')
-    .innerJoin('notices', 'notices.id', 'matches.notice_id')
-    .select(['matches.subscription_id', 'notices.status', 'notices.revision'])
-    .where('matches.company_id', '=', job.companyId)
-    .where('matches.notice_id', '=', job.noticeId)
-    .executeTakeFirst();
-  if (!match || match.status !== 'active') return 'nothing-to-send';
-  const claim = await claimDelivery(ctx.db, { companyId: firm.id, kind: 'instant', ref: job.noticeId }, () => [
-    { noticeId: job.noticeId, section: 'new', revision: match.revision },
-  ]);
-  if (!claim || claim.status !== 'pending') return 'already-sent';
+export async function sendInstantAlert(ctx: MailContext, job: { companyId: string; noticeId: string }, now = new Date()): Promise<DeliveryResult> {
+  const firm = await firmFor(ctx.db, job.companyId, 'confirmed');
+  if (typeof firm === 'string') return firm;
+  const row = await ctx.db.selectFrom('notices').selectAll().where('id', '=', job.noticeId).executeTakeFirst();
+  // Decided again when sending: the notice may have closed, or been withdrawn, since it was matched.
+  const alert = row ? alertKind(alertFacts(row), now, ctx.alertMaxAgeDays) : null;
+  if (!row || !alert) return 'nothing-to-send';
+  const claimed = await claim(ctx, firm, 'instant', job.noticeId, async (trx) =>
+    (await alreadyTold(trx, firm.id, job.noticeId)) ? [] : [{ noticeId: job.noticeId, section: 'new', revision: row.revision }],
+  );
+  if (typeof claimed === 'string') return claimed;
 
-  const lang = langOf(firm.language);
   const [item] = await mailNotices(ctx, firm.id, [job.noticeId]);
-  const unsubscribe = await unsubscribeLinks(ctx, firm.id, lang, match.subscription_id ? [match.subscription_id] : []);
-  const message = renderAlert(lang, firm.name, item, unsubscribe.links);
-  return deliver(ctx, claim, firm, message, unsubscribe.header);
+  const planning = alert === 'planning';
+  const title = item.notice.title;
+  const subject = planning
+    ? t(firm.lang, 'mail.alert.subjectPlanning', { title })
+    : item.notice.deadline
+      ? // Subject lines are short: the day only; the body gives the time, in Swedish time.
+      t(firm.lang, 'mail.alert.subjectDeadline', { title, date: formatDate(item.notice.deadline, firm.lang) })
+      : t(firm.lang, 'mail.alert.subject', { title });
+  const intro = t(firm.lang, planning ? 'mail.alert.introPlanning' : 'mail.alert.intro', { company: firm.name });
+  return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items: [item], total: 1 }], await matchedSubscriptions(ctx, firm.id, [job.noticeId]));
+}
+
+/** One e-mail per material change of a notice the firm was alerted to, old → new in words. */
+export async function sendChange(ctx: MailContext, job: { companyId: string; noticeId: string; revision: number }): Promise<DeliveryResult> {
+  const firm = await firmFor(ctx.db, job.companyId, 'confirmed');
+  if (typeof firm === 'string') return firm;
+  const change = await materialChange(ctx.db, job.noticeId, job.revision);
+  if (!change) return 'nothing-to-send';
+  const claimed = await claim(ctx, firm, 'change', `${job.noticeId}-${job.revision}`, () => [
+    { noticeId: job.noticeId, section: 'changed', revision: job.revision },
+  ]);
+  if (typeof claimed === 'string') return claimed;
+  const [item] = await mailNotices(ctx, firm.id, [job.noticeId]);
+  item.changes = describeChanges(change.details, change.reason, firm.lang);
+  const withdrawn = change.details.some((d) => d.field === 'status' && d.after === 'withdrawn');
+  const subject = t(firm.lang, withdrawn ? 'mail.withdrawn.subject' : 'mail.change.subject', { title: item.notice.title });
+  const intro = t(firm.lang, withdrawn ? 'mail.withdrawn.intro' : 'mail.change.intro', { company: firm.name });
+  return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items: [item], total: 1 }], await matchedSubscriptions(ctx, firm.id, [job.noticeId]));
+}
+
+/** One e-mail listing the open notices a new subscription (or a newly confirmed firm) matches. */
+export async function sendOpening(ctx: MailContext, job: { companyId: string; ref: string }, now = new Date()): Promise<DeliveryResult> {
+  const firm = await firmFor(ctx.db, job.companyId, 'confirmed');
+  if (typeof firm === 'string') return firm;
+  const claimed = await claim(ctx, firm, 'opening', job.ref, (trx) => openingItems(trx, firm.id, now, ctx.alertMaxAgeDays));
+  if (typeof claimed === 'string') return claimed;
+  const items = await mailNotices(ctx, firm.id, claimed.items.map((i) => i.noticeId));
+  const subject = counted(firm.lang, 'mail.opening.subject', items.length);
+  const intro = t(firm.lang, 'mail.opening.intro', { company: firm.name });
+  const subscriptions = await matchedSubscriptions(ctx, firm.id, claimed.items.map((i) => i.noticeId));
+  return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items, total: items.length }], subscriptions);
+}
+
+/** At most one e-mail a day listing what the firm was told about that closes within its reminder days. */
+export async function sendReminder(ctx: MailContext, job: { companyId: string; period: string }, now = new Date()): Promise<DeliveryResult> {
+  const firm = await firmFor(ctx.db, job.companyId, 'confirmed');
+  if (typeof firm === 'string') return firm;
+  const claimed = await claim(ctx, firm, 'reminder', job.period, (trx) => reminderItems(trx, firm.id, now, ctx.alertMaxAgeDays));
+  if (typeof claimed === 'string') return claimed;
+  const items = await mailNotices(ctx, firm.id, claimed.items.map((i) => i.noticeId));
+  const subject = items.length === 1
+    ? t(firm.lang, 'mail.reminder.subject.one', { title: items[0].notice.title })
+    : counted(firm.lang, 'mail.reminder.subject', items.length);
+  const intro = t(firm.lang, 'mail.reminder.intro', { company: firm.name });
+  const subscriptions = await matchedSubscriptions(ctx, firm.id, claimed.items.map((i) => i.noticeId));
+  return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items, total: items.length }], subscriptions);
 }
 
 export async function sendDigest(
   ctx: MailContext,
-  job: { companyId: string; frequency: Frequency; period: string },
+  job: { companyId: string; frequency: 'daily' | 'weekly'; period: string },
   now = new Date(),
 ): Promise<DeliveryResult> {
-  const firm = await company(ctx.db, job.companyId);
-  if (!firm) return 'nothing-to-send';
-  if (firm.email_status !== 'confirmed') return 'not-confirmed';
-  const claim = await claimDelivery(ctx.db, { companyId: firm.id, kind: job.frequency, ref: job.period }, (trx) =>
-    digestItems(trx, firm.id, job.frequency, now),
-  );
-  if (!claim) return 'nothing-to-send';
-  if (claim.status !== 'pending') return 'already-sent';
+  const firm = await firmFor(ctx.db, job.companyId, 'confirmed');
+  if (typeof firm === 'string') return firm;
+  const claimed = await claim(ctx, firm, job.frequency, job.period, (trx) => digestItems(trx, firm.id, job.frequency, now, ctx.alertMaxAgeDays));
+  if (typeof claimed === 'string') return claimed;
 
-  const lang = langOf(firm.language);
-  const notices = new Map((await mailNotices(ctx, firm.id, claim.items.map((i) => i.noticeId))).map((n) => [n.notice.id, n]));
-  const section = (name: string) => claim.items.filter((i) => i.section === name).map((i) => notices.get(i.noticeId)!);
-  const changed = await changedFields(ctx.db, claim);
-  const sections = {
-    new: section('new'),
-    closing: section('closing'),
-    changed: section('changed').map((n) => ({ ...n, changedFields: changed.get(n.notice.id) })),
-  };
+  const lang = firm.lang;
+  const notices = new Map((await mailNotices(ctx, firm.id, claimed.items.map((i) => i.noticeId))).map((n) => [n.notice.id, n]));
+  const told = await toldRevisions(ctx.db, firm.id, claimed.id);
+  const sections = (['new', 'closing', 'changed'] as const).map((name) => {
+    const items = claimed.items.filter((i) => i.section === name).map((i) => ({ ...notices.get(i.noticeId)! }));
+    return { name, items };
+  });
+  for (const item of sections[2].items) {
+    const changes = await materialChangesSince(ctx.db, item.notice.id, told.get(item.notice.id) ?? 0);
+    item.changes = changes.flatMap((c) => describeChanges(c.details, c.reason, lang));
+  }
+  const present = sections.filter((s) => s.items.length);
+  const summary = listed(lang, present.map((s) => counted(lang, `mail.digest.count.${s.name}`, s.items.length)));
+  const shownPeriod = job.frequency === 'weekly' ? String(Number(job.period.split('-W')[1])) : job.period;
+  const subject = t(lang, 'mail.digest.subject', { summary, period: t(lang, `mail.digest.period.${job.frequency}`, { period: shownPeriod }) });
   const subscriptions = await ctx.db
-    .selectFrom('subscriptions')
-    .select('id')
-    .where('company_id', '=', firm.id)
-    .where('frequency', '=', job.frequency)
-    .where('active', '=', 1)
+    .selectFrom('subscriptions').select('id')
+    .where('company_id', '=', firm.id).where('frequency', '=', job.frequency).where('active', '=', 1)
     .execute();
-  const unsubscribe = await unsubscribeLinks(ctx, firm.id, lang, subscriptions.map((s) => s.id), true);
-  const message = renderDigest(lang, firm.name, job.frequency, job.period, sections, unsubscribe.links);
-  return deliver(ctx, claim, firm, message, unsubscribe.header);
+  const parts: Section[] = present.map((s) => ({ heading: t(lang, `mail.digest.section.${s.name}`), items: s.items, total: s.items.length }));
+  return deliverNotices(ctx, claimed, firm, subject, t(lang, 'mail.digest.intro', { company: firm.name }), parts, subscriptions.map((s) => s.id), true);
 }
 
-export async function sendConfirmation(ctx: MailContext, job: { companyId: string }): Promise<DeliveryResult> {
-  const firm = await company(ctx.db, job.companyId);
-  if (!firm || firm.email_status !== 'unconfirmed') return 'nothing-to-send';
-  const claim = await claimDelivery(ctx.db, { companyId: firm.id, kind: 'confirm', ref: firm.email }, () => []);
-  if (!claim || claim.status !== 'pending') return 'already-sent';
-  const lang = langOf(firm.language);
+export async function sendConfirmation(ctx: MailContext, job: { companyId: string; round: number }): Promise<DeliveryResult> {
+  const firm = await firmFor(ctx.db, job.companyId, 'unconfirmed');
+  if (typeof firm === 'string') return firm;
+  // An older round (the address changed, or the e-mail was sent again) is not sent.
+  if (job.round !== firm.confirmRound) return 'nothing-to-send';
+  const claimed = await claim(ctx, firm, 'confirm', String(job.round), () => []);
+  if (typeof claimed === 'string') return claimed;
   const url = `${ctx.publicUrl}/confirm/${signToken(ctx.secret, { p: 'confirm', c: firm.id })}`;
-  return deliver(ctx, claim, firm, renderConfirmation(lang, firm.name, firm.email, url), null);
+  return deliver(ctx, claimed, firm, renderConfirmation(firm.lang, firm.name, firm.email, url), null);
 }
 
-async function deliver(
-  ctx: MailContext,
-  claim: Claim,
-  firm: { id: string; email: string },
-  message: Rendered,
-  unsubscribeUrl: string | null,
+async function deliverNotices(
+  ctx: MailContext, claimed: Claim, firm: Firm, subject: string, intro: string, sections: Section[], subscriptionIds: string[], headerForAll = false,
 ): Promise<DeliveryResult> {
+  const unsubscribe = await unsubscribeLinks(ctx, firm.id, firm.lang, subscriptionIds, headerForAll);
+  const moreUrl = `${ctx.publicUrl}/api/companies/${firm.id}/matches?status=open`;
+  const message = render(firm.lang, { subject, intro, company: firm.name, sections, moreUrl, unsubscribe: unsubscribe.links });
+  return deliver(ctx, claimed, firm, message, unsubscribe.header);
+}
+
+async function deliver(ctx: MailContext, claimed: Claim, firm: { id: string; email: string }, message: Rendered, unsubscribeUrl: string | null): Promise<DeliveryResult> {
   // The Message-ID is the ledger row's: should a crash repeat a send, the
   // copies carry the same id and mail clients fold them.
-  const messageId = `<${claim.id}@brygga>`;
+  const messageId = `<${claimed.id}@brygga>`;
   const headers: Record<string, string> = unsubscribeUrl
     ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
     : {};
@@ -116,13 +183,13 @@ async function deliver(
   } catch (error) {
     const reason = String((error as Error).message);
     if (isPermanent(error)) {
-      await markPermanentlyFailed(ctx.db, claim.id, firm.id, reason, ctx.suspendAfter);
+      await markPermanentlyFailed(ctx.db, claimed.id, firm.id, reason, ctx.suspendAfter);
       throw new PermanentMailError(reason);
     }
-    await markAttemptFailed(ctx.db, claim.id, reason);
+    await markAttemptFailed(ctx.db, claimed.id, reason);
     throw error;
   }
-  await markSent(ctx.db, claim.id, messageId);
+  await markSent(ctx.db, claimed.id, messageId);
   return 'sent';
 }
 
@@ -146,20 +213,31 @@ async function mailNotices(ctx: MailContext, companyId: string, noticeIds: strin
   });
 }
 
-async function changedFields(db: Db, claim: Claim): Promise<Map<string, string[]>> {
-  const ids = claim.items.filter((i) => i.section === 'changed').map((i) => i.noticeId);
-  if (ids.length === 0) return new Map();
-  const changes = await db.selectFrom('notice_changes').select(['notice_id', 'fields']).where('notice_id', 'in', ids).where('material', '=', 1).execute();
-  const fields = new Map<string, string[]>();
-  for (const c of changes) fields.set(c.notice_id, [...new Set([...(fields.get(c.notice_id) ?? []), ...(JSON.parse(c.fields) as string[])])]);
-  return fields;
+/** The firm's subscriptions that matched these notices: each gets its own stop link. */
+async function matchedSubscriptions(ctx: MailContext, companyId: string, noticeIds: string[]): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('matches').select('subscription_ids')
+    .where('company_id', '=', companyId).where('notice_id', 'in', noticeIds)
+    .execute();
+  return [...new Set(rows.flatMap((r) => JSON.parse(r.subscription_ids) as string[]))];
+}
+
+/** The revision of each notice the firm last saw before this delivery. */
+async function toldRevisions(db: Db, companyId: string, exceptDelivery: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('delivery_items').select(['notice_id', 'revision'])
+    .where('company_id', '=', companyId).where('delivery_id', '!=', exceptDelivery)
+    .execute();
+  const told = new Map<string, number>();
+  for (const r of rows) told.set(r.notice_id, Math.max(told.get(r.notice_id) ?? 0, r.revision));
+  return told;
 }
 
 /** Links to stop each subscription and all of them; the header link stops the first (or all, for digests). */
 async function unsubscribeLinks(ctx: MailContext, companyId: string, lang: Lang, subscriptionIds: string[], headerForAll = false) {
   const url = (s: string) => `${ctx.publicUrl}/unsubscribe/${signToken(ctx.secret, { p: 'unsubscribe', c: companyId, s })}`;
   const names = subscriptionIds.length
-    ? await ctx.db.selectFrom('subscriptions').select(['id', 'name']).where('id', 'in', subscriptionIds).execute()
+    ? await ctx.db.selectFrom('subscriptions').select(['id', 'name']).where('id', 'in', subscriptionIds).where('active', '=', 1).orderBy('created_at').execute()
     : [];
   const links: UnsubscribeLink[] = [
     ...names.map((s) => ({ label: t(lang, 'mail.unsubscribe.one', { name: s.name }), url: url(s.id) })),
@@ -168,4 +246,3 @@ async function unsubscribeLinks(ctx: MailContext, companyId: string, lang: Lang,
   const header = headerForAll || names.length === 0 ? url('*') : url(names[0].id);
   return { links, header };
 }
-

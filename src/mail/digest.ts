@@ -1,18 +1,23 @@
-// What goes into a firm's daily or weekly digest: new matches, matched notices
-// closing within 7 days, and material changes to notices it was told about.
+// What goes into a firm's scheduled e-mails. Digests (daily, weekly): new
+// matches, matched notices closing within 7 days, and material changes to
+// notices it was told about. Reminders (daily): notices it was told about
+// whose deadline is within its subscription's reminder days. A summary for a
+// new subscription: the open notices it matches that the firm has not heard of.
+// "New" and "closing" follow the alert rule of domain/alerts.ts.
 import type { Db } from '../../db/database.ts';
-import { isAlertable } from '../domain/match.ts';
+import { alertKind, subscriptionTakes, type AlertKind } from '../domain/alerts.ts';
+import { stockholmDate } from '../domain/dates.ts';
+import { alertFacts } from '../notices/notices.repo.ts';
 import type { Item } from './ledger.ts';
 
-export type Frequency = 'daily' | 'weekly';
+export type Frequency = 'daily' | 'weekly' | 'reminder';
 
 const DAY = 24 * 3600 * 1000;
-const stockholm = (now: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(now);
 
-/** The digest period a moment falls in: 2026-11-27 (daily) or 2026-W48 (weekly, ISO weeks, Swedish time). */
+/** The period a moment falls in: 2026-11-27 (daily, reminders) or 2026-W48 (weekly, ISO weeks, Swedish time). */
 export function periodOf(frequency: Frequency, now: Date): string {
-  const day = stockholm(now);
-  if (frequency === 'daily') return day;
+  const day = stockholmDate(now);
+  if (frequency !== 'weekly') return day;
   const date = new Date(`${day}T00:00:00Z`);
   const weekday = (date.getUTCDay() + 6) % 7; // Monday 0
   const thursday = new Date(date.getTime() + (3 - weekday) * DAY);
@@ -21,38 +26,46 @@ export function periodOf(frequency: Frequency, now: Date): string {
   return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
-/** Firms with a confirmed address and an active subscription of this frequency. */
+/** Firms with a confirmed address and an active subscription of this frequency (or asking for reminders). */
 export async function digestRecipients(db: Db, frequency: Frequency): Promise<string[]> {
-  const rows = await db
+  let query = db
     .selectFrom('subscriptions')
     .innerJoin('companies', 'companies.id', 'subscriptions.company_id')
     .select('companies.id')
     .distinct()
-    .where('subscriptions.frequency', '=', frequency)
     .where('subscriptions.active', '=', 1)
-    .where('companies.email_status', '=', 'confirmed')
-    .execute();
+    .where('companies.email_status', '=', 'confirmed');
+  query = frequency === 'reminder'
+    ? query.where('subscriptions.reminder_days', 'is not', null)
+    : query.where('subscriptions.frequency', '=', frequency);
+  const rows = await query.execute();
   return rows.map((r) => r.id);
 }
 
-export async function digestItems(db: Db, companyId: string, frequency: Frequency, now: Date): Promise<Item[]> {
-  const subscriptions = await db
+type Subscription = { id: string; frequency: string; kinds: string[]; reminderDays: number | null };
+
+/** What the firm has been told about each notice: the sections, and the latest revision it saw. */
+type Told = Map<string, { sections: Set<string>; revision: number }>;
+
+/** Everything the rules below need about one firm, read once. */
+async function firmState(db: Db, companyId: string) {
+  const subs = await db
     .selectFrom('subscriptions')
-    .select('id')
+    .select(['id', 'frequency', 'filters', 'reminder_days'])
     .where('company_id', '=', companyId)
-    .where('frequency', '=', frequency)
     .where('active', '=', 1)
     .execute();
-  const ours = new Set(subscriptions.map((s) => s.id));
-  if (ours.size === 0) return [];
-
+  const subscriptions = new Map<string, Subscription>(subs.map((s) => [
+    s.id, { id: s.id, frequency: s.frequency, kinds: (JSON.parse(s.filters) as { kinds?: string[] }).kinds ?? [], reminderDays: s.reminder_days },
+  ]));
   const matches = await db
     .selectFrom('matches')
     .innerJoin('notices', 'notices.id', 'matches.notice_id')
-    .select(['notices.id', 'notices.kind', 'notices.deadline', 'notices.status', 'notices.revision', 'matches.subscription_ids'])
+    .selectAll('notices')
+    .select(['matches.subscription_ids', 'matches.score'])
     .where('matches.company_id', '=', companyId)
     .execute();
-  const told = new Map<string, { sections: Set<string>; revision: number }>();
+  const told: Told = new Map();
   const items = await db.selectFrom('delivery_items').select(['notice_id', 'section', 'revision']).where('company_id', '=', companyId).execute();
   for (const i of items) {
     const entry = told.get(i.notice_id) ?? { sections: new Set<string>(), revision: 0 };
@@ -60,28 +73,77 @@ export async function digestItems(db: Db, companyId: string, frequency: Frequenc
     entry.revision = Math.max(entry.revision, i.revision);
     told.set(i.notice_id, entry);
   }
+  const via = (m: (typeof matches)[number]) =>
+    (JSON.parse(m.subscription_ids) as string[]).map((id) => subscriptions.get(id)).filter((s) => s !== undefined);
+  return { matches, told, via };
+}
 
+/** Best first: highest score, then the soonest deadline (none last). */
+function byScoreThenDeadline(a: { score: number; deadline: string | null }, b: { score: number; deadline: string | null }): number {
+  return b.score - a.score || (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999');
+}
+
+const takenBy = (alert: AlertKind | null, subs: Subscription[]) => alert !== null && subs.some((s) => subscriptionTakes(s.kinds, alert));
+
+export async function digestItems(db: Db, companyId: string, frequency: 'daily' | 'weekly', now: Date, maxAgeDays: number): Promise<Item[]> {
+  const { matches, told, via } = await firmState(db, companyId);
+  const fresh: typeof matches = [];
   const result: Item[] = [];
   const soon = new Date(now.getTime() + 7 * DAY);
-  for (const m of matches) {
+  for (const m of matches.sort(byScoreThenDeadline)) {
     const heard = told.get(m.id);
-    const viaUs = (JSON.parse(m.subscription_ids) as string[]).some((id) => ours.has(id));
+    const alert = alertKind(alertFacts(m), now, maxAgeDays);
     if (!heard?.sections.has('new')) {
-      if (viaUs && isAlertable(m, now)) result.push({ noticeId: m.id, section: 'new', revision: m.revision });
+      if (takenBy(alert, via(m).filter((s) => s.frequency === frequency))) fresh.push(m);
       continue;
     }
-    const closing = m.deadline !== null && isAlertable(m, now) && new Date(m.deadline) <= soon;
+    const closing = m.deadline !== null && alert !== null && new Date(m.deadline) <= soon;
     if (closing && !heard.sections.has('closing')) result.push({ noticeId: m.id, section: 'closing', revision: m.revision });
-    else if (m.revision > heard.revision && m.status === 'active') {
-      const change = await db
-        .selectFrom('notice_changes')
-        .select('id')
-        .where('notice_id', '=', m.id)
-        .where('material', '=', 1)
-        .where('revision', '>', heard.revision)
-        .executeTakeFirst();
-      if (change) result.push({ noticeId: m.id, section: 'changed', revision: m.revision });
+    else if (m.revision > heard.revision && (await hasMaterialChangeSince(db, m.id, heard.revision))) {
+      result.push({ noticeId: m.id, section: 'changed', revision: m.revision });
+    }
+  }
+  return [...fresh.map((m) => ({ noticeId: m.id, section: 'new' as const, revision: m.revision })), ...result];
+}
+
+async function hasMaterialChangeSince(db: Db, noticeId: string, revision: number): Promise<boolean> {
+  const change = await db
+    .selectFrom('notice_changes').select('id')
+    .where('notice_id', '=', noticeId).where('material', '=', 1).where('revision', '>', revision)
+    .executeTakeFirst();
+  return change !== undefined;
+}
+
+/** Notices the firm was told about that close within the reminder days of a subscription that matched them. */
+export async function reminderItems(db: Db, companyId: string, now: Date, maxAgeDays: number): Promise<Item[]> {
+  const { matches, told, via } = await firmState(db, companyId);
+  const result: Item[] = [];
+  for (const m of matches.sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? ''))) {
+    const heard = told.get(m.id);
+    if (!heard?.sections.has('new') || heard.sections.has('reminder') || !m.deadline) continue;
+    if (alertKind(alertFacts(m), now, maxAgeDays) === null) continue;
+    const days = Math.max(0, ...via(m).map((s) => s.reminderDays ?? 0));
+    if (days > 0 && new Date(m.deadline).getTime() - now.getTime() <= days * DAY) {
+      result.push({ noticeId: m.id, section: 'reminder', revision: m.revision });
     }
   }
   return result;
+}
+
+/** Open notices the firm's subscriptions match and the firm has not heard of: the summary for a new subscription. */
+export async function openingItems(db: Db, companyId: string, now: Date, maxAgeDays: number): Promise<Item[]> {
+  const { matches, told, via } = await firmState(db, companyId);
+  return matches
+    .sort(byScoreThenDeadline)
+    .filter((m) => !told.get(m.id)?.sections.has('new') && takenBy(alertKind(alertFacts(m), now, maxAgeDays), via(m)))
+    .map((m) => ({ noticeId: m.id, section: 'new', revision: m.revision }));
+}
+
+/** Whether the firm has already been told about this notice as new (by an alert, a digest or a summary). */
+export async function alreadyTold(db: Db, companyId: string, noticeId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('delivery_items').select('notice_id')
+    .where('company_id', '=', companyId).where('notice_id', '=', noticeId).where('section', '=', 'new')
+    .executeTakeFirst();
+  return row !== undefined;
 }

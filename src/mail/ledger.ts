@@ -1,11 +1,12 @@
 // The delivery ledger: one row per (firm, kind, reference), claimed before a
 // message is sent and marked after. Retries, restarts and duplicate jobs find
 // the row and never send twice once it is marked sent.
-import type { Db } from '../../db/database.ts';
+import { inTransaction, type Db } from '../../db/database.ts';
 import { newId, nowIso } from '../ids.ts';
 
-export type DeliveryKind = 'instant' | 'daily' | 'weekly' | 'confirm';
-export type Item = { noticeId: string; section: 'new' | 'closing' | 'changed'; revision: number };
+export type DeliveryKind = 'instant' | 'change' | 'opening' | 'reminder' | 'daily' | 'weekly' | 'confirm';
+/** What a delivery told the firm about a notice, at which revision. */
+export type Item = { noticeId: string; section: 'new' | 'closing' | 'changed' | 'reminder'; revision: number };
 export type Claim = { id: string; status: string; attempts: number; items: Item[] };
 
 /**
@@ -18,7 +19,7 @@ export async function claimDelivery(
   key: { companyId: string; kind: DeliveryKind; ref: string },
   items: (trx: Db) => Promise<Item[]> | Item[],
 ): Promise<Claim | null> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const existing = await find(trx, key);
     if (existing) return existing;
     const content = await items(trx);
@@ -69,7 +70,7 @@ export async function markAttemptFailed(db: Db, id: string, error: string): Prom
 
 /** A permanent failure: recorded, never retried; enough of them suspend the address. */
 export async function markPermanentlyFailed(db: Db, id: string, companyId: string, error: string, suspendAfter: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .updateTable('deliveries')
       .set((eb) => ({ status: 'failed', attempts: eb('attempts', '+', 1), error: error.slice(0, 500) }))

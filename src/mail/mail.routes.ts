@@ -11,7 +11,7 @@ import { layout } from '../web/layout.ts';
 import { confirmAddress, unsubscribe } from './subscriptions.service.ts';
 import { verifyToken, type TokenPayload, type TokenPurpose } from './tokens.ts';
 
-export function mailRouter(db: Db, secret: string): Router {
+export function mailRouter(db: Db, secret: string, onConfirmed: () => void): Router {
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '2kb' }));
 
@@ -58,7 +58,7 @@ export function mailRouter(db: Db, secret: string): Router {
 
   router.post('/confirm/:token', async (req, res) => {
     const { company, lang } = await resolve(req.params.token, 'confirm');
-    await confirmAddress(db, company.id);
+    if (await confirmAddress(db, company.id)) onConfirmed(); // the summary of open matches waits in the outbox
     res.type('html').send(done(lang, t(lang, 'page.confirm.title'), t(lang, 'page.confirm.done')));
   });
 

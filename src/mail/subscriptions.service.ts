@@ -1,21 +1,27 @@
 // What the links in e-mail do: confirm an address, stop subscriptions.
-import type { Db } from '../../db/database.ts';
+import { inTransaction, type Db } from '../../db/database.ts';
+import { addToOutbox } from '../queue/outbox.ts';
 import { bumpSubscriptionsRevision } from '../companies/companies.service.ts';
 import { nowIso } from '../ids.ts';
 
+/** Confirms the address; the firm then hears, in one e-mail, what its subscriptions already match. */
 export async function confirmAddress(db: Db, companyId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('companies')
-    .set({ email_status: 'confirmed', email_confirmed_at: nowIso(), updated_at: nowIso() })
-    .where('id', '=', companyId)
-    .where('email_status', '=', 'unconfirmed')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return inTransaction(db, async (trx) => {
+    const result = await trx
+      .updateTable('companies')
+      .set({ email_status: 'confirmed', email_confirmed_at: nowIso(), updated_at: nowIso() })
+      .where('id', '=', companyId)
+      .where('email_status', '=', 'unconfirmed')
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return false;
+    await addToOutbox(trx, { topic: 'company.confirmed', payload: { companyId } });
+    return true;
+  });
 }
 
 /** Stops one subscription, or every subscription of the firm ('*'). */
 export async function unsubscribe(db: Db, companyId: string, subscription: string): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let query = trx.updateTable('subscriptions').set({ active: 0 }).where('company_id', '=', companyId).where('active', '=', 1);
     if (subscription !== '*') query = query.where('id', '=', subscription);
     const result = await query.executeTakeFirst();

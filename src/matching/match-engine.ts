@@ -4,8 +4,12 @@
 import type { Db } from '../../db/database.ts';
 import { capabilitiesInForce, isRequirement, requirementLabel, EFORMS_CRITERIA, RESERVED_ELIGIBLE, satisfies, type Label } from '../domain/csr.ts';
 import { parseKeywords, Words } from '../domain/keywords.ts';
-import { isAlertable, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
+import { stockholmDate } from '../domain/dates.ts';
+import { alertKind, subscriptionTakes, type AlertKind } from '../domain/alerts.ts';
+import { evaluate, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
 import type { SubscriptionFilters } from '../companies/company.schema.ts';
+import { inTransaction } from '../../db/database.ts';
+import type { NoticeRow } from '../../db/schema.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { NoticeInput } from '../notices/notice.schema.ts';
 import * as notices from '../notices/notices.repo.ts';
@@ -14,9 +18,12 @@ import { PlaceResolver } from './notice-place.ts';
 
 export type MatchOutcome = {
   matched: string[];
-  /** Firms to alert now: an instant subscription matched and the notice is still open. */
+  /** Firms to alert now: an instant subscription that takes this kind of notice matched, and the notice invites firms now. */
   instant: string[];
 };
+
+/** What the engine keeps of each active subscription besides the index. */
+type SubscriptionInfo = { companyId: string; frequency: string; kinds: string[]; rule: MatchSubscription };
 
 export type Reach = { total: number; local: number };
 
@@ -26,19 +33,18 @@ export type ReachPreview = {
   lots: { lotId: string; title: string | null; firms: Reach }[];
 };
 
-/** YYYY-MM-DD in Swedish time: certificates expire by the Swedish calendar. */
-export const stockholmDate = (now: Date): string => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(now);
 
 export class MatchEngine {
   private index = new MatchIndex();
   private revision = -1;
-  private frequency = new Map<string, string>();
+  private subscriptions = new Map<string, SubscriptionInfo>();
   private companies = new Map<string, MatchCompany>();
   readonly places: PlaceResolver;
 
   constructor(
     private readonly db: Db,
     private readonly localArea: string[],
+    private readonly alertMaxAgeDays = 30,
   ) {
     this.places = new PlaceResolver(db);
   }
@@ -58,10 +64,12 @@ export class MatchEngine {
     for (const c of capabilities) this.companies.get(c.company_id)?.capabilities.push({ capability: c.capability, validUntil: c.valid_until });
     const cpvBySub = new Map<string, string[]>();
     for (const c of codes) cpvBySub.set(c.subscription_id, [...(cpvBySub.get(c.subscription_id) ?? []), c.code]);
-    this.frequency = new Map(subs.map((s) => [s.id, s.frequency]));
-    this.index = new MatchIndex(
-      subs.map((s) => this.subscription(s.id, this.companies.get(s.company_id)!, cpvBySub.get(s.id) ?? [], JSON.parse(s.filters))),
-    );
+    this.subscriptions = new Map(subs.map((s) => {
+      const filters = JSON.parse(s.filters) as Partial<SubscriptionFilters>;
+      const rule = this.subscription(s.id, this.companies.get(s.company_id)!, cpvBySub.get(s.id) ?? [], filters);
+      return [s.id, { companyId: s.company_id, frequency: s.frequency, kinds: filters.kinds ?? [], rule }];
+    }));
+    this.index = new MatchIndex([...this.subscriptions.values()].map((s) => s.rule));
     this.revision = revision;
   }
 
@@ -108,10 +116,22 @@ export class MatchEngine {
     return this.index.match(notice, stockholmDate(now)).results;
   }
 
+  /** Whether a stored notice invites firms now, and as what (see domain/alerts.ts). */
+  alertKind(row: NoticeRow, now: Date): AlertKind | null {
+    return alertKind(notices.alertFacts(row), now, this.alertMaxAgeDays);
+  }
+
+  /** Whether this subscription should hear about a notice alerted as `alert`. */
+  takes(subscriptionId: string, alert: AlertKind): boolean {
+    const sub = this.subscriptions.get(subscriptionId);
+    return !!sub && subscriptionTakes(sub.kinds, alert);
+  }
+
   /** Matches a stored notice and records one match per firm. Idempotent. */
   async matchStored(noticeId: string, now = new Date()): Promise<MatchOutcome> {
     const row = await notices.findById(this.db, noticeId);
     if (!row || row.status !== 'active') return { matched: [], instant: [] };
+    const alert = this.alertKind(row, now);
     const results = await this.run(await this.prepare(row.id, notices.storedDocument(row)), now);
     const best = results.bestPerCompany();
     // Each firm's matching subscriptions, and the firms with an instant one, in one pass over the compact results.
@@ -123,28 +143,52 @@ export class MatchEngine {
       const ids = subscriptionIds.get(companyId);
       if (ids) ids.push(subscriptionId);
       else subscriptionIds.set(companyId, [subscriptionId]);
-      if (this.frequency.get(subscriptionId) === 'instant') instantCompanies.add(companyId);
+      if (alert && this.subscriptions.get(subscriptionId)?.frequency === 'instant' && this.takes(subscriptionId, alert)) instantCompanies.add(companyId);
     }
-    const created = nowIso();
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       // A firm that no longer matches an updated notice loses the match.
       let stale = trx.deleteFrom('matches').where('notice_id', '=', noticeId);
       if (best.length) stale = stale.where('company_id', 'not in', best.map((r) => r.companyId));
       await stale.execute();
-      for (const r of best) {
-        const values = {
-          score: r.score, reasons: JSON.stringify(r.reasons), missing: JSON.stringify(r.missing), subscription_id: r.subscriptionId,
-          subscription_ids: JSON.stringify(subscriptionIds.get(r.companyId)),
-        };
-        await trx
-          .insertInto('matches')
-          .values({ id: newId(), notice_id: noticeId, company_id: r.companyId, created_at: created, ...values })
-          .onConflict((oc) => oc.columns(['notice_id', 'company_id']).doUpdateSet(values))
-          .execute();
-      }
+      for (const r of best) await saveMatch(trx, noticeId, r, subscriptionIds.get(r.companyId)!);
     });
     const matched = best.map((r) => r.companyId);
-    return { matched, instant: isAlertable(row, now) ? matched.filter((id) => instantCompanies.has(id)) : [] };
+    return { matched, instant: matched.filter((id) => instantCompanies.has(id)) };
+  }
+
+  /**
+   * Matches one new or changed subscription against every notice that invites
+   * firms now, and records the matches (beside those of the firm's other
+   * subscriptions). Returns the notices it should hear about.
+   */
+  async matchSubscription(subscriptionId: string, now = new Date()): Promise<string[]> {
+    await this.refresh();
+    const sub = this.subscriptions.get(subscriptionId);
+    if (!sub) return []; // removed or paused since
+    const today = stockholmDate(now);
+    const found: { noticeId: string; result: MatchResult }[] = [];
+    for (const row of await notices.listOpenCandidates(this.db, now, this.alertMaxAgeDays)) {
+      const alert = this.alertKind(row, now);
+      if (!alert || !subscriptionTakes(sub.kinds, alert)) continue;
+      const result = evaluate(await this.prepare(row.id, notices.storedDocument(row)), sub.rule, today);
+      if (result) found.push({ noticeId: row.id, result });
+    }
+    await inTransaction(this.db, async (trx) => {
+      for (const { noticeId, result } of found) {
+        const existing = await trx
+          .selectFrom('matches').select(['score', 'subscription_ids'])
+          .where('notice_id', '=', noticeId).where('company_id', '=', sub.companyId)
+          .executeTakeFirst();
+        const ids = [...new Set([...(existing ? (JSON.parse(existing.subscription_ids) as string[]) : []), subscriptionId])];
+        if (existing && existing.score >= result.score) {
+          await trx.updateTable('matches').set({ subscription_ids: JSON.stringify(ids) })
+            .where('notice_id', '=', noticeId).where('company_id', '=', sub.companyId).execute();
+        } else {
+          await saveMatch(trx, noticeId, result, ids);
+        }
+      }
+    });
+    return found.map((f) => f.noticeId);
   }
 
   /**
@@ -190,4 +234,17 @@ export class MatchEngine {
     }
     return { firms: count(firms), criteria, lots };
   }
+}
+
+/** One match per (notice, firm): the best result, with every subscription of the firm that matched. */
+async function saveMatch(db: Db, noticeId: string, r: MatchResult, subscriptionIds: string[]): Promise<void> {
+  const values = {
+    score: r.score, reasons: JSON.stringify(r.reasons), missing: JSON.stringify(r.missing), subscription_id: r.subscriptionId,
+    subscription_ids: JSON.stringify(subscriptionIds),
+  };
+  await db
+    .insertInto('matches')
+    .values({ id: newId(), notice_id: noticeId, company_id: r.companyId, created_at: nowIso(), ...values })
+    .onConflict((oc) => oc.columns(['notice_id', 'company_id']).doUpdateSet(values))
+    .execute();
 }

@@ -1,8 +1,9 @@
 // Plain Kysely functions over the notice tables. No rules here: see the service.
 import type { Db } from '../../db/database.ts';
 import type { NoticeRow } from '../../db/schema.ts';
+import type { AlertFacts } from '../domain/alerts.ts';
 import { newId, nowIso } from '../ids.ts';
-import type { Notice, NoticeInput } from './notice.schema.ts';
+import { NO_LINKS, type Notice, type NoticeInput } from './notice.schema.ts';
 
 export async function findBySource(db: Db, source: string, sourceId: string) {
   return db
@@ -29,6 +30,26 @@ export async function listLatest(db: Db, limit: number) {
     .orderBy('notices.created_at', 'desc')
     .orderBy('notices.id', 'desc')
     .limit(limit)
+    .execute();
+}
+
+/**
+ * Notices that may invite firms now, narrowed in SQL; the exact rule
+ * (domain/alerts.ts: winners, planning) is applied to each by the caller.
+ */
+export async function listOpenCandidates(db: Db, now: Date, maxAgeDays: number) {
+  const since = new Date(now.getTime() - maxAgeDays * 24 * 3600 * 1000).toISOString();
+  return db
+    .selectFrom('notices')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where('source', '!=', 'uhm')
+    .where('kind', 'in', ['tender', 'planning'])
+    .where((eb) => eb.or([
+      eb('deadline', '>', now.toISOString()),
+      eb.and([eb('deadline', 'is', null), eb('published_at', '>=', since)]),
+    ]))
+    .orderBy('deadline')
     .execute();
 }
 
@@ -66,6 +87,7 @@ export function noticeColumns(input: NoticeInput & { sourceId: string }, buyerId
     deadline: input.deadline,
     procedure: input.procedure,
     sme_suitable: input.criteria.smeSuitable === null ? null : Number(input.criteria.smeSuitable),
+    reference: input.reference,
     document: JSON.stringify(input),
   };
 }
@@ -145,7 +167,15 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
 
 /** The stored notice in the DESIGN.md shape, as it was input. */
 export function storedDocument(row: NoticeRow): NoticeInput & { sourceId: string } {
-  return { ...(JSON.parse(row.document) as NoticeInput), sourceId: row.source_id };
+  // Notices stored before `reference` and `links` existed lack them.
+  const stored = JSON.parse(row.document) as Partial<NoticeInput>;
+  return { ...stored, reference: stored.reference ?? null, links: stored.links ?? NO_LINKS, sourceId: row.source_id } as NoticeInput & { sourceId: string };
+}
+
+/** What the alert rule (domain/alerts.ts) needs of a stored notice. */
+export function alertFacts(row: NoticeRow): AlertFacts {
+  const awarded = row.kind === 'award' || (JSON.parse(row.document) as { awards?: unknown[] }).awards?.length;
+  return { source: row.source, kind: row.kind, status: row.status, deadline: row.deadline, publishedAt: row.published_at, awarded: !!awarded };
 }
 
 /** A stored row as the API shows it: the DESIGN.md shape plus id and status. */

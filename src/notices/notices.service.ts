@@ -2,27 +2,45 @@
 // changed and an outbox row; the relay then queues indexing and matching.
 import { inTransaction, type Db } from '../../db/database.ts';
 import type { NoticeRow } from '../../db/schema.ts';
-import { diffNotices, isOlderVersion } from '../domain/changes.ts';
+import { diffNotices, isOlderVersion, WITHDRAWAL, type NoticeDiff } from '../domain/changes.ts';
+import { AppError, notFound } from '../http/errors.ts';
 import { contentHash, newId, nowIso } from '../ids.ts';
 import { addToOutbox } from '../queue/outbox.ts';
 import type { NoticeInput } from './notice.schema.ts';
 import * as repo from './notices.repo.ts';
 
 export type StoreOutcome = 'new' | 'updated' | 'unchanged';
-export type StoreResult = { id: string; outcome: StoreOutcome; revision: number; material?: boolean };
+export type StoreResult = { id: string; outcome: StoreOutcome; revision: number; material?: boolean; changed?: string[] };
 
 type Stored = NoticeInput & { sourceId: string };
+
+/**
+ * An officer's notice is identified by its buyer and the buyer's own
+ * reference (diarienummer): posting the same reference again corrects it.
+ * Feeds bring their own ids.
+ */
+function identity(input: NoticeInput): string {
+  if (input.sourceId) return input.sourceId;
+  if (input.source !== 'local' || !input.reference) {
+    throw new AppError(400, 'validation_failed', 'reference: a published notice needs the buyer’s own reference (diarienummer), e.g. "KS 2026/123"', [
+      { path: 'reference', message: 'required' },
+    ]);
+  }
+  const buyer = input.buyer.orgNumber ?? `name:${input.buyer.name.toLowerCase()}`;
+  return `ref-${contentHash([buyer, input.reference.toLowerCase()]).slice(0, 32)}`;
+}
 
 /**
  * Stores a validated notice. The same source and source id is the same
  * notice: identical content or an older version changes nothing, anything else
  * updates it. A change notice updates the notice of its procedure, and an award
  * notice attaches its awards to it; without a known procedure both are kept on
- * their own. A local notice without a source id is identified by its content,
- * so posting the same notice twice publishes it once.
+ * their own. A local notice is identified by its buyer and reference.
  */
-export async function storeNotice(db: Db, input: NoticeInput): Promise<StoreResult> {
-  const notice: Stored = { ...input, sourceId: input.sourceId ?? `sha256-${contentHash(input).slice(0, 32)}` };
+export async function storeNotice(db: Db, input: NoticeInput, now = new Date()): Promise<StoreResult> {
+  const notice: Stored = { ...input, sourceId: identity(input) };
+  // An officer's notice is published when it is posted, unless it says otherwise.
+  if (notice.source === 'local' && !notice.publishedAt) notice.publishedAt = now.toISOString();
   return inTransaction(db, async (trx) => {
     const same = await repo.findBySource(trx, notice.source, notice.sourceId);
     // Versions order documents of one kind; an award's results attach whatever its version.
@@ -30,7 +48,36 @@ export async function storeNotice(db: Db, input: NoticeInput): Promise<StoreResu
     if (same && !attachesAwards && isOlderVersion(notice.version, same.version)) return unchanged(same);
     const target = same ?? (await procedureNotice(trx, notice));
     if (!target) return insert(trx, notice);
-    return update(trx, target, merge(repo.storedDocument(target), notice), `${notice.source}:${notice.sourceId}`);
+    if (target.status === 'withdrawn') return unchanged(target); // a withdrawn notice stays withdrawn
+    const current = repo.storedDocument(target);
+    // A correction keeps the first publication date unless it gives one.
+    if (notice.source === 'local' && !input.publishedAt) notice.publishedAt = current.publishedAt;
+    return update(trx, target, merge(current, notice), `${notice.source}:${notice.sourceId}`);
+  });
+}
+
+/** An officer's change to some fields of a stored notice. */
+export async function patchNotice(db: Db, id: string, patch: (current: Stored) => NoticeInput): Promise<StoreResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await repo.findById(trx, id);
+    if (!row) throw notFound('Notice');
+    if (row.source !== 'local') throw new AppError(409, 'not_editable', 'Imported notices change through their feed, not by hand');
+    if (row.status === 'withdrawn') throw new AppError(409, 'withdrawn', 'The notice is withdrawn');
+    const current = repo.storedDocument(row);
+    return update(trx, row, { ...patch(current), sourceId: current.sourceId }, 'local:patch');
+  });
+}
+
+/** Withdraws a notice: it leaves search, alerts stop, and firms already told hear of it (once). */
+export async function withdrawNotice(db: Db, id: string, reason: string): Promise<StoreResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await repo.findById(trx, id);
+    if (!row) throw notFound('Notice');
+    if (row.status === 'withdrawn') return unchanged(row);
+    const revision = row.revision + 1;
+    await trx.updateTable('notices').set({ status: 'withdrawn', revision, updated_at: nowIso() }).where('id', '=', row.id).execute();
+    await recordChange(trx, row.id, revision, 'local:withdraw', WITHDRAWAL, reason);
+    return { id: row.id, outcome: 'updated', revision, material: true, changed: WITHDRAWAL.fields };
   });
 }
 
@@ -98,13 +145,18 @@ async function update(db: Db, row: NoticeRow, notice: Stored, sourceRef: string)
     .execute();
   await repo.deleteChildren(db, row.id);
   await repo.insertChildren(db, row.id, notice);
+  await recordChange(db, row.id, revision, sourceRef, diff, null);
+  return { id: row.id, outcome: 'updated', revision, material: diff.material, changed: diff.fields };
+}
+
+/** What changed and why, then the outbox row that re-indexes, re-matches and tells firms. */
+async function recordChange(db: Db, noticeId: string, revision: number, sourceRef: string, diff: NoticeDiff, reason: string | null) {
   await db
     .insertInto('notice_changes')
     .values({
-      id: newId(), notice_id: row.id, revision, source_ref: sourceRef,
-      fields: JSON.stringify(diff.fields), material: Number(diff.material), created_at: now,
+      id: newId(), notice_id: noticeId, revision, source_ref: sourceRef, fields: JSON.stringify(diff.fields),
+      material: Number(diff.material), details: JSON.stringify(diff.details), reason, created_at: nowIso(),
     })
     .execute();
-  await addToOutbox(db, { topic: 'notice.stored', payload: { noticeId: row.id, revision } });
-  return { id: row.id, outcome: 'updated', revision, material: diff.material };
+  await addToOutbox(db, { topic: 'notice.stored', payload: { noticeId, revision } });
 }

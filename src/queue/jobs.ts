@@ -2,18 +2,25 @@
 // A payload is checked with zod when a worker takes it: a bad job fails loudly, once.
 import { z } from 'zod';
 
-export const QUEUES = ['index', 'match', 'notify', 'digest'] as const;
+export const QUEUES = ['index', 'match', 'backfill', 'notify', 'digest'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'an id');
-const frequency = z.enum(['daily', 'weekly']);
+// Digests, and the daily closing reminders that share their scheduling.
+const frequency = z.enum(['daily', 'weekly', 'reminder']);
 
 export const payloads = {
   index: z.object({ noticeId: id, revision: z.number().int().positive() }),
   match: z.object({ noticeId: id, revision: z.number().int().positive() }),
+  // A new or changed subscription, matched against the notices open now.
+  backfill: z.object({ companyId: id, subscriptionId: id, change: id }),
   notify: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('instant'), companyId: id, noticeId: id }),
-    z.object({ kind: z.literal('confirm'), companyId: id }),
+    // A material change (or withdrawal) of a notice the firm was alerted to.
+    z.object({ kind: z.literal('change'), companyId: id, noticeId: id, revision: z.number().int().positive() }),
+    // One e-mail listing the open notices a new subscription (or a newly confirmed firm) matches.
+    z.object({ kind: z.literal('opening'), companyId: id, ref: id }),
+    z.object({ kind: z.literal('confirm'), companyId: id, round: z.number().int().positive().default(1) }),
   ]),
   digest: z.discriminatedUnion('step', [
     // From the job scheduler: find the firms due a digest now (or `at`, for a run by hand).
@@ -32,13 +39,22 @@ export type JobPayload<Q extends QueueName> = z.output<(typeof payloads)[Q]>;
 export const jobId = {
   index: (p: JobPayload<'index'>) => `index-${p.noticeId}-${p.revision}`,
   match: (p: JobPayload<'match'>) => `match-${p.noticeId}-${p.revision}`,
-  notify: (p: JobPayload<'notify'>) => (p.kind === 'instant' ? `notify-${p.companyId}-${p.noticeId}` : `confirm-${p.companyId}`),
+  backfill: (p: JobPayload<'backfill'>) => `backfill-${p.subscriptionId}-${p.change}`,
+  notify: (p: JobPayload<'notify'>) => {
+    switch (p.kind) {
+      case 'instant': return `notify-${p.companyId}-${p.noticeId}`;
+      case 'change': return `change-${p.companyId}-${p.noticeId}-${p.revision}`;
+      case 'opening': return `opening-${p.companyId}-${p.ref}`;
+      case 'confirm': return `confirm-${p.companyId}-${p.round}`;
+    }
+  },
   digest: (p: JobPayload<'digest'>) =>
     p.step === 'send' ? `digest-${p.frequency}-${p.period}-${p.companyId}` : `digest-plan-${p.frequency}-${Date.now()}`,
 } satisfies { [Q in QueueName]: (p: JobPayload<Q>) => string };
 
-/** When digests go out: weekdays at 07:00 and Mondays at 07:00, Swedish time. */
+/** When digests go out: weekdays at 07:00 and Mondays at 07:00; closing reminders every day at 08:00, Swedish time. */
 export const DIGEST_SCHEDULES = {
   daily: { pattern: '0 7 * * 1-5', tz: 'Europe/Stockholm' },
   weekly: { pattern: '0 7 * * 1', tz: 'Europe/Stockholm' },
+  reminder: { pattern: '0 8 * * *', tz: 'Europe/Stockholm' },
 } as const;

@@ -8,7 +8,12 @@ import type { Producer } from './producer.ts';
 
 export type OutboxMessage =
   | { topic: 'notice.stored'; payload: { noticeId: string; revision: number } }
-  | { topic: 'company.registered'; payload: { companyId: string } };
+  /** A confirmation e-mail is due: on registration, a new address, or a resend (a new round). */
+  | { topic: 'company.registered'; payload: { companyId: string; round: number } }
+  /** A subscription was added, changed or resumed: match it against the notices open now. */
+  | { topic: 'subscription.changed'; payload: { companyId: string; subscriptionId: string; change: string } }
+  /** The address was confirmed: tell the firm what already matches (one summary e-mail). */
+  | { topic: 'company.confirmed'; payload: { companyId: string } };
 
 export async function addToOutbox(db: Db, message: OutboxMessage): Promise<void> {
   await db
@@ -27,18 +32,19 @@ export async function relayOutbox(db: Db, producer: Producer, batch = 500): Prom
     .limit(batch)
     .execute();
   if (rows.length === 0) return 0;
-  const stored: { noticeId: string; revision: number }[] = [];
-  const registered: { companyId: string }[] = [];
-  for (const row of rows) {
-    const payload = JSON.parse(row.payload);
-    if (row.topic === 'notice.stored') stored.push(payload);
-    else if (row.topic === 'company.registered') registered.push(payload);
-  }
+  type Payload<T> = Extract<OutboxMessage, { topic: T }>['payload'];
+  const payloadsOf = <T extends OutboxMessage['topic']>(topic: T): Payload<T>[] =>
+    rows.filter((row) => row.topic === topic).map((row) => JSON.parse(row.payload) as Payload<T>);
+  const stored = payloadsOf('notice.stored');
   // Job ids are deterministic, so a row relayed twice (two relays, a crash
   // before the update below) still yields one job.
   await producer.addBulk('index', stored);
   await producer.addBulk('match', stored);
-  await producer.addBulk('notify', registered.map((p) => ({ kind: 'confirm' as const, companyId: p.companyId })));
+  await producer.addBulk('backfill', payloadsOf('subscription.changed'));
+  await producer.addBulk('notify', [
+    ...payloadsOf('company.registered').map((p) => ({ kind: 'confirm' as const, companyId: p.companyId, round: p.round ?? 1 })),
+    ...payloadsOf('company.confirmed').map((p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: 'confirmed' })),
+  ]);
   await db
     .updateTable('outbox')
     .set({ relayed_at: nowIso() })
