@@ -84,11 +84,11 @@ ${changes}${why}<p><a href="${escapeHtml(read[1])}">${escapeHtml(read[0])}</a>${
 </div>`;
 }
 
-const moreText = (lang: Lang, s: Section) => t(lang, 'mail.more', { n: String(s.total - s.items.length) });
 
 export function render(lang: Lang, m: Message): Rendered {
   const shown = (s: Section) => s.items.slice(0, MAX_PER_SECTION);
   const hidden = (s: Section) => s.total > shown(s).length;
+  const moreText = (s: Section) => t(lang, 'mail.more', { n: String(s.total - shown(s).length) });
   const footer = t(lang, 'mail.footer', { company: m.company });
   const text = [
     m.intro,
@@ -96,7 +96,7 @@ export function render(lang: Lang, m: Message): Rendered {
     ...m.sections.flatMap((s) => [
       ...(s.heading ? [`== ${s.heading} ==`, ''] : []),
       ...shown(s).map((item) => noticeText(lang, item) + '\n'),
-      ...(hidden(s) ? [`… ${moreText(lang, s)}: ${m.moreUrl}`, ''] : []),
+      ...(hidden(s) ? [`… ${moreText(s)}: ${m.moreUrl}`, ''] : []),
     ]),
     '--',
     footer,
@@ -107,7 +107,7 @@ export function render(lang: Lang, m: Message): Rendered {
     .map((s) => [
       s.heading ? `<h2>${escapeHtml(s.heading)}</h2>` : '',
       ...shown(s).map((item) => noticeHtml(lang, item)),
-      hidden(s) ? `<p>… <a href="${escapeHtml(m.moreUrl)}">${escapeHtml(moreText(lang, s))}</a></p>` : '',
+      hidden(s) ? `<p>… <a href="${escapeHtml(m.moreUrl)}">${escapeHtml(moreText(s))}</a></p>` : '',
     ].join(''))
     .join('');
   const unsubscribe = m.unsubscribe.map((u) => `<a href="${escapeHtml(u.url)}">${escapeHtml(u.label)}</a>`).join(' · ');

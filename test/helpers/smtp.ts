@@ -68,9 +68,11 @@ export function linkIn(mail: ReceivedMail, prefix: string): string {
 
 /** Confirms each address by posting to the link in its confirmation e-mail, as its owner would. */
 export async function confirmAll(smtp: TestSmtp, publicUrl: string, appUrl: string, emails: string[]): Promise<void> {
-  await smtp.waitFor(emails.length);
+  const confirmation = (email: string) => smtp.messages.find((m) => m.to.includes(email) && /Bekräfta|Confirm/.test(m.parsed.subject ?? ''));
+  const until = Date.now() + 15_000;
+  while (!emails.every(confirmation) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   for (const email of emails) {
-    const mail = smtp.messages.find((m) => m.to.includes(email) && /Bekräfta|Confirm/.test(m.parsed.subject ?? ''));
+    const mail = confirmation(email);
     if (!mail) throw new Error(`no confirmation e-mail to ${email}`);
     const link = linkIn(mail, `${publicUrl}/confirm/`).replace(publicUrl, appUrl);
     const res = await fetch(link, { method: 'POST' });
