@@ -5,7 +5,7 @@
 //   node scripts/bootstrap.mjs --test   tests start their own Redis: only check one can be had
 //   node scripts/bootstrap.mjs --no-redis   dependencies only (the ingest command)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,26 @@ function redisAnswers(host, port, timeoutMs = 1000) {
   });
 }
 
+/** The run_id of the Redis at host:port: unique to one run of one redis-server. */
+function redisRunId(host, port, timeoutMs = 1000) {
+  return new Promise((done) => {
+    const socket = connect({ host, port });
+    let reply = '';
+    const finish = (id) => {
+      socket.destroy();
+      done(id);
+    };
+    socket.setTimeout(timeoutMs, () => finish(null));
+    socket.on('error', () => finish(null));
+    socket.on('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (data) => {
+      reply += data;
+      const id = /run_id:([0-9a-f]{40})/.exec(reply)?.[1];
+      if (id) finish(id);
+    });
+  });
+}
+
 function hasRedisServer() {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
@@ -88,10 +108,20 @@ async function ensureRedis() {
   ], { stdio: 'inherit' });
   if (started.status !== 0) fail('redis-server did not start (see var/redis/redis.log).');
   for (let i = 0; i < 50; i++) {
-    if (await redisAnswers(host, port)) return;
+    if (await redisAnswers(host, port)) return recordOwnRedis(dir, host, port);
     await new Promise((r) => setTimeout(r, 100));
   }
   fail('redis-server started but does not answer (see var/redis/redis.log).');
+}
+
+/** Tells src/main.ts which Redis is its own to stop on exit (src/own-redis.ts). */
+async function recordOwnRedis(dir, host, port) {
+  const runId = await redisRunId(host, port);
+  if (runId) {
+    writeFileSync(join(dir, 'started-by-brygga.json'), JSON.stringify({ runId, port, startedAt: new Date().toISOString() }) + '\n');
+  } else {
+    console.warn(`bootstrap: could not identify the new redis-server; Brygga will not stop it. Stop it with: redis-cli -p ${port} shutdown`);
+  }
 }
 
 ensureDependencies();

@@ -11,13 +11,18 @@ import { demoBuyers, demoFirms, demoNotices } from './demo-data.ts';
 
 const DAY = 24 * 3600 * 1000;
 
+/** 'Säveån Städ & Service AB' → 'savean-stad-service-ab': accents dropped (å → a), anything else a dash. */
+export function emailSlug(name: string): string {
+  return name.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+}
+
 export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boolean> {
   const { db } = app;
   const existing = await db.selectFrom('companies').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
 
   for (const firm of demoFirms) {
-    const slug = firm.name.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+    const slug = emailSlug(firm.name);
     const { id } = await registerCompany(
       db,
       companyInputSchema.parse({

@@ -1,8 +1,11 @@
 // One error type for the whole service, rendered the same way everywhere.
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import type { Lang } from '../i18n/messages.ts';
 import { escapeHtml } from '../web/html.ts';
+import { layout } from '../web/layout.ts';
+import { errorText } from './error-messages.ts';
 
 export class AppError extends Error {
   constructor(
@@ -33,10 +36,10 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.ou
 export const notFoundHandler: RequestHandler = (req, _res, next) =>
   next(new AppError(404, 'not_found', `No route for ${req.method} ${req.path}`));
 
-/** Maps body-parser's errors (too large, bad JSON) and everything else to AppError. */
+/** Maps body-parser's and the router's errors (too large, bad JSON, undecodable URL) and everything else to AppError. */
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const e = error as { type?: string; status?: number; limit?: number; message?: string };
+  const e = error as { type?: string; status?: number; expose?: boolean; limit?: number; message?: string };
   if (e?.type === 'entity.too.large') {
     return new AppError(413, 'payload_too_large', `Request body exceeds the limit of ${e.limit} bytes`);
   }
@@ -46,23 +49,49 @@ function toAppError(error: unknown): AppError {
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return new AppError(415, 'unsupported_encoding', e.message ?? 'Unsupported encoding');
   }
+  // Other client errors from Express and its parsers (http-errors mark them `expose`),
+  // and a URL whose %-escapes do not decode (the router's URIError, status 400).
+  if ((e?.expose || error instanceof URIError) && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new AppError(e.status, 'bad_request', e.message ?? 'Bad request');
+  }
   return new AppError(500, 'internal', 'Something went wrong on our side');
+}
+
+// Pages people open from links in e-mail. Mail clients and link checkers often
+// send no Accept header or "*/*", so these get a page unless JSON is asked for.
+const LINKED_PAGES = /^\/(?:$|notices\/|confirm\/|unsubscribe\/)/;
+
+/** A page for people, JSON for API clients (anything under /api/, or asking for JSON). */
+function wantsPage(req: Request): boolean {
+  if (/^\/api(?:\/|$)/.test(req.path)) return false;
+  return req.accepts(LINKED_PAGES.test(req.path) ? ['html', 'json'] : ['json', 'html']) === 'html';
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = toAppError(error);
     if (appError.status >= 500) log.error({ err: error, path: req.path }, 'request failed');
-    const body = { error: { code: appError.code, message: appError.message, details: appError.details } };
-    if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {
-      res.status(appError.status).type('html').send(errorPage(appError));
+    if (wantsPage(req)) {
+      // Swedish unless the browser prefers English.
+      const lang: Lang = req.acceptsLanguages('sv', 'en') === 'en' ? 'en' : 'sv';
+      res.status(appError.status).type('html').send(errorPage(appError, lang));
     } else {
-      res.status(appError.status).json(body);
+      res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details } });
     }
   };
 }
 
-function errorPage(error: AppError): string {
-  return `<!doctype html><html lang="sv"><meta charset="utf-8"><title>Fel – Brygga</title>
-<main><h1>${error.status}</h1><p>${escapeHtml(error.message)}</p><p><a href="/">Till startsidan</a></p></main></html>`;
+type PageKind = 'notFound' | 'badLink' | 'badRequest' | 'internal';
+
+function errorPage(error: AppError, lang: Lang): string {
+  // The AppError's message is written for developers; people get an explanation by kind.
+  const kind: PageKind = error.status >= 500 ? 'internal'
+    : error.code === 'invalid_link' ? 'badLink'
+      : error.status === 404 ? 'notFound'
+        : 'badRequest';
+  const title = errorText(lang, `page.error.${kind}.title`);
+  return layout(lang, title, `<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(errorText(lang, `page.error.${kind}.text`))}</p>
+<p class="meta">${escapeHtml(errorText(lang, 'page.error.status', { status: String(error.status) }))}</p>
+<p><a href="/">${escapeHtml(errorText(lang, 'page.error.home'))}</a></p>`);
 }

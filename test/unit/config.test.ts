@@ -23,6 +23,15 @@ describe('config', () => {
     expect(loadConfig({ MAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://127.0.0.1:2525' }).mail.smtpUrl).to.equal('smtp://127.0.0.1:2525');
   });
 
+  it('requires SECRET_KEY and PUBLIC_URL in production, naming the key', () => {
+    const secret = 'a'.repeat(32);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://brygga.lerum.se' })).to.throw(ConfigError, 'SECRET_KEY');
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: secret })).to.throw(ConfigError, 'PUBLIC_URL: required in production');
+    expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY: secret, PUBLIC_URL: 'https://brygga.lerum.se/' }).publicUrl).to.equal('https://brygga.lerum.se');
+    // Outside production the default still serves development and tests.
+    expect(loadConfig({ NODE_ENV: 'test' }).publicUrl).to.equal('http://localhost:3000');
+  });
+
   it('rejects a database URL it cannot open', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).to.throw(ConfigError, 'DATABASE_URL');
   });
