@@ -360,9 +360,3 @@ export function bestPerCompany(results: MatchResult[]): MatchResult[] {
   }
   return [...best.values()];
 }
-
-/** Firms hear about notices they can still act on: not awards, not past the deadline. */
-export function isAlertable(notice: { kind: string; deadline: string | null; status: string }, now: Date): boolean {
-  if (notice.status !== 'active' || notice.kind === 'award') return false;
-  return notice.deadline === null || new Date(notice.deadline) > now;
-}

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { HeldCapability } from '../../src/domain/csr.ts';
 import { parseKeywords, Words } from '../../src/domain/keywords.ts';
 import {
-  asksProfile, bestCpvHit, bestPerCompany, candidateCategories, cpvReason, evaluate, isAlertable, profileCapabilities, profileOutcome, scoreCpvHit,
+  asksProfile, bestCpvHit, bestPerCompany, candidateCategories, cpvReason, evaluate, profileCapabilities, profileOutcome, scoreCpvHit,
   type MatchCriteria, type MatchNotice, type MatchResult, type MatchSubscription, type NoticeCode,
 } from '../../src/domain/match.ts';
 
@@ -349,16 +349,6 @@ describe('match rules', () => {
     const result = (subscriptionId: string, companyId: string, score: number): MatchResult => ({ subscriptionId, companyId, score, reasons: [], missing: [] });
     const best = bestPerCompany([result('s2', 'c1', 80), result('s1', 'c1', 95), result('s4', 'c2', 70), result('s3', 'c2', 70), result('s5', 'c3', 60)]);
     expect(best.map((r) => r.subscriptionId).sort()).to.deep.equal(['s1', 's3', 's5']);
-  });
-
-  it('isAlertable: only active, still open, non-award notices', () => {
-    const now = new Date('2026-11-27T10:00:00Z');
-    expect(isAlertable({ kind: 'tender', deadline: '2026-12-01T00:00:00Z', status: 'active' }, now)).to.equal(true);
-    expect(isAlertable({ kind: 'planning', deadline: null, status: 'active' }, now)).to.equal(true);
-    expect(isAlertable({ kind: 'tender', deadline: '2026-11-27T09:59:59Z', status: 'active' }, now)).to.equal(false);
-    expect(isAlertable({ kind: 'tender', deadline: '2026-11-27T10:00:00Z', status: 'active' }, now)).to.equal(false);
-    expect(isAlertable({ kind: 'award', deadline: null, status: 'active' }, now)).to.equal(false);
-    expect(isAlertable({ kind: 'tender', deadline: null, status: 'withdrawn' }, now)).to.equal(false);
   });
 
   it('profileOutcome is what evaluate adds for the firm’s profile (the index applies it per distinct profile)', () => {
