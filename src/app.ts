@@ -8,6 +8,7 @@ import { migrateToLatest, openDatabase, type Db } from '../db/database.ts';
 import { startWorkers, type Workers } from '../workers/start.ts';
 import { companiesRouter } from './companies/companies.routes.ts';
 import { resolveSecretKey, type Config } from './config.ts';
+import { loadCpvLabels } from './cpv/cpv-labels.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { importRouter } from './ingest/ingest.routes.ts';
 import { createLogger } from './logger.ts';
@@ -55,6 +56,7 @@ export class App {
     const { config } = this;
     this.db = openDatabase(config.databaseUrl);
     await migrateToLatest(this.db);
+    await loadCpvLabels(this.db);
     this.search = createSearch(config, this.db, this.log);
     await this.search.init();
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
@@ -106,7 +108,7 @@ export class App {
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
     });
     app.use('/api/notices', noticesRouter(this.db, this.engine, () => this.relay.nudge()));
-    app.use('/api/companies', companiesRouter(this.db, () => this.relay.nudge()));
+    app.use('/api/companies', companiesRouter(this.db, () => this.relay.nudge(), this.config));
     app.use(mailRouter(this.db, this.mail.secret, () => this.relay.nudge()));
     app.use('/api/staff', staffRouter(this.db));
     app.use('/api/search', searchRouter(this.search));

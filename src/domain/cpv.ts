@@ -309,6 +309,28 @@ export function divisionLabel(code: string, lang: 'sv' | 'en'): string | null {
   return CPV_DIVISIONS[division][lang];
 }
 
+/**
+ * The full CPV labels, once loaded (`npm run import:cpv` stores them; the
+ * service loads them at start). Brygga ships only the 45 division names.
+ */
+const labels = new Map<string, { sv: string; en: string }>();
+
+export function setCpvLabels(entries: Iterable<{ code: string; sv: string; en: string }>): void {
+  labels.clear();
+  for (const e of entries) labels.set(e.code, { sv: e.sv, en: e.en });
+}
+
+/** The code's own label when the full list is loaded (`exact`), else its division's, else none. */
+export function cpvLabel(code: string, lang: 'sv' | 'en'): { text: string | null; exact: boolean } {
+  const own = labels.get(code);
+  if (own) return { text: own[lang], exact: true };
+  if (code.endsWith('000000')) {
+    const division = divisionLabel(code, lang);
+    if (division) return { text: division, exact: true };
+  }
+  return { text: divisionLabel(code, lang), exact: false };
+}
+
 /** Input echoed in messages, cut short so a pasted document cannot flood a log line. */
 function show(value: unknown): string {
   const s = String(value);

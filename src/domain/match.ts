@@ -1,6 +1,6 @@
 // The match rules: does a notice concern a subscription, how well, and why.
 // Pure: the worker and the reach preview load the data; this decides and explains.
-import { cpvAncestors, cpvParent, cpvPrefix, divisionLabel, normalizeCpv } from './cpv.ts';
+import { cpvAncestors, cpvLabel, cpvParent, cpvPrefix, normalizeCpv } from './cpv.ts';
 import {
   CAPABILITIES, EFORMS_CRITERIA, RESERVED_ELIGIBLE, SATISFIES, SUPPORTS, capabilitiesInForce, criterionLabel, isRequirement, requirementLabel,
   satisfies, type HeldCapability,
@@ -9,7 +9,8 @@ import { matchesKeywords, type KeywordQuery, type Words } from './keywords.ts';
 import { inRegion, type NoticePlace } from './regions.ts';
 
 export type Reason = { code: string; sv: string; en: string };
-export type NoticeCode = { code: string; lotId: string | null; isMain: boolean };
+/** A CPV code of a notice: procedure level (lotId null) or a lot's, named by its title in reasons. */
+export type NoticeCode = { code: string; lotId: string | null; isMain: boolean; lotTitle?: string | null };
 
 export type MatchCriteria = {
   strategic: string[]; social: string[]; green: string[]; gpp: string[]; reserved: string[];
@@ -79,6 +80,7 @@ export type CpvHit = {
   noticeCode: string;
   category: string;
   lotId: string | null;
+  lotTitle?: string | null;
   /** Levels between the notice's code and the firm's category. */
   distance: number;
 };
@@ -94,9 +96,9 @@ const KIND_RANK = { direct: 0, parent: 100, broad: 200 } as const;
 export function bestCpvHit(codes: NoticeCode[], categories: string[], includeParent = false): CpvHit | null {
   let best: CpvHit | null = null;
   let bestRank = Infinity;
-  for (const { code, lotId, isMain } of codes) {
+  for (const { code, lotId, isMain, lotTitle } of codes) {
     for (const category of categories) {
-      const hit = cpvHit(code, category, includeParent, lotId);
+      const hit = cpvHit(code, category, includeParent, lotId, lotTitle);
       if (!hit) continue;
       const rank = cpvHitRank(hit, isMain);
       if (rank < bestRank) {
@@ -116,12 +118,13 @@ export function cpvHitRank(hit: CpvHit, isMain: boolean): number {
 // Same-or-descendant is a prefix test (see cpv.ts). Distance counts one level
 // per significant digit, as cpvParent does: 45214210 is one level below 45214200.
 /** How one notice code meets one category, or null. */
-export function cpvHit(code: string, category: string, includeParent: boolean, lotId: string | null): CpvHit | null {
+export function cpvHit(code: string, category: string, includeParent: boolean, lotId: string | null, lotTitle: string | null = null): CpvHit | null {
   const c = codeInfo(code);
   const cat = codeInfo(category);
-  if (c.code.startsWith(cat.prefix)) return { kind: 'direct', noticeCode: code, category, lotId, distance: c.prefix.length - cat.prefix.length };
-  if (includeParent && cat.parentPrefix !== null && c.code.startsWith(cat.parentPrefix)) return { kind: 'parent', noticeCode: code, category, lotId, distance: 1 };
-  if (cat.code.startsWith(c.prefix)) return { kind: 'broad', noticeCode: code, category, lotId, distance: cat.prefix.length - c.prefix.length };
+  const at = { noticeCode: code, category, lotId, lotTitle };
+  if (c.code.startsWith(cat.prefix)) return { kind: 'direct', ...at, distance: c.prefix.length - cat.prefix.length };
+  if (includeParent && cat.parentPrefix !== null && c.code.startsWith(cat.parentPrefix)) return { kind: 'parent', ...at, distance: 1 };
+  if (cat.code.startsWith(c.prefix)) return { kind: 'broad', ...at, distance: cat.prefix.length - c.prefix.length };
   return null;
 }
 
@@ -131,35 +134,37 @@ export function scoreCpvHit(hit: CpvHit): number {
   return Math.max(45, 65 - 5 * (hit.distance - 1));
 }
 
-function codeLabel(code: string, lang: 'sv' | 'en'): string {
-  const name = divisionLabel(code, lang);
-  return name ? ` (${name})` : '';
+/** "45432100 Golvläggning"; without the full CPV list loaded, the division names it: "45432100 (Bygg- och anläggningsarbeten)". */
+function named(code: string, lang: 'sv' | 'en'): string {
+  const label = cpvLabel(code, lang);
+  return label.exact ? `${code} ${label.text}` : label.text ? `${code} (${label.text})` : code;
 }
 
+/** Why a notice's code meets a firm's category, naming both codes and the lot by its title. */
 export function cpvReason(hit: CpvHit): Reason {
-  const shown = hit.kind === 'direct' && hit.category !== hit.noticeCode ? `${cpvPrefix(hit.category)}…` : hit.category;
-  const lotSv = hit.lotId ? ` i delområde ${hit.lotId}` : '';
-  const lotEn = hit.lotId ? ` in lot ${hit.lotId}` : '';
-  const n = hit.noticeCode;
+  const n = { sv: named(hit.noticeCode, 'sv'), en: named(hit.noticeCode, 'en') };
+  const cat = { sv: named(hit.category, 'sv'), en: named(hit.category, 'en') };
+  const lot = hit.lotTitle ?? hit.lotId;
+  const lotSv = lot ? ` i delområdet ”${lot}”` : '';
+  const lotEn = lot ? ` in the lot “${lot}”` : '';
   if (hit.kind === 'broad') {
     return {
       code: 'cpv-broad',
-      sv: `Köparen har angett den breda koden CPV ${n}${codeLabel(n, 'sv')}${lotSv}, som omfattar din kategori ${hit.category}`,
-      en: `The buyer used the broad code CPV ${n}${codeLabel(n, 'en')}${lotEn}, which covers your category ${hit.category}`,
+      sv: `Köparen har angett den breda koden ${n.sv}${lotSv}, som omfattar er kategori ${cat.sv}`,
+      en: `The buyer used the broad code ${n.en}${lotEn}, which covers your category ${cat.en}`,
     };
   }
   if (hit.kind === 'parent') {
     return {
       code: 'cpv-parent',
-      sv: `CPV ${n}${codeLabel(n, 'sv')}${lotSv} ligger en nivå ovanför din kategori ${hit.category}`,
-      en: `CPV ${n}${codeLabel(n, 'en')}${lotEn} is one level above your category ${hit.category}`,
+      sv: `${n.sv}${lotSv} ligger en nivå ovanför er kategori ${cat.sv}`,
+      en: `${n.en}${lotEn} is one level above your category ${cat.en}`,
     };
   }
-  return {
-    code: 'cpv',
-    sv: `CPV ${n}${codeLabel(n, 'sv')}${lotSv} matchar din kategori ${shown}`,
-    en: `CPV ${n}${codeLabel(n, 'en')}${lotEn} matches your category ${shown}`,
-  };
+  if (hit.noticeCode === hit.category) {
+    return { code: 'cpv', sv: `${n.sv}${lotSv} är en av era kategorier`, en: `${n.en}${lotEn} is one of your categories` };
+  }
+  return { code: 'cpv', sv: `${n.sv}${lotSv} ingår i er kategori ${cat.sv}`, en: `${n.en}${lotEn} is within your category ${cat.en}` };
 }
 
 /** Notice-level codes and every ancestor: the categories a direct or parent match can come from. */
@@ -182,6 +187,11 @@ export function isEligible(criteria: MatchCriteria, held: Set<string>): boolean 
 type ReasonTrie = Map<string | number | null, ReasonTrie | Reason>;
 let reasonCache: ReasonTrie = new Map();
 let cachedReasons = 0;
+/** Forget built reasons (their texts name CPV labels, which may have been loaded since). */
+export function clearReasonCache(): void {
+  reasonCache = new Map();
+  cachedReasons = 0;
+}
 function sharedReason(key: (string | number | null)[], make: () => Reason): Reason {
   if (cachedReasons >= 50_000) {
     reasonCache = new Map();
@@ -219,23 +229,24 @@ const RESERVED_ELIGIBLE_REASON: Reason = Object.freeze({
 
 /** The reason a CPV hit gives (shared, frozen). */
 export function cpvHitReason(hit: CpvHit): Reason {
-  return sharedReason(['cpv', hit.kind, hit.category, hit.noticeCode, hit.lotId], () => cpvReason(hit));
+  return sharedReason(['cpv', hit.kind, hit.category, hit.noticeCode, hit.lotId, hit.lotTitle ?? null], () => cpvReason(hit));
 }
 
 export function keywordReason(hits: string[]): Reason {
   return { code: 'keywords', sv: `Nyckelord: ${hits.join(', ')}`, en: `Keywords: ${hits.join(', ')}` };
 }
 
-function requirementReason(requirement: string, met: boolean): Reason {
+/** The reason for a requirement, met or missing (shared, frozen: compare by identity). */
+export function requirementReason(requirement: string, met: boolean): Reason {
   if (!met) {
     return sharedReason(['requirement-missing', requirement], () => {
       const label = requirementLabel(requirement);
-      return { code: 'requirement-missing', sv: `Kräver ${label.sv} – saknas i din profil`, en: `Requires ${label.en} – missing from your profile` };
+      return { code: 'requirement-missing', sv: `Kräver ${label.sv} – saknas i er profil`, en: `Requires ${label.en} – missing from your profile` };
     });
   }
   return sharedReason(['requirement-met', requirement], () => {
     const label = requirementLabel(requirement);
-    return { code: 'requirement-met', sv: `Kräver ${label.sv} – finns i din profil`, en: `Requires ${label.en} – in your profile` };
+    return { code: 'requirement-met', sv: `Kräver ${label.sv} – finns i er profil`, en: `Requires ${label.en} – in your profile` };
   });
 }
 
@@ -247,7 +258,7 @@ function objectiveReason(kind: (typeof OBJECTIVE_KINDS)[number], code: string, o
     const yours = (lang: 'sv' | 'en') => by.map((b) => CAPABILITIES[b as keyof typeof CAPABILITIES][lang]).join(', ');
     return {
       code: 'objective-met',
-      sv: `Upphandlingen prioriterar ${label.sv.toLowerCase()} – din profil: ${yours('sv')}`,
+      sv: `Upphandlingen prioriterar ${label.sv.toLowerCase()} – er profil: ${yours('sv')}`,
       en: `The buyer prioritises ${label.en.toLowerCase()} – your profile: ${yours('en')}`,
     };
   });

@@ -13,6 +13,7 @@ import type { NoticeRow } from '../../db/schema.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { NoticeInput } from '../notices/notice.schema.ts';
 import * as notices from '../notices/notices.repo.ts';
+import { explainExpired } from './expired.ts';
 import { MatchIndex, type MatchResults } from './match-index.ts';
 import { PlaceResolver } from './notice-place.ts';
 
@@ -95,7 +96,7 @@ export class MatchEngine {
       { code: notice.cpv.main, lotId: null, isMain: true },
       ...notice.cpv.additional.map((code) => ({ code, lotId: null, isMain: false })),
       ...notice.lots.flatMap((lot) =>
-        lot.cpv ? [lot.cpv.main, ...lot.cpv.additional].map((code, i) => ({ code, lotId: lot.id, isMain: i === 0 })) : [],
+        lot.cpv ? [lot.cpv.main, ...lot.cpv.additional].map((code, i) => ({ code, lotId: lot.id, lotTitle: lot.title, isMain: i === 0 })) : [],
       ),
     ];
     const text = [notice.title, notice.description ?? '', ...notice.lots.map((l) => l.title ?? '')].join(' ');
@@ -133,7 +134,8 @@ export class MatchEngine {
     if (!row || row.status !== 'active') return { matched: [], instant: [] };
     const alert = this.alertKind(row, now);
     const results = await this.run(await this.prepare(row.id, notices.storedDocument(row)), now);
-    const best = results.bestPerCompany();
+    const today = stockholmDate(now);
+    const best = results.bestPerCompany().map((r) => explainExpired(r, this.companies.get(r.companyId)!.capabilities, today));
     // Each firm's matching subscriptions, and the firms with an instant one, in one pass over the compact results.
     const subscriptionIds = new Map<string, string[]>();
     const instantCompanies = new Set<string>();
@@ -171,7 +173,7 @@ export class MatchEngine {
       const alert = this.alertKind(row, now);
       if (!alert || !subscriptionTakes(sub.kinds, alert)) continue;
       const result = evaluate(await this.prepare(row.id, notices.storedDocument(row)), sub.rule, today);
-      if (result) found.push({ noticeId: row.id, result });
+      if (result) found.push({ noticeId: row.id, result: explainExpired(result, sub.rule.company.capabilities, today) });
     }
     await inTransaction(this.db, async (trx) => {
       for (const { noticeId, result } of found) {

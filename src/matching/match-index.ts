@@ -285,7 +285,7 @@ export class MatchIndex {
       let cover = SHARED_LEVELS;
       for (let i = 0; i < codes.length; i++) {
         if (prefixes[i].length < cover && category.startsWith(prefixes[i])) cover = prefixes[i].length;
-        const h = cpvHit(codes[i].code, category, includeParent, codes[i].lotId);
+        const h = cpvHit(codes[i].code, category, includeParent, codes[i].lotId, codes[i].lotTitle);
         if (!h) continue;
         const r = cpvHitRank(h, codes[i].isMain);
         if (r < rank) {

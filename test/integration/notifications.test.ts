@@ -96,10 +96,14 @@ describe('notifications', function () {
     expect((await api(c.t.app, 'GET', `/api/companies/${id}`)).body.emailStatus).to.equal('unconfirmed');
     expect((await fetch(link, { method: 'POST' })).status).to.equal(200);
     expect((await api(c.t.app, 'GET', `/api/companies/${id}`)).body.emailStatus).to.equal('confirmed');
+    // What was published before the confirmation arrives as one summary.
+    await c.smtp.waitFor(2);
+    expect(c.smtp.messages[1].parsed.subject).to.equal('1 öppen upphandling matchar er nya bevakning');
+    expect(c.smtp.messages[1].parsed.text).to.include('Lokalvård before');
 
     await publish(c, 'after');
-    await c.smtp.waitFor(2);
-    expect(c.smtp.messages[1].parsed.subject).to.match(/^Ny upphandling: Lokalvård after – sista anbudsdag /);
+    await c.smtp.waitFor(3);
+    expect(c.smtp.messages[2].parsed.subject).to.match(/^Ny upphandling: Lokalvård after – sista anbudsdag \d+ \w+ \d{4}$/);
     expect((await fetch(`${c.t.app.url}/confirm/forged.token`)).status).to.equal(404);
   });
 
@@ -116,7 +120,7 @@ describe('notifications', function () {
     expect(text).to.include('Upphandlande organisation: Lerums kommun');
     expect(text).to.match(/Uppskattat värde: 4\s200\s000\skr/);
     expect(text).to.include('Hållbarhetskrav: Svanenmärkt, Jobb för personer långt från arbetsmarknaden');
-    expect(text).to.include('Kräver Svanenmärkt – saknas i din profil');
+    expect(text).to.include('Kräver Svanenmärkt – saknas i er profil');
     expect(alert.parsed.html).to.include('<a href="https://brygga.lerum.se/notices/');
     expect(text).to.include('Avsluta bevakningen ”Lokalvård”');
 
@@ -143,7 +147,7 @@ describe('notifications', function () {
     const monday = new Date('2026-11-30T06:00:00Z');
     await runDigest(c, 'daily', monday);
     const [digest] = await c.smtp.waitFor(1);
-    expect(digest.parsed.subject).to.equal('Brygga 2026-11-30: 2 nya');
+    expect(digest.parsed.subject).to.equal('2 nya upphandlingar – Brygga 2026-11-30');
     expect(digest.parsed.text!.match(/Lokalvård n1/g)).to.have.length(1);
     expect(digest.parsed.text!.match(/Lokalvård n2/g)).to.have.length(1);
     expect(headerLine(digest, 'List-Unsubscribe-Post')).to.equal('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
@@ -164,7 +168,7 @@ describe('notifications', function () {
     await settle(c);
     await runDigest(c, 'weekly', new Date());
     const [first] = await c.smtp.waitFor(1);
-    expect(first.parsed.subject).to.match(/^Brygga vecka \d+: 2 nya$/);
+    expect(first.parsed.subject).to.match(/^2 nya upphandlingar – Brygga vecka \d+$/);
     expect(first.parsed.text).to.include('== Nya upphandlingar som passar er ==');
 
     // Two weeks on: "soon" closes within 7 days, "moved" got a new deadline.
@@ -173,9 +177,11 @@ describe('notifications', function () {
     await runDigest(c, 'weekly', new Date(Date.now() + 14 * DAY));
     await c.smtp.waitFor(2);
     const second = c.smtp.messages[1];
-    expect(second.parsed.subject).to.match(/^Brygga vecka \d+: 1 stänger snart, 1 ändrade$/);
+    expect(second.parsed.subject).to.match(/^1 som stänger snart och 1 ändrad – Brygga vecka \d+$/);
     expect(second.parsed.text).to.match(/== Stänger inom 7 dagar ==\n\nLokalvård soon/);
-    expect(second.parsed.text).to.match(/== Ändrade upphandlingar ==\n\nLokalvård moved[\s\S]*Ändrat: deadline/);
+    // The change in words, old → new, never a field name.
+    expect(second.parsed.text).to.match(/== Ändrade upphandlingar ==\n\nLokalvård moved[\s\S]*\* Sista anbudsdag: \d+ \w+ \d{4} kl\. \d\d:\d\d → \d+ \w+ \d{4} kl\. \d\d:\d\d \(svensk tid\)/);
+    expect(second.parsed.text).not.to.include('deadline');
   });
 
   it('English when the firm chose it', async () => {
@@ -190,7 +196,7 @@ describe('notifications', function () {
     await publish(c, 'en');
     const [alert] = await c.smtp.waitFor(1);
     expect(alert.parsed.subject).to.match(/^New tender: Lokalvård en – deadline /);
-    expect(alert.parsed.text).to.include('matches your category 9091…');
+    expect(alert.parsed.text).to.include('is within your category 90910000 (Sewage, waste, cleaning and environment)');
   });
 
   describe('SMTP failures', () => {

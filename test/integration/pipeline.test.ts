@@ -17,8 +17,8 @@ export const schoolKitchen = {
   deadline,
 };
 
-function firm(orgNumber: string, name: string, email: string) {
-  return { orgNumber, name, email, municipalityCode: '1441', categories: ['45000000'], csr: [] };
+function firm(orgNumber: string, name: string, email: string, categories: string[]) {
+  return { orgNumber, name, email, municipalityCode: '1441', categories, csr: [] };
 }
 
 async function queuesIdle(t: TestApp) {
@@ -40,19 +40,18 @@ describe('pipeline: publish → match → e-mail', function () {
     smtp = await startSmtp();
     t = await startTestApp({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, PUBLIC_URL: 'https://brygga.lerum.se' });
     const firms = [
-      { key: 'builder', body: firm('559100-0012', 'Lerums Bygg AB', 'bygg@example.se'), cpv: ['45000000'], frequency: 'instant' },
-      { key: 'school', body: firm('556016-0680', 'Skolbyggarna AB', 'skola@example.se'), cpv: ['45214200'], frequency: 'instant' },
-      { key: 'cleaner', body: firm('559100-0053', 'Säveån Städ AB', 'stad@example.se'), cpv: ['90911200'], frequency: 'instant' },
-      { key: 'digest', body: firm('559100-0087', 'Veckovis Bygg AB', 'vecka@example.se'), cpv: ['45200000'], frequency: 'weekly' },
+      { key: 'builder', body: firm('559100-0012', 'Lerums Bygg AB', 'bygg@example.se', ['45000000']), frequency: 'instant' },
+      { key: 'school', body: firm('556016-0680', 'Skolbyggarna AB', 'skola@example.se', ['45214200']), frequency: 'instant' },
+      { key: 'cleaner', body: firm('559100-0053', 'Säveån Städ AB', 'stad@example.se', ['90911200']), frequency: 'instant' },
+      { key: 'digest', body: firm('559100-0087', 'Veckovis Bygg AB', 'vecka@example.se', ['45200000']), frequency: 'weekly' },
     ];
     for (const f of firms) {
       const created = await api(t.app, 'POST', '/api/companies', f.body);
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       ids[f.key] = created.body.id;
-      const sub = await api(t.app, 'POST', `/api/companies/${created.body.id}/subscriptions`, {
-        name: 'Bygg', cpv: f.cpv, frequency: f.frequency,
-      });
-      expect(sub.status, JSON.stringify(sub.body)).to.equal(201);
+      // Registration made the categories the first subscription; only its frequency differs.
+      const sub = await api(t.app, 'PATCH', `/api/companies/${created.body.id}/subscriptions/${created.body.subscriptions[0].id}`, { frequency: f.frequency });
+      expect(sub.status, JSON.stringify(sub.body)).to.equal(200);
     }
     await confirmAll(smtp, 'https://brygga.lerum.se', t.app.url, firms.map((f) => f.body.email));
   });
@@ -76,16 +75,15 @@ describe('pipeline: publish → match → e-mail', function () {
     const text = mail.parsed.text!;
     expect(text).to.include(`https://brygga.lerum.se/notices/${published.body.notice.id}`);
     expect(text).to.match(/Sista anbudsdag: \d+ \w+ 20\d\d/);
-    expect(text).to.include('CPV 45214200');
-    expect(text).to.include('matchar din kategori 45…');
-    expect(smtp.messages.find((m) => m.to[0] === 'skola@example.se')!.parsed.text).to.include('matchar din kategori 45214200');
+    expect(text).to.include('ingår i er kategori 45000000 Bygg- och anläggningsarbeten');
+    expect(smtp.messages.find((m) => m.to[0] === 'skola@example.se')!.parsed.text).to.include('45214200 (Bygg- och anläggningsarbeten) är en av era kategorier');
   });
 
   it('stores the match of a firm with a weekly subscription without alerting it now', async () => {
     const matches = await api(t.app, 'GET', `/api/companies/${ids.digest}/matches`);
-    expect(matches.body).to.have.length(1);
-    expect(matches.body[0].reasons[0].sv).to.include('CPV 45214200');
-    expect((await api(t.app, 'GET', `/api/companies/${ids.cleaner}/matches`)).body).to.deep.equal([]);
+    expect(matches.body.items).to.have.length(1);
+    expect(matches.body.items[0].reasons[0].sv).to.include('45214200');
+    expect((await api(t.app, 'GET', `/api/companies/${ids.cleaner}/matches`)).body.items).to.deep.equal([]);
   });
 
   it('sends nothing new when the same notice is published again or the workers restart', async () => {

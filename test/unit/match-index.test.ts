@@ -383,7 +383,7 @@ describe('MatchIndex', () => {
       const open = { ...base, codes: [{ code: '90610000', lotId: null, isMain: true }], criteria: { ...base.criteria, reserved: [], requirements: [] } };
       const { results, evaluated } = tie.match(open, TODAY);
       expect(evaluated).to.equal(4);
-      const category = Object.fromEntries(results.toArray().map((r) => [r.subscriptionId, r.reasons[0].en.split(' ').at(-1)]));
+      const category = Object.fromEntries(results.toArray().map((r) => [r.subscriptionId, r.reasons[0].en.match(/category (\d{8})/)?.[1] ?? r.reasons[0].en.match(/^(\d{8})/)![1]]));
       expect(category).to.deep.equal({ a: '90620000', b: '90630000', c: '90630000', d: '90610000' });
       expect(results.toArray().sort(byId)).to.deep.equal(matchBruteForce(subs, open, TODAY).sort(byId));
       expect(results.bestPerCompany()).to.have.length(1);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { setCpvLabels } from '../../src/domain/cpv.ts';
 import type { HeldCapability } from '../../src/domain/csr.ts';
 import { parseKeywords, Words } from '../../src/domain/keywords.ts';
 import {
@@ -60,8 +61,8 @@ describe('match rules', () => {
         reasons: [
           {
             code: 'cpv',
-            sv: 'CPV 45214200 (Bygg- och anläggningsarbeten) matchar din kategori 45214200',
-            en: 'CPV 45214200 (Construction work) matches your category 45214200',
+            sv: '45214200 (Bygg- och anläggningsarbeten) är en av era kategorier',
+            en: '45214200 (Construction work) is one of your categories',
           },
         ],
         missing: [],
@@ -81,8 +82,8 @@ describe('match rules', () => {
       const reason = run(notice(), sub({ cpv: ['45210000'] }))!.reasons[0];
       expect(reason).to.deep.equal({
         code: 'cpv',
-        sv: 'CPV 45214200 (Bygg- och anläggningsarbeten) matchar din kategori 4521…',
-        en: 'CPV 45214200 (Construction work) matches your category 4521…',
+        sv: '45214200 (Bygg- och anläggningsarbeten) ingår i er kategori 45210000 (Bygg- och anläggningsarbeten)',
+        en: '45214200 (Construction work) is within your category 45210000 (Construction work)',
       });
     });
 
@@ -97,8 +98,8 @@ describe('match rules', () => {
       expect(result.score).to.equal(50);
       expect(result.reasons[0]).to.deep.equal({
         code: 'cpv-broad',
-        sv: 'Köparen har angett den breda koden CPV 45000000 (Bygg- och anläggningsarbeten), som omfattar din kategori 45214200',
-        en: 'The buyer used the broad code CPV 45000000 (Construction work), which covers your category 45214200',
+        sv: 'Köparen har angett den breda koden 45000000 Bygg- och anläggningsarbeten, som omfattar er kategori 45214200 (Bygg- och anläggningsarbeten)',
+        en: 'The buyer used the broad code 45000000 Construction work, which covers your category 45214200 (Construction work)',
       });
       // The nearer the buyer's code to the category, the better, but always below a direct match.
       expect(run(notice({ codes: [proc('45214000')] }), sub())!.score).to.equal(65);
@@ -114,8 +115,8 @@ describe('match rules', () => {
       expect(result.score).to.equal(70);
       expect(result.reasons[0]).to.deep.equal({
         code: 'cpv-parent',
-        sv: 'CPV 90630000 (Avlopp, avfall, städning och miljö) ligger en nivå ovanför din kategori 90620000',
-        en: 'CPV 90630000 (Sewage, waste, cleaning and environment) is one level above your category 90620000',
+        sv: '90630000 (Avlopp, avfall, städning och miljö) ligger en nivå ovanför er kategori 90620000 (Avlopp, avfall, städning och miljö)',
+        en: '90630000 (Sewage, waste, cleaning and environment) is one level above your category 90620000 (Sewage, waste, cleaning and environment)',
       });
       // A notice coded at the parent itself: one level up with the option, broad without it.
       const parentCoded = notice({ codes: [proc('90600000')] });
@@ -132,8 +133,8 @@ describe('match rules', () => {
       expect(catering.score).to.equal(100);
       expect(catering.reasons[0]).to.deep.equal({
         code: 'cpv',
-        sv: 'CPV 55520000 (Hotell, restaurang och detaljhandel) i delområde LOT-0003 matchar din kategori 55520000',
-        en: 'CPV 55520000 (Hotels, restaurants and retail) in lot LOT-0003 matches your category 55520000',
+        sv: '55520000 (Hotell, restaurang och detaljhandel) i delområdet ”LOT-0003” är en av era kategorier',
+        en: '55520000 (Hotels, restaurants and retail) in the lot “LOT-0003” is one of your categories',
       });
       expect(run(notice({ codes }), sub({ cpv: ['45210000'] }))!.reasons[0].sv).not.to.include('delområde');
       expect(bestCpvHit([proc('45331000', false), lot('LOT-0002', '45310000'), proc('45214200')], ['45000000'])!.noticeCode).to.equal('45214200');
@@ -181,8 +182,8 @@ describe('match rules', () => {
       const result = run(withReqs, sub({ cpv: ['90911200'], capabilities: [cap('collective-agreement')] }))!;
       expect(result.missing).to.deep.equal(['iso-14001']);
       expect(result.reasons.slice(1)).to.deep.equal([
-        { code: 'requirement-met', sv: 'Kräver Kollektivavtalsenliga villkor – finns i din profil', en: 'Requires Terms in line with collective agreements – in your profile' },
-        { code: 'requirement-missing', sv: 'Kräver ISO 14001 eller EMAS – saknas i din profil', en: 'Requires ISO 14001 or EMAS – missing from your profile' },
+        { code: 'requirement-met', sv: 'Kräver Kollektivavtalsenliga villkor – finns i er profil', en: 'Requires Terms in line with collective agreements – in your profile' },
+        { code: 'requirement-missing', sv: 'Kräver ISO 14001 eller EMAS – saknas i er profil', en: 'Requires ISO 14001 or EMAS – missing from your profile' },
       ]);
       expect(result.score).to.equal(100 + 5 - 10);
     });
@@ -220,24 +221,24 @@ describe('match rules', () => {
     expect(withCriteria.reasons.slice(1)).to.deep.equal([
       {
         code: 'objective-met',
-        sv: 'Upphandlingen prioriterar social hållbarhet – din profil: Kollektivavtal',
+        sv: 'Upphandlingen prioriterar social hållbarhet – er profil: Kollektivavtal',
         en: 'The buyer prioritises social objectives – your profile: Collective agreement',
       },
       {
         code: 'objective-met',
-        sv: 'Upphandlingen prioriterar minskad miljöpåverkan – din profil: ISO 14001-certifierad',
+        sv: 'Upphandlingen prioriterar minskad miljöpåverkan – er profil: ISO 14001-certifierad',
         en: 'The buyer prioritises reduced environmental impact – your profile: ISO 14001 certified',
       },
       {
         code: 'objective-met',
-        sv: 'Upphandlingen prioriterar rättvisa arbetsvillkor – din profil: Kollektivavtal',
+        sv: 'Upphandlingen prioriterar rättvisa arbetsvillkor – er profil: Kollektivavtal',
         en: 'The buyer prioritises fair working conditions – your profile: Collective agreement',
       },
     ]);
     // Jobs for people far from the labour market: a work-integration enterprise speaks to it.
     const wise = run(notice({ criteria: { social: ['opp'] } }), sub({ cpv: ['45000000'], capabilities: [cap('wise')] }))!;
     expect(wise.score).to.equal(84);
-    expect(wise.reasons[1].sv).to.equal('Upphandlingen prioriterar jobb för personer långt från arbetsmarknaden – din profil: Arbetsintegrerande socialt företag');
+    expect(wise.reasons[1].sv).to.equal('Upphandlingen prioriterar jobb för personer långt från arbetsmarknaden – er profil: Arbetsintegrerande socialt företag');
   });
 
   describe('keywords', () => {
@@ -341,7 +342,7 @@ describe('match rules', () => {
       expect(reason.sv).to.be.a('string').and.not.equal('');
       expect(reason.en).to.be.a('string').and.not.equal(reason.sv);
     }
-    expect(result.reasons[0].sv).to.include('CPV 90911200').and.include('delområde LOT-0002').and.include('9091…');
+    expect(result.reasons[0].sv).to.include('90911200').and.include('delområdet ”LOT-0002”').and.include('90910000');
     expect(result.reasons[4].en).to.include('ISO 14001 or EMAS');
   });
 
@@ -378,9 +379,19 @@ describe('match rules', () => {
     }
   });
 
-  it('cpvReason names the lot in both languages', () => {
-    const hit = bestCpvHit([proc('90620000'), lot('LOT-0002', '45310000')], ['45300000'])!;
-    expect(hit).to.include({ noticeCode: '45310000', lotId: 'LOT-0002' });
-    expect(cpvReason(hit).en).to.equal('CPV 45310000 (Construction work) in lot LOT-0002 matches your category 453…');
+  it('cpvReason names the lot by its title, and codes by their own labels once the CPV list is loaded', () => {
+    const hit = bestCpvHit([proc('90620000'), { ...lot('LOT-0002', '45310000'), lotTitle: 'Elarbeten' }], ['45300000'])!;
+    expect(hit).to.include({ noticeCode: '45310000', lotId: 'LOT-0002', lotTitle: 'Elarbeten' });
+    expect(cpvReason(hit).en).to.equal('45310000 (Construction work) in the lot “Elarbeten” is within your category 45300000 (Construction work)');
+    try {
+      setCpvLabels([
+        { code: '45432100', sv: 'Golvläggning', en: 'Floor-laying and covering work' },
+        { code: '45000000', sv: 'Bygg- och anläggningsarbeten', en: 'Construction work' },
+      ]);
+      const floor = bestCpvHit([proc('45432100')], ['45000000'])!;
+      expect(cpvReason(floor).sv).to.equal('45432100 Golvläggning ingår i er kategori 45000000 Bygg- och anläggningsarbeten');
+    } finally {
+      setCpvLabels([]);
+    }
   });
 });
