@@ -3,14 +3,9 @@
 // that die mid-batch. Assertions read raw header lines from a real SMTP server.
 import { spawn } from 'node:child_process';
 import { expect } from 'chai';
-import { api, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
-import { confirmAll, linkIn, startSmtp, type ReceivedMail, type TestSmtp } from '../helpers/smtp.ts';
-
-const PUBLIC = 'https://brygga.lerum.se';
-const DAY = 24 * 3600 * 1000;
-const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString();
-
-type Ctx = { t: TestApp; smtp: TestSmtp };
+import { api, eventually, startTestApp } from '../helpers/app.ts';
+import { DAY, inDays, nextOrgNumber, PUBLIC, publish as publishNotice, registerFirm as register, runScheduled, settle, type Ctx } from '../helpers/firms.ts';
+import { confirmAll, linkIn, startSmtp, type ReceivedMail } from '../helpers/smtp.ts';
 
 async function setup(env: Record<string, string> = {}): Promise<Ctx> {
   const smtp = await startSmtp();
@@ -18,59 +13,16 @@ async function setup(env: Record<string, string> = {}): Promise<Ctx> {
   return { t, smtp };
 }
 
-let orgSeq = 0;
-/** A fictitious but valid organisationsnummer per call. */
-function nextOrgNumber(): string {
-  const stem = `5591${String(20000 + orgSeq++).padStart(5, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < 9; i++) {
-    const d = Number(stem[i]) * (i % 2 === 0 ? 2 : 1);
-    sum += d > 9 ? d - 9 : d;
-  }
-  return `${stem.slice(0, 6)}-${stem.slice(6)}${(10 - (sum % 10)) % 10}`;
-}
+/** The firm's first subscription (from its categories) takes the first settings; `confirm: false` leaves the address unconfirmed. */
+const registerFirm = (c: Ctx, email: string, subscriptions: object[], confirm = true) => register(c, email, subscriptions, { confirm });
 
-async function registerFirm({ t, smtp }: Ctx, email: string, subscriptions: object[], confirm = true) {
-  const created = await api(t.app, 'POST', '/api/companies', {
-    orgNumber: nextOrgNumber(), name: `Firma ${email}`, email, municipalityCode: '1441', categories: ['90910000'],
-  });
-  expect(created.status, JSON.stringify(created.body)).to.equal(201);
-  for (const s of subscriptions) {
-    const sub = await api(t.app, 'POST', `/api/companies/${created.body.id}/subscriptions`, { name: 'Städ', cpv: ['90910000'], ...s });
-    expect(sub.status, JSON.stringify(sub.body)).to.equal(201);
-  }
-  if (confirm) await confirmAll(smtp, PUBLIC, t.app.url, [email]);
-  return created.body.id as string;
-}
-
-async function publish({ t }: Ctx, sourceId: string, extra: object = {}) {
-  const res = await api(t.app, 'POST', '/api/notices', {
-    sourceId, title: `Lokalvård ${sourceId}`, buyer: { name: 'Lerums kommun' }, cpv: { main: '90911200' }, deadline: inDays(30), ...extra,
-  });
-  expect(res.status, JSON.stringify(res.body)).to.be.oneOf([200, 201]);
-  return res.body.notice.id as string;
-}
-
-/** Waits until no job is waiting or running (the digest queue always holds its next scheduled run). */
-async function settle({ t }: Ctx) {
-  await eventually(async () => {
-    const pending = await t.app.db.selectFrom('outbox').select('id').where('relayed_at', 'is', null).execute();
-    if (pending.length) return false;
-    for (const q of ['index', 'match', 'notify', 'digest'] as const) {
-      const c = await t.app.producer.queue(q).getJobCounts('waiting', 'active', 'prioritized');
-      if (Object.values(c).some((n) => n > 0)) return false;
-    }
-    const delayed = await t.app.producer.queue('notify').getJobCounts('delayed');
-    return delayed.delayed === 0;
-  }, 20_000);
-}
+/** Publishes a notice of Lerums kommun under the buyer's reference `ref` (and "Lokalvård <ref>" as its title). */
+const publish = async (c: Ctx, ref: string, extra: object = {}) => (await publishNotice(c, ref, extra)).notice.id;
 
 const headerLine = (mail: ReceivedMail, name: string) =>
   mail.raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
 
-async function runDigest({ t }: Ctx, frequency: 'daily' | 'weekly', at: Date) {
-  await t.app.producer.queue('digest').add('plan', { step: 'plan', frequency, at: at.toISOString() });
-}
+const runDigest = runScheduled;
 
 describe('notifications', function () {
   this.timeout(60_000);
