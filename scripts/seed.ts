@@ -1,8 +1,8 @@
 // Seeds the demo data on the first start, through the same services the API uses,
 // so the demo notices are matched and mailed like real ones.
 import type { App } from '../src/app.ts';
-import { addSubscription, registerCompany } from '../src/companies/companies.service.ts';
-import { companyInputSchema, subscriptionInputSchema } from '../src/companies/company.schema.ts';
+import { defaultReminderDays, registerCompany, updateSubscription } from '../src/companies/companies.service.ts';
+import { companyInputSchema } from '../src/companies/company.schema.ts';
 import { luhnCheckDigit } from '../src/domain/orgnr.ts';
 import { confirmAddress } from '../src/mail/subscriptions.service.ts';
 import { noticeInputSchema } from '../src/notices/notice.schema.ts';
@@ -23,7 +23,7 @@ export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boole
 
   for (const firm of demoFirms) {
     const slug = emailSlug(firm.name);
-    const { id } = await registerCompany(
+    const { id, subscriptionId } = await registerCompany(
       db,
       companyInputSchema.parse({
         orgNumber: `${firm.stem}${luhnCheckDigit(firm.stem)}`,
@@ -37,11 +37,9 @@ export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boole
     );
     // Demo addresses are fictitious (.example): take them as confirmed.
     await confirmAddress(db, id);
-    await addSubscription(
-      db,
-      id,
-      subscriptionInputSchema.parse({ name: 'Mina kategorier', cpv: firm.categories, frequency: firm.frequency ?? 'instant', ...firm.filters }),
-    );
+    // Registration made its first subscription from its categories: give it the firm's frequency and filters.
+    const frequency = firm.frequency ?? 'instant';
+    await updateSubscription(db, id, subscriptionId, { frequency, reminderDays: defaultReminderDays(frequency), ...firm.filters });
   }
 
   for (const [i, notice] of demoNotices.entries()) {

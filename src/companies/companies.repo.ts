@@ -1,4 +1,6 @@
+import type { Insertable, Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { CompaniesTable, SubscriptionsTable } from '../../db/schema.ts';
 
 export async function findCompany(db: Db, id: string) {
   return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
@@ -8,13 +10,21 @@ export async function findCompanyByOrgNumber(db: Db, orgNumber: string) {
   return db.selectFrom('companies').select('id').where('org_number', '=', orgNumber).executeTakeFirst();
 }
 
+export async function insertCompany(db: Db, values: Insertable<CompaniesTable>) {
+  await db.insertInto('companies').values(values).execute();
+}
+
+export async function updateCompany(db: Db, id: string, values: Updateable<CompaniesTable>) {
+  await db.updateTable('companies').set(values).where('id', '=', id).execute();
+}
+
 export async function companyDetails(db: Db, id: string) {
   const company = await findCompany(db, id);
   if (!company) return undefined;
   const [categories, capabilities, subscriptions, subscriptionCpv] = await Promise.all([
     db.selectFrom('company_categories').select('code').where('company_id', '=', id).orderBy('code').execute(),
     db.selectFrom('company_capabilities').select(['capability', 'valid_until']).where('company_id', '=', id).orderBy('capability').execute(),
-    db.selectFrom('subscriptions').selectAll().where('company_id', '=', id).orderBy('created_at').execute(),
+    db.selectFrom('subscriptions').selectAll().where('company_id', '=', id).orderBy('created_at').orderBy('id').execute(),
     db
       .selectFrom('subscription_cpv')
       .innerJoin('subscriptions', 'subscriptions.id', 'subscription_cpv.subscription_id')
@@ -24,4 +34,43 @@ export async function companyDetails(db: Db, id: string) {
       .execute(),
   ]);
   return { company, categories, capabilities, subscriptions, subscriptionCpv };
+}
+
+export async function replaceCategories(db: Db, companyId: string, codes: string[]) {
+  await db.deleteFrom('company_categories').where('company_id', '=', companyId).execute();
+  await db.insertInto('company_categories').values(codes.map((code) => ({ company_id: companyId, code }))).execute();
+}
+
+export async function replaceCapabilities(db: Db, companyId: string, capabilities: { capability: string; validUntil: string | null }[]) {
+  await db.deleteFrom('company_capabilities').where('company_id', '=', companyId).execute();
+  if (capabilities.length === 0) return;
+  await db
+    .insertInto('company_capabilities')
+    .values(capabilities.map((c) => ({ company_id: companyId, capability: c.capability, valid_until: c.validUntil })))
+    .execute();
+}
+
+/** One subscription of one firm: another firm's id finds nothing. */
+export async function findSubscription(db: Db, companyId: string, id: string) {
+  const row = await db.selectFrom('subscriptions').selectAll().where('id', '=', id).where('company_id', '=', companyId).executeTakeFirst();
+  if (!row) return undefined;
+  const cpv = await db.selectFrom('subscription_cpv').select('code').where('subscription_id', '=', id).orderBy('code').execute();
+  return { row, cpv: cpv.map((c) => c.code) };
+}
+
+export async function insertSubscription(db: Db, values: Insertable<SubscriptionsTable>) {
+  await db.insertInto('subscriptions').values(values).execute();
+}
+
+export async function updateSubscription(db: Db, id: string, values: Updateable<SubscriptionsTable>) {
+  await db.updateTable('subscriptions').set(values).where('id', '=', id).execute();
+}
+
+export async function replaceSubscriptionCpv(db: Db, subscriptionId: string, codes: string[]) {
+  await db.deleteFrom('subscription_cpv').where('subscription_id', '=', subscriptionId).execute();
+  await db.insertInto('subscription_cpv').values(codes.map((code) => ({ subscription_id: subscriptionId, code }))).execute();
+}
+
+export async function deleteSubscription(db: Db, id: string) {
+  await db.deleteFrom('subscriptions').where('id', '=', id).execute(); // its codes go with it (on delete cascade)
 }

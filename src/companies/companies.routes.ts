@@ -1,16 +1,22 @@
 import { Router } from 'express';
 import type { Db } from '../../db/database.ts';
 import { parseOr400 } from '../http/errors.ts';
-import { matchesForCompany } from '../matching/matching.repo.ts';
-import { companyInputSchema, subscriptionInputSchema } from './company.schema.ts';
-import { addSubscription, getCompany, registerCompany } from './companies.service.ts';
+import { companyInputSchema, matchesQuerySchema, subscriptionInputSchema } from './company.schema.ts';
+import {
+  addSubscription, companyMatches, deleteSubscription, getCompany, registerCompany, resendConfirmation,
+  setSubscriptionActive, subscriptionOf, updateCompany, updateSubscription,
+} from './companies.service.ts';
 
-export function companiesRouter(db: Db, onRegistered: () => void): Router {
+/**
+ * `nudge` relays the outbox at once: called after every change that may have written to it.
+ * `alertMaxAgeDays`: a notice without a deadline counts as open this many days after publication.
+ */
+export function companiesRouter(db: Db, nudge: () => void, { alertMaxAgeDays }: { alertMaxAgeDays: number }): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
     const { id } = await registerCompany(db, parseOr400(companyInputSchema, req.body));
-    onRegistered(); // the confirmation e-mail waits in the outbox
+    nudge(); // the confirmation e-mail and the first subscription's matches wait in the outbox
     res.status(201).location(`/api/companies/${id}`).json(await getCompany(db, id));
   });
 
@@ -18,21 +24,49 @@ export function companiesRouter(db: Db, onRegistered: () => void): Router {
     res.json(await getCompany(db, req.params.id));
   });
 
+  router.patch('/:id', async (req, res) => {
+    await updateCompany(db, req.params.id, req.body);
+    nudge();
+    res.json(await getCompany(db, req.params.id));
+  });
+
+  router.post('/:id/confirmation', async (req, res) => {
+    await resendConfirmation(db, req.params.id);
+    nudge();
+    res.status(202).json(await getCompany(db, req.params.id));
+  });
+
   router.post('/:id/subscriptions', async (req, res) => {
     const { id } = await addSubscription(db, req.params.id, parseOr400(subscriptionInputSchema, req.body));
-    const company = await getCompany(db, req.params.id);
-    res.status(201).json(company.subscriptions.find((s) => s.id === id));
+    nudge();
+    res.status(201).location(`/api/companies/${req.params.id}/subscriptions/${id}`).json(await subscriptionOf(db, req.params.id, id));
+  });
+
+  router.patch('/:id/subscriptions/:sid', async (req, res) => {
+    await updateSubscription(db, req.params.id, req.params.sid, req.body);
+    nudge();
+    res.json(await subscriptionOf(db, req.params.id, req.params.sid));
+  });
+
+  router.delete('/:id/subscriptions/:sid', async (req, res) => {
+    await deleteSubscription(db, req.params.id, req.params.sid);
+    res.status(204).end();
+  });
+
+  router.post('/:id/subscriptions/:sid/pause', async (req, res) => {
+    await setSubscriptionActive(db, req.params.id, req.params.sid, false);
+    res.json(await subscriptionOf(db, req.params.id, req.params.sid));
+  });
+
+  router.post('/:id/subscriptions/:sid/resume', async (req, res) => {
+    await setSubscriptionActive(db, req.params.id, req.params.sid, true);
+    nudge();
+    res.json(await subscriptionOf(db, req.params.id, req.params.sid));
   });
 
   router.get('/:id/matches', async (req, res) => {
-    await getCompany(db, req.params.id); // 404 for an unknown firm
-    const rows = await matchesForCompany(db, req.params.id);
-    res.json(
-      rows.map((r) => ({
-        noticeId: r.notice_id, title: r.title, deadline: r.deadline, score: r.score,
-        reasons: JSON.parse(r.reasons), missing: JSON.parse(r.missing), subscriptionId: r.subscription_id, matchedAt: r.created_at,
-      })),
-    );
+    const query = parseOr400(matchesQuerySchema, req.query);
+    res.json(await companyMatches(db, req.params.id, query, alertMaxAgeDays));
   });
 
   return router;

@@ -66,9 +66,23 @@ export const subscriptionInputSchema = z
     name: z.string().trim().min(1).max(200),
     cpv: z.array(cpvCode).min(1, 'at least one CPV code').max(200),
     frequency: z.enum(FREQUENCIES).default('instant'),
+    /** Days before a deadline to remind; when not given, 3 for instant and none for digests. */
+    reminderDays: z.number().int().min(1).max(30).nullable().optional(),
   })
   .and(filtersSchema);
+
+/** What PATCH /api/companies/:id may change: checked whole, over the stored values. */
+export const companyPatchSchema = companyInputSchema.pick({
+  name: true, email: true, municipalityCode: true, language: true, categories: true, csr: true,
+});
+
+export const matchesQuerySchema = z.object({
+  status: z.enum(['open', 'closed', 'all']).default('all'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
 
 export type CompanyInput = z.output<typeof companyInputSchema>;
 export type SubscriptionInput = z.output<typeof subscriptionInputSchema>;
 export type SubscriptionFilters = z.output<typeof filtersSchema>;
+export type MatchesQuery = z.output<typeof matchesQuerySchema>;
