@@ -1,4 +1,5 @@
 // Plain Kysely functions over the notice tables. No rules here: see the service.
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { NoticeRow } from '../../db/schema.ts';
 import type { AlertFacts } from '../domain/alerts.ts';
@@ -27,7 +28,8 @@ export async function listLatest(db: Db, limit: number) {
       'notices.created_at', 'buyers.name as buyer_name',
     ])
     .where('notices.status', '=', 'active')
-    .orderBy('notices.created_at', 'desc')
+    // Newest publications first: an imported history keeps its own (old) dates.
+    .orderBy(sql`coalesce(notices.published_at, notices.created_at)`, 'desc')
     .orderBy('notices.id', 'desc')
     .limit(limit)
     .execute();

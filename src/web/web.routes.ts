@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Db } from '../../db/database.ts';
 import { notFound } from '../http/errors.ts';
-import { formatDateTime, formatMoney, t, type Lang } from '../i18n/messages.ts';
+import { formatDateTime, formatMoment, formatMoney, t, type Lang } from '../i18n/messages.ts';
 import { findById, listLatest, presentNotice } from '../notices/notices.repo.ts';
 import { escapeHtml } from './html.ts';
 import { layout } from './layout.ts';
@@ -28,15 +28,23 @@ ${items.length ? `<ul>${items.join('\n')}</ul>` : `<p>${escapeHtml(t(lang, 'noti
     const row = await findById(db, req.params.id);
     if (!row) throw notFound('Notice');
     const n = presentNotice(row);
-    const facts: [string, string][] = [
-      [t(lang, 'notice.buyer'), n.buyer.name],
-      [t(lang, 'notice.deadline'), n.deadline ? formatDateTime(n.deadline, lang) : t(lang, 'notice.noDeadline')],
+    const facts: [string, string][] = [[t(lang, 'notice.buyer'), n.buyer.name]];
+    if (n.reference) facts.push([t(lang, 'notice.reference'), n.reference]);
+    facts.push(
+      [t(lang, 'notice.deadline'), n.deadline ? formatMoment(n.deadline, lang) : t(lang, 'notice.noDeadline')],
       [t(lang, 'notice.cpv'), [n.cpv.main, ...n.cpv.additional].join(', ')],
-    ];
+    );
+    // Estimated (before) and contracted (after the award) values are different things, labelled so.
     if (n.estimatedValue) facts.push([t(lang, 'notice.value'), formatMoney(n.estimatedValue, lang)]);
+    for (const a of n.awards) if (a.value) facts.push([t(lang, 'notice.contractValue'), `${formatMoney(a.value, lang)} (${a.winner.name})`]);
     if (n.publishedAt) facts.push([t(lang, 'notice.published'), formatDateTime(n.publishedAt, lang)]);
+    const links = ([['documents', 'notice.documents'], ['submission', 'notice.submission'], ['source', 'notice.source']] as const)
+      .filter(([key]) => n.links[key])
+      .map(([key, label]) => `<li><a href="${escapeHtml(n.links[key]!)}">${escapeHtml(t(lang, label))}</a></li>`);
     const body = `<h1>${escapeHtml(n.title)}</h1>
+${n.status === 'withdrawn' ? `<p role="status"><strong>${escapeHtml(t(lang, 'change.withdrawn'))}</strong></p>` : ''}
 <dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>
+${links.length ? `<ul>${links.join('')}</ul>` : ''}
 ${n.description ? `<p>${escapeHtml(n.description)}</p>` : ''}
 <p><a href="/">${escapeHtml(t(lang, 'notice.back'))}</a></p>`;
     res.type('html').send(layout(lang, n.title, body));

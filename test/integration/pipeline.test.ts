@@ -15,6 +15,7 @@ export const schoolKitchen = {
   cpv: { main: '45214200-2', additional: ['45331000'] },
   estimatedValue: { amount: 8500000, currency: 'SEK' },
   deadline,
+  links: { documents: 'https://upphandling.lerum.se/LK-2026-0042/dokument', submission: null, source: null },
 };
 
 function firm(orgNumber: string, name: string, email: string, categories: string[]) {
@@ -117,5 +118,7 @@ describe('pipeline: publish → match → e-mail', function () {
     expect(home.body).to.include(schoolKitchen.title);
     const page = await api(t.app, 'GET', `/notices/${id}`);
     expect(page.body).to.include('Lerums kommun');
+    expect(page.body).to.include('<a href="https://upphandling.lerum.se/LK-2026-0042/dokument">Upphandlingsdokument</a>');
+    expect(page.body).to.match(/Sista anbudsdag<\/dt><dd>\d+ \w+ 20\d\d kl\. \d\d:\d\d \(svensk tid\)/);
   });
 });
