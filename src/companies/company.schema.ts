@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { CAPABILITIES, isCapability } from '../domain/csr.ts';
 import { isEmptyQuery, parseKeywords } from '../domain/keywords.ts';
 import { isMunicipalityCode } from '../domain/regions.ts';
+import { cleanText } from '../domain/text.ts';
 import { cpvCode, NOTICE_KINDS } from '../notices/notice.schema.ts';
+
+/** A name as it will show in e-mail subjects and pages: one line, no control or bidi characters (src/domain/text.ts). */
+const name = (max: number) => z.string().overwrite((s) => cleanText(s)).trim().min(1).max(max);
 
 const capabilityCode = z
   .string()
@@ -20,7 +24,7 @@ export const companyInputSchema = z.object({
   orgNumber: z.string().min(1),
   /** Enskild firma: the organisationsnummer is the owner's personnummer. */
   soleTrader: z.boolean().default(false),
-  name: z.string().trim().min(1).max(300),
+  name: name(300),
   email: z.email().max(254),
   municipalityCode: z.string().refine(isMunicipalityCode, 'a four-digit kommunkod, e.g. 1441'),
   language: z.enum(['sv', 'en']).default('sv'),
@@ -63,7 +67,7 @@ export const filtersSchema = z
 
 export const subscriptionInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: name(200),
     cpv: z.array(cpvCode).min(1, 'at least one CPV code').max(200),
     frequency: z.enum(FREQUENCIES).default('instant'),
     /** Days before a deadline to remind; when not given, 3 for instant and none for digests. */

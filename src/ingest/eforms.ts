@@ -14,8 +14,10 @@
  * so indexing children would cost more than it saves.
  */
 import { parse, type TNode } from 'txml/txml';
+import { EFORMS_CRITERIA } from '../domain/csr.ts';
 import { isValidOrgNumber } from '../domain/orgnr.ts';
-import type { NoticeInputRaw } from '../notices/notice.schema.ts';
+import { httpUrl, isNutsCode, isProcedureType, type NoticeInputRaw } from '../notices/notice.schema.ts';
+import { calendarDate } from './ocds.ts';
 import { RejectedError } from './rejected.ts';
 
 type El = TNode;
@@ -23,6 +25,7 @@ type Kind = NonNullable<NoticeInputRaw['kind']>;
 type LotRaw = NonNullable<NoticeInputRaw['lots']>[number];
 type AwardRaw = NonNullable<NoticeInputRaw['awards']>[number];
 type CriteriaRaw = NonNullable<NoticeInputRaw['criteria']>;
+type LinksRaw = NonNullable<NoticeInputRaw['links']>;
 type MoneyRaw = { amount: number; currency: string };
 type CpvRaw = { main: string; additional: string[] };
 
@@ -30,7 +33,6 @@ type CpvRaw = { main: string; additional: string[] };
 const MAX_LENGTH = 20_000_000;
 const ACCEPTED_ROOTS = new Set(['ContractNotice', 'ContractAwardNotice', 'PriorInformationNotice']);
 const COMPANY_SIZES = new Set(['micro', 'small', 'medium', 'large']);
-const NUTS = /^[A-Z]{2}[0-9A-Z]{0,3}$/;
 const CPV = /^\d{8}(?:-\d)?$/;
 
 /** eForms uses ISO 639-3 codes (BT-702, languageID); Brygga stores ISO 639-1. */
@@ -281,9 +283,9 @@ function codeIn(el: El | undefined, list: string): string | null {
   return listName === null || listName === list ? text(el) : null;
 }
 
-/** Appends a code unless it is 'none', too long for the schema, or already there. */
-function addCode(list: string[], code: string | null): void {
-  if (code && code !== 'none' && code.length <= 40 && !list.includes(code)) list.push(code);
+/** Appends a code of the eForms list the schema knows ('none' is not one), once. */
+function addCode(list: string[], code: string | null, known: Record<string, unknown>): void {
+  if (code && Object.hasOwn(known, code) && !list.includes(code)) list.push(code);
 }
 
 /** The efext:EformsExtension of an element (the notice root, a TenderingProcess, …). */
@@ -338,9 +340,11 @@ function pick(els: El[], texts: Texts, preference = texts.preference): Picked | 
 // ---------------------------------------------------------------------------
 // Values
 
+const DATE = /^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$/;
+
 /** eForms date (`2019-11-15+01:00`) and time (`12:00:00+01:00`) → ISO-8601 UTC. */
 function dateTime(date: string | null, time: string | null, defaultTime: string): string | null {
-  const d = date ? /^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$/.exec(date) : null;
+  const d = date ? DATE.exec(date) : null;
   if (!d) return null;
   const t = time ? /^(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(time) : null;
   const clock = t ? t[1] + (t[2] ?? ':00') : defaultTime;
@@ -366,7 +370,7 @@ function money(el: El | undefined): MoneyRaw | null {
 
 function nuts(el: El | undefined): string | null {
   const code = codeIn(el, 'nuts')?.toUpperCase() ?? null;
-  return code !== null && NUTS.test(code) ? code : null;
+  return code !== null && isNutsCode(code) ? code : null;
 }
 
 function cpvCode(el: El | undefined): string | null {
@@ -445,15 +449,21 @@ function readNotice(root: El, rootName: string): NoticeInputRaw {
     language: lang,
     buyer,
     cpv,
-    lots: lotsOnly.map((el) => readLot(el, ctx, ownFirst)).filter((lot) => lot !== null),
+    lots: readLots(lotsOnly, ctx, ownFirst),
     estimatedValue: estimatedValue(project),
     publishedAt: publishedAt(root, ext),
     deadline: deadline(root, lotElements),
-    procedure: clip(codeIn(first(root, 'TenderingProcess', 'ProcedureCode'), 'procurement-procedure-type'), 60),
+    procedure: procedureType(codeIn(first(root, 'TenderingProcess', 'ProcedureCode'), 'procurement-procedure-type')),
     placeOfPerformance: placeOfPerformance([project, ...lotProjects]),
     criteria: readCriteria(root, project, lotElements),
     awards: readAwards(child(ext, 'NoticeResult'), ctx),
+    links: readLinks([root, ...lotElements], publicationId),
   };
+}
+
+/** BT-105; a code outside the list (a newer SDK, a typo) is left out rather than refusing the notice. */
+function procedureType(code: string | null): string | null {
+  return code !== null && isProcedureType(code) ? code : null;
 }
 
 function firstPicked(candidates: (Picked | null)[]): Picked | null {
@@ -485,11 +495,22 @@ function kindOf(root: El, rootName: string, ext: El | undefined): Kind {
   return 'tender';
 }
 
-/** The official publication date when TED has published the notice, else dispatch (BT-05). */
+/**
+ * The official publication date when TED has published the notice, else
+ * dispatch (BT-05). TED gives a day: it stays a day (`2021-07-13`), since
+ * midnight in its zone would be the day before in UTC.
+ */
 function publishedAt(root: El, ext: El | undefined): string | null {
-  const published = text(first(ext, 'Publication', 'PublicationDate'));
-  return dateTime(published, null, '00:00:00')
-    ?? dateTime(text(child(root, 'IssueDate')), text(child(root, 'IssueTime')), '00:00:00');
+  const published = day(text(first(ext, 'Publication', 'PublicationDate')));
+  if (published) return published;
+  const issueDate = text(child(root, 'IssueDate'));
+  const issueTime = text(child(root, 'IssueTime'));
+  return issueTime === null ? day(issueDate) : dateTime(issueDate, issueTime, '00:00:00');
+}
+
+/** The day of an eForms date, its zone dropped: `2021-07-13+01:00` → `2021-07-13`. */
+function day(date: string | null): string | null {
+  return calendarDate(DATE.exec(date ?? '')?.[1]);
 }
 
 /** Earliest tender deadline (BT-131) of any lot; where none, the earliest request/interest deadline (BT-1311, BT-630). */
@@ -543,6 +564,16 @@ function swedishOrgNumber(companyId: string | null, country: string | null): str
   return isValidOrgNumber(candidate) ? candidate : null;
 }
 
+/** One lot per id: a repeated id (a publishing error) keeps its first lot. */
+function readLots(lotElements: El[], ctx: Context, preference: string[]): LotRaw[] {
+  const lots = new Map<string, LotRaw>();
+  for (const el of lotElements) {
+    const lot = readLot(el, ctx, preference);
+    if (lot && !lots.has(lot.id)) lots.set(lot.id, lot);
+  }
+  return [...lots.values()];
+}
+
 function readLot(el: El, ctx: Context, preference: string[]): LotRaw | null {
   const id = text(child(el, 'ID'));
   if (id === null) return null;
@@ -574,17 +605,17 @@ function readCriteria(root: El, project: El | undefined, lotElements: El[]): Cri
     strategic: [] as string[], social: [] as string[], green: [] as string[], gpp: [] as string[],
     reserved: [] as string[], smeSuitable: null as boolean | null, requirements: [] as string[],
   };
-  const lists: Record<string, string[]> = {
-    'strategic-procurement': criteria.strategic,
-    'social-objective': criteria.social,
-    'environmental-impact': criteria.green,
-    'gpp-criteria': criteria.gpp,
+  const lists: Record<string, [string[], Record<string, unknown>]> = {
+    'strategic-procurement': [criteria.strategic, EFORMS_CRITERIA.strategic],
+    'social-objective': [criteria.social, EFORMS_CRITERIA.social],
+    'environmental-impact': [criteria.green, EFORMS_CRITERIA.green],
+    'gpp-criteria': [criteria.gpp, EFORMS_CRITERIA.gpp],
   };
   const projects = [project, ...lotElements.map((el) => child(el, 'ProcurementProject'))];
   for (const p of projects) {
     for (const type of all(p, 'ProcurementAdditionalType', 'ProcurementTypeCode')) {
       const list = lists[attr(type, 'listName') ?? ''];
-      if (list) addCode(list, text(type));
+      if (list) addCode(list[0], text(type), list[1]);
     }
     const sme = text(child(p, 'SMESuitableIndicator'));
     if (sme === 'true') criteria.smeSuitable = true;
@@ -592,9 +623,41 @@ function readCriteria(root: El, project: El | undefined, lotElements: El[]): Cri
   }
   for (const holder of [root, ...lotElements]) {
     const requirements = all(child(holder, 'TenderingTerms'), 'TendererQualificationRequest', 'SpecificTendererRequirement', 'TendererRequirementTypeCode');
-    for (const el of requirements) if (attr(el, 'listName') === 'reserved-procurement') addCode(criteria.reserved, text(el));
+    for (const el of requirements) {
+      if (attr(el, 'listName') === 'reserved-procurement') addCode(criteria.reserved, text(el), EFORMS_CRITERIA.reserved);
+    }
   }
   return criteria;
+}
+
+// ---------------------------------------------------------------------------
+// Links
+
+/**
+ * BT-15 procurement documents and BT-18 submission URL, from the procedure's
+ * or a lot's TenderingTerms, the first usable one (a notice's lots share them
+ * in practice). Restricted documents (BT-615, behind a registration) are taken
+ * only when no open ones are given. The official notice is TED's page for the
+ * OJ S publication number: 00123456-2023 → …/detail/123456-2023.
+ */
+function readLinks(holders: El[], publicationId: string | null): LinksRaw {
+  const references = holders.flatMap((h) => all(h, 'TenderingTerms', 'CallForTendersDocumentReference'));
+  const uris = (refs: El[]) => refs.map((ref) => text(first(ref, 'Attachment', 'ExternalReference', 'URI')));
+  const open = references.filter((ref) => text(child(ref, 'DocumentType')) !== 'restricted-document');
+  const published = publicationId ? /^0*(\d+)-(\d{4})$/.exec(publicationId) : null;
+  return {
+    documents: firstUrl(uris(open)) ?? firstUrl(uris(references)),
+    submission: firstUrl(holders.flatMap((h) => all(h, 'TenderingTerms', 'TenderRecipientParty', 'EndpointID').map(text))),
+    source: published ? `https://ted.europa.eu/en/notice/-/detail/${published[1]}-${published[2]}` : null,
+  };
+}
+
+function firstUrl(candidates: (string | null)[]): string | null {
+  for (const candidate of candidates) {
+    const url = httpUrl(candidate);
+    if (url !== null) return url;
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------

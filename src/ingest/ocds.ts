@@ -12,7 +12,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { tryNormalizeCpv } from '../domain/cpv.ts';
 import { isValidOrgNumber, parseOrgNumber } from '../domain/orgnr.ts';
-import type { NoticeInputRaw } from '../notices/notice.schema.ts';
+import { httpUrl, type NoticeInputRaw } from '../notices/notice.schema.ts';
 import { RejectedError } from './rejected.ts';
 
 /** One unit of a parsed feed: a notice, or why one release/row was skipped. */
@@ -24,6 +24,7 @@ type CpvSet = { main: string; additional: string[] };
 type Money = { amount: number; currency: string };
 type AwardRaw = NonNullable<NoticeInputRaw['awards']>[number];
 type LotRaw = NonNullable<NoticeInputRaw['lots']>[number];
+type LinksRaw = NonNullable<NoticeInputRaw['links']>;
 
 export interface ParseOcdsOptions {
   /**
@@ -416,12 +417,12 @@ function releaseToItem(value: unknown, where: string): ParsedItem {
   if (!buyer) return { rejected: 'no buyer', ref };
 
   const lots = lotsOf(tender);
-  const publishedAt = isoDate(release.date);
+  const date = isoDate(release.date);
   const notice: NoticeInputRaw = {
     source: 'ocds',
     sourceId: ocid,
     procedureId: ocid,
-    version: versionOf(publishedAt, id),
+    version: versionOf(date, id),
     kind: kindOf(release, tender, awards),
     title,
     description: clip(str(tender.description) ?? str(obj(release.planning)?.rationale), 100_000),
@@ -430,10 +431,12 @@ function releaseToItem(value: unknown, where: string): ParsedItem {
     cpv,
     lots,
     estimatedValue: money(tender.value),
-    publishedAt,
+    // A release dated with a day only stays a day; the version still sorts by the full date.
+    publishedAt: calendarDate(release.date) ?? date,
     deadline: isoDate(obj(tender.tenderPeriod)?.endDate),
     procedure: procedureOf(tender.procurementMethod),
     awards: awardsOf(awards, parties, lots.length ? null : count(tender.numberOfTenderers)),
+    links: linksOf(tender),
   };
   const criteria = criteriaOf(tender);
   if (criteria) notice.criteria = criteria;
@@ -585,13 +588,13 @@ function itemsOf(parents: Obj[]): unknown[] {
   return parents.flatMap((p) => arr(p.items));
 }
 
-/** Lots extension: tender.lots[], items linked by relatedLot. */
+/** Lots extension: tender.lots[], items linked by relatedLot. A repeated lot id keeps its first lot. */
 function lotsOf(tender: Obj): LotRaw[] {
   const lots: LotRaw[] = [];
   const items = objects(tender.items);
   for (const lot of objects(tender.lots).slice(0, 500)) {
     const id = idOf(lot.id);
-    if (!id || id.length > 64) continue;
+    if (!id || id.length > 64 || lots.some((l) => l.id === id)) continue;
     const related = items.filter((item) => idOf(item.relatedLot) === id);
     lots.push({ id, title: clip(str(lot.title), 1000), cpv: cpvOf(related), estimatedValue: money(lot.value) });
   }
@@ -607,13 +610,32 @@ function money(value: unknown): Money | null {
   return { amount, currency };
 }
 
-// OCDS procurementMethod codelist → eForms-like codes; other values kept lower-cased.
-const METHODS: Record<string, string> = { open: 'open', selective: 'restricted', limited: 'limited', direct: 'direct' };
+// OCDS procurementMethod → eForms procedure type (BT-105). 'limited' and
+// 'direct' are both awards without a call for competition: neg-wo-call.
+// Anything else (Moldova writes its national procedure names here) is left out.
+const METHODS: Record<string, string> = { open: 'open', selective: 'restricted', limited: 'neg-wo-call', direct: 'neg-wo-call' };
 
 function procedureOf(value: unknown): string | null {
   const method = str(value)?.toLowerCase();
-  if (!method) return null;
-  return METHODS[method] ?? method.slice(0, 60);
+  return (method && Object.hasOwn(METHODS, method) && METHODS[method]) || null;
+}
+
+// documentType codelist: what a firm needs to write a tender, most complete first.
+const TENDER_DOCUMENTS = ['biddingDocuments', 'technicalSpecifications', 'evaluationCriteria', 'eligibilityCriteria', 'contractDraft', 'billOfQuantity'];
+
+/**
+ * tender.documents: the bidding documents (or, without them, the first other
+ * tender document) and the tender notice, the official publication;
+ * submissionMethodDetails only when it is nothing but a URL. Unusable URLs are dropped.
+ */
+function linksOf(tender: Obj): LinksRaw {
+  const documents = objects(tender.documents);
+  const urlOf = (type: string) => first(documents, (d) => (d.documentType === type && httpUrl(d.url)) || undefined);
+  return {
+    documents: first(TENDER_DOCUMENTS, urlOf) ?? null,
+    submission: httpUrl(tender.submissionMethodDetails),
+    source: urlOf('tenderNotice') ?? null,
+  };
 }
 
 // OCDS 'scale' → Brygga's size. 'sme' says small *or* medium: 'small' is the
@@ -687,6 +709,12 @@ function criteriaOf(tender: Obj): NoticeInputRaw['criteria'] | undefined {
 
 // ---------------------------------------------------------------------------
 // Small helpers for untyped JSON
+
+/** `2024-05-02` as it is: a day without a time (and one that exists: Date.parse takes 02-30 for 03-02). */
+export function calendarDate(value: unknown): string | null {
+  const s = str(value);
+  return s && /^\d{4}-\d{2}-\d{2}$/.test(s) && isoDate(s)?.startsWith(s) ? s : null;
+}
 
 /** ISO-8601 UTC; a date or a time without zone is read as UTC (OCDS requires a zone anyway). */
 export function isoDate(value: unknown): string | null {

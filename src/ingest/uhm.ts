@@ -13,7 +13,7 @@ import { CsvError, parse } from 'csv-parse';
 import { tryNormalizeCpv } from '../domain/cpv.ts';
 import { isValidOrgNumber, parseOrgNumber } from '../domain/orgnr.ts';
 import type { NoticeInputRaw } from '../notices/notice.schema.ts';
-import { isoDate, type ParsedItem } from './ocds.ts';
+import { calendarDate, isoDate, type ParsedItem } from './ocds.ts';
 import { RejectedError } from './rejected.ts';
 
 export type { ParsedItem } from './ocds.ts';
@@ -191,14 +191,16 @@ function buyerOrgNumber(value: string): string | null {
   return value && isValidOrgNumber(value) ? parseOrgNumber(value).digits : null;
 }
 
-/** A calendar date, stored as UTC midnight so the day is the same in UTC and in Stockholm. */
+/** UHM gives the day of publication: it stays a day, with no time made up for it. */
 function publishedAt(value: string): string | null {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : isoDate(value);
+  return calendarDate(value) ?? isoDate(value);
 }
 
-// Swedish procedure names → eForms procurement-procedure-type codes. National
-// below-threshold procedures (förenklat förfarande, urvalsförfarande) and
-// "annat förfarande" have no eForms equivalent and are kept as lower-case text.
+// Swedish procedure names → eForms procurement-procedure-type codes (BT-105).
+// The national below-threshold procedures are eForms' "other" ones, as in
+// Swedish national notices: förenklat förfarande is a single stage (every
+// supplier may tender), urvalsförfarande two (apply, then the chosen tender).
+// "Annat förfarande" says nothing of its stages and is left out, like any unknown name.
 const PROCEDURES: Record<string, string> = {
   'öppet förfarande': 'open',
   'selektivt förfarande': 'restricted',
@@ -207,12 +209,13 @@ const PROCEDURES: Record<string, string> = {
   'konkurrenspräglad dialog': 'comp-dial',
   'inbjudan till innovationspartnerskap': 'innovation',
   innovationspartnerskap: 'innovation',
+  'förenklat förfarande': 'oth-single',
+  urvalsförfarande: 'oth-mult',
 };
 
 function procedureOf(value: string): string | null {
   const text = value.toLowerCase();
-  if (!text) return null;
-  return PROCEDURES[text] ?? text.slice(0, 60);
+  return Object.hasOwn(PROCEDURES, text) ? PROCEDURES[text] : null;
 }
 
 /**

@@ -94,9 +94,11 @@ const nuts = z
   .refine(isNutsCode, `a NUTS code: in Sweden one of ${[...SWEDISH_NUTS].join(', ')}; elsewhere a country code (${NUTS_COUNTRIES.join(', ')}) and up to 3 letters or digits`);
 const isoDateTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
 /** A publication day without a time stays a day: inventing midnight would put it on the wrong date in UTC or in Stockholm. */
-const dateOrDateTime = z.union([z.iso.date(), isoDateTime], {
-  error: 'a date (2026-11-30) or an ISO-8601 date-time with a time zone (2026-11-30T09:00:00+01:00)',
-});
+const DATE_MESSAGE = 'a date (2026-11-30) or an ISO-8601 date-time with a time zone (2026-11-30T09:00:00+01:00)';
+const dateOrDateTime = z.union([
+  z.iso.date({ error: DATE_MESSAGE }),
+  z.iso.datetime({ offset: true, error: DATE_MESSAGE }).transform((s) => new Date(s).toISOString()),
+]);
 
 export const cpvSet = z.object({
   main: cpvCode,

@@ -34,6 +34,9 @@ function rejection(xml: string): RejectedError {
   return expect.fail('expected a RejectedError');
 }
 
+/** A fictitious Lerum notice written for the project (test/fixtures). */
+const LERUM = readFileSync(new URL('../fixtures/eforms/lerum-cn.xml', import.meta.url), 'utf8');
+
 const noCriteria = { strategic: [], social: [], green: [], gpp: [], reserved: [], smeSuitable: null, requirements: [] };
 
 describe('eForms parser', () => {
@@ -91,8 +94,8 @@ describe('eForms parser', () => {
         description: 'Laboratorieinredning',
         language: 'sv',
         procedure: 'open',
-        // efbc:PublicationDate 2021-07-13+01:00 wins over the dispatch date
-        publishedAt: '2021-07-12T23:00:00.000Z',
+        // efbc:PublicationDate 2021-07-13+01:00 wins over the dispatch date, and stays a day
+        publishedAt: '2021-07-13',
         // 2021-08-18 23:59:00+01:00
         deadline: '2021-08-18T22:59:00.000Z',
         awards: [],
@@ -268,6 +271,88 @@ describe('eForms parser', () => {
       expect(pinCfc.kind).to.equal('tender');
       // gpp-criteria 'none' dropped; SME suitability from the lot group
       expect(pinCfc.criteria).to.deep.include({ green: ['other'], gpp: [], smeSuitable: true });
+    });
+  });
+
+  describe('links (BT-15, BT-18, the notice on TED)', () => {
+    const links = (ctx: Mocha.Context, folder: string, file: string) => notice(ctx, folder, file).links;
+
+    it('a published notice: documents and submission from its lot, TED page from the OJ S number', function () {
+      expect(links(this, 'ted-published', '2024-OJS064-00189213.xml')).to.deep.equal({
+        documents: 'https://www.etenders.gov.ie/epps/cft/listContractDocuments.do?resourceId=3317704',
+        submission: 'https://www.etenders.gov.ie/epps/eawarding/showTenderList.do?resourceId=3317704',
+        // NoticePublicationID 00189213-2024: TED's page drops the leading zeros
+        source: 'https://ted.europa.eu/en/notice/-/detail/189213-2024',
+      });
+      // the Swedish notice, converted from TED XML: publication number 352907-2021
+      expect(links(this, 'ted-converted', '21-364236-001-EXP.xml')).to.deep.equal({
+        documents: 'https://www.kommersannons.se/elite/Notice/NoticeDispatch.aspx?NoticeId=59970',
+        submission: 'https://www.kommersannons.se/elite/Notice/NoticeDispatch.aspx?NoticeId=59970',
+        source: 'https://ted.europa.eu/en/notice/-/detail/352907-2021',
+      });
+    });
+
+    it('prefers open documents to restricted ones, and takes restricted ones when that is all', function () {
+      // cn_24_maximal lists http://accessto.com (restricted) beside the open documents
+      expect(links(this, 'sdk-examples', 'cn_24_maximal.xml')).to.deep.equal({
+        documents: 'http://nonrestricteddocuments.com', submission: 'http://tender-submit.fin-adm.com/esubmission', source: null,
+      });
+      expect(links(this, 'sdk-examples', 'cn_24_minimal.xml').documents).to.equal('https://etendering.ted.europa.eu/cft/cft-display.html?cftId=5629');
+    });
+
+    it('drops what is not an http(s) URL, and keeps the notice', function () {
+      // EndpointID "www.Fountainfuel.com" has no scheme
+      expect(links(this, 'ted-published', '2024-OJS047-00137599.xml')).to.deep.equal({
+        documents: null, submission: null, source: 'https://ted.europa.eu/en/notice/-/detail/137599-2024',
+      });
+      // an award notice has neither documents nor a submission address
+      expect(links(this, 'sdk-examples', 'can_24_maximal.xml')).to.deep.equal({ documents: null, submission: null, source: null });
+    });
+
+    it('the project fixture, and bad URLs in it', () => {
+      const n = noticeInputSchema.parse(parseEforms(LERUM));
+      expect(n.links).to.deep.equal({
+        documents: 'https://upphandling.example.se/lerum/KS-2026-0042/dokument',
+        submission: 'https://upphandling.example.se/lerum/KS-2026-0042/anbud',
+        source: null, // not published on TED
+      });
+      const bad = ['javascript:alert(1)', 'ftp://upphandling.example.se/x', 'https://upphandling.example.se/a b', 'https://10.0.0.1/x', 'https://intranet/x', `https://example.se/${'x'.repeat(2000)}`];
+      for (const url of bad) {
+        const xml = LERUM.replace('https://upphandling.example.se/lerum/KS-2026-0042/dokument', url);
+        expect(noticeInputSchema.parse(parseEforms(xml)).links.documents, url).to.equal(null);
+      }
+    });
+  });
+
+  describe('values the schema checks', () => {
+    const parsed = (xml: string) => noticeInputSchema.parse(parseEforms(xml));
+
+    it('an unknown procedure, criterion or NUTS code is left out, and the notice kept', () => {
+      const n = parsed(LERUM
+        .replace('>open</cbc:ProcedureCode>', '>direktupphandling</cbc:ProcedureCode>')
+        .replace('listName="social-objective">opp<', 'listName="social-objective">jobs<')
+        .replace('<cbc:CountrySubentityCode listName="nuts">SE232</cbc:CountrySubentityCode>\n                  <cac:Country>', '<cbc:CountrySubentityCode listName="nuts">SE999</cbc:CountrySubentityCode>\n                  <cac:Country>'));
+      expect(n.procedure).to.equal(null);
+      expect(n.criteria).to.deep.include({ strategic: ['soc-obj'], social: [] });
+      expect(n.buyer.nuts).to.equal(null);
+      expect(n.placeOfPerformance.nuts).to.deep.equal(['SE232']);
+    });
+
+    it('a repeated lot id keeps the first lot', () => {
+      const lot = /<cac:ProcurementProjectLot>[\s\S]*<\/cac:ProcurementProjectLot>/.exec(LERUM)![0];
+      const n = parsed(LERUM.replace(lot, lot + lot.replace('Lokalvård, förskolor', 'Samma id')));
+      expect(n.lots.map((l) => [l.id, l.title])).to.deep.equal([['LOT-0001', 'Lokalvård, förskolor']]);
+    });
+
+    it('a dispatch date without a time stays a date; with one it is UTC', () => {
+      expect(parsed(LERUM).publishedAt).to.equal('2026-11-20T08:00:00.000Z');
+      expect(parsed(LERUM.replace(/<cbc:IssueTime>[^<]*<\/cbc:IssueTime>/, '')).publishedAt).to.equal('2026-11-20');
+      expect(parsed(LERUM.replace('<cbc:IssueDate>2026-11-20+01:00', '<cbc:IssueDate>2026-02-30+01:00').replace(/<cbc:IssueTime>[^<]*<\/cbc:IssueTime>/, '')).publishedAt).to.equal(null);
+    });
+
+    it('control and bidi characters, written as character references, are cleaned out of texts', () => {
+      const n = parsed(LERUM.replace('>Lokalvård i Lerums kommuns förskolor<', '>Lokalvård&#x202E; i Lerums&#x7; kommuns&#xD;&#xA;förskolor<'));
+      expect(n.title).to.equal('Lokalvård i Lerums kommuns förskolor');
     });
   });
 

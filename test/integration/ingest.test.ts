@@ -193,7 +193,8 @@ describe('ingest', function () {
       expect(body.totals).to.include({ new: 1, rejected: 0 });
       const matches = await eventually(async () => {
         const m = await api(t.app, 'GET', `/api/companies/${firm.body.id}/matches`);
-        return m.body.length > 0 && m.body;
+        const items = m.body.items ?? m.body; // a page of matches ({ items, total, … }) or, before paging, the list
+        return items.length > 0 && items;
       });
       expect(matches[0].title).to.equal('Lokalvård i Lerums kommuns förskolor');
       const again = (await (await post(xml, 'text/xml')).json()) as { totals: Record<string, number> };

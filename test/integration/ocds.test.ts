@@ -96,6 +96,12 @@ describe('OCDS parser', () => {
         deadline: '2010-04-01T18:00:00.000Z',
         procedure: 'open',
         awards: [],
+        links: {
+          documents: null, // only the tender notice is published
+          // submissionMethodDetails is a sentence with a URL in it, not a URL: not guessed at
+          submission: null,
+          source: 'http://example.com/tender-notices/ocds-213czf-000-00001-01.html',
+        },
       });
       expect(n.buyer).to.deep.equal({ name: 'London Borough of Barnet', orgNumber: null, nuts: null });
     });
@@ -140,7 +146,8 @@ describe('OCDS parser', () => {
         estimatedValue: null, // {"amount": "", "currency": ""}
         publishedAt: '2017-01-03T00:00:00.000Z',
         deadline: '2017-01-17T10:00:00.000Z',
-        procedure: 'cerere a ofertelor de preţuri',
+        procedure: null, // "Cerere a ofertelor de preţuri": a national name, not an OCDS method
+        links: { documents: null, submission: null, source: null }, // a document without a url
       });
       expect(n.buyer.name).to.equal('DETS  RÎŞCANI');
       expect(n.awards).to.deep.equal([
@@ -162,7 +169,7 @@ describe('OCDS parser', () => {
         ['Î.C.S. EYECON MEDICAL S.R.L.', { amount: 53922, currency: 'MDL' }],
       ]);
       const seven = await one('moldova-2017', 'releases', 'ocds-ngfbwp-18610708-18610708.json');
-      expect(seven).to.deep.include({ procedure: 'licitaţie publică', deadline: '2017-04-18T10:00:00.000Z' });
+      expect(seven).to.deep.include({ procedure: null, deadline: '2017-04-18T10:00:00.000Z' });
       expect(seven.awards).to.have.length(7);
       expect(seven.awards[6].winner.name).to.equal('FABRICA OLOI PAK S.R.L.');
       expect(seven.awards.reduce((sum, a) => sum + a.value!.amount, 0)).to.be.closeTo(1_649_776.06, 0.001);
@@ -307,6 +314,47 @@ describe('OCDS parser', () => {
           { rejected: 'no ocid', ref: 'releases[5]' },
         ]);
       }
+    });
+
+    it('reads links from tender.documents and submissionMethodDetails, dropping unusable URLs', async () => {
+      const tender = (extra: Record<string, unknown>) => release({ tender: { ...release().tender, ...extra } });
+      const documents = [
+        { id: 'd1', documentType: 'tenderNotice', url: 'https://www.example.se/annonser/KS-2026-42' },
+        { id: 'd2', documentType: 'technicalSpecifications', url: 'https://www.example.se/KS-2026-42/krav.pdf' },
+        { id: 'd3', documentType: 'biddingDocuments', url: 'javascript:alert(1)' },
+        { id: 'd4', documentType: 'biddingDocuments', url: 'https://www.example.se/KS-2026-42/underlag' },
+      ];
+      const releases = [
+        tender({ documents, submissionMethodDetails: ' https://www.example.se/KS-2026-42/anbud ' }),
+        tender({ documents: documents.slice(0, 3), submissionMethodDetails: 'Via https://www.example.se/anbud' }),
+        tender({ documents: [{ documentType: 'tenderNotice', url: 'https://www.example.se/a\u202eb' }, { documentType: 'biddingDocuments' }] }),
+      ];
+      const { notices } = await collect(fromText(pkg(releases.map((r, i) => ({ ...r, id: `r${i}` })))));
+      expect(notices.map((n) => n.links)).to.deep.equal([
+        {
+          documents: 'https://www.example.se/KS-2026-42/underlag',
+          submission: 'https://www.example.se/KS-2026-42/anbud',
+          source: 'https://www.example.se/annonser/KS-2026-42',
+        },
+        // no usable bidding documents: the specification is the next best; a sentence is no URL
+        { documents: 'https://www.example.se/KS-2026-42/krav.pdf', submission: null, source: 'https://www.example.se/annonser/KS-2026-42' },
+        { documents: null, submission: null, source: null },
+      ]);
+    });
+
+    it('maps procurement methods onto eForms procedure types; unknown ones are left out', async () => {
+      const methods = ['open', 'selective', 'limited', 'direct', 'Licitaţie publică', 'negotiated'];
+      const releases = methods.map((m, i) => release({ id: `r${i}`, tender: { ...release().tender, procurementMethod: m } }));
+      const { notices } = await collect(fromText(pkg(releases)));
+      expect(notices.map((n) => n.procedure)).to.deep.equal(['open', 'restricted', 'neg-wo-call', 'neg-wo-call', null, null]);
+    });
+
+    it('keeps the first of two lots with one id, and a release date without a time as a date', async () => {
+      const twice = release({ date: '2024-05-02', tender: { ...release().tender, lots: [{ id: 'L1', title: 'Norr' }, { id: 'L1', title: 'Igen' }] } });
+      const [n] = (await collect(fromText(pkg([twice])))).notices;
+      expect(n.lots.map((l) => [l.id, l.title])).to.deep.equal([['L1', 'Norr']]);
+      expect(n.publishedAt).to.equal('2024-05-02');
+      expect(n.version).to.equal('20240502T000000Z'); // versions still sort by the full date
     });
 
     it('reads bare releases, bare records and record packages', async () => {

@@ -110,15 +110,19 @@ describe('UHM statistics parser', function () {
       expect(first).to.deep.include({
         title: 'Revisionstjänster Lunds Rådhus AB med dotterbolag',
         cpv: { main: '79212000', additional: [] },
-        publishedAt: '2021-01-01T00:00:00.000Z',
+        publishedAt: '2021-01-01', // a day, no time made up
         procedure: 'open',
         version: '20210101-1',
       });
       expect(first.buyer).to.deep.equal({ name: 'LUNDS KOMMUN', orgNumber: '2120001132', nuts: null });
       const open = count(csv, (r) => r['Förfarande'] === 'Öppet förfarande');
       expect(count(parsed.notices, (n) => n.procedure === 'open')).to.equal(open);
-      expect(count(parsed.notices, (n) => n.procedure === 'förenklat förfarande')).to.equal(count(csv, (r) => r['Förfarande'] === 'Förenklat förfarande'));
-      expect(count(parsed.notices, (n) => n.procedure === null)).to.equal(count(csv, (r) => r['Förfarande'] === ''));
+      // The national procedures are eForms' single- and multi-stage "other" procedures.
+      expect(count(parsed.notices, (n) => n.procedure === 'oth-single')).to.equal(count(csv, (r) => r['Förfarande'] === 'Förenklat förfarande'));
+      expect(count(parsed.notices, (n) => n.procedure === 'oth-mult')).to.equal(count(csv, (r) => r['Förfarande'] === 'Urvalsförfarande'));
+      // "Annat förfarande" names no eForms procedure: left out, like an empty cell.
+      expect(count(parsed.notices, (n) => n.procedure === null)).to.equal(count(csv, (r) => r['Förfarande'] === '' || r['Förfarande'] === 'Annat förfarande'));
+      expect(parsed.notices.every((n) => n.links.documents === null && n.links.submission === null && n.links.source === null)).to.equal(true);
     });
   });
 
