@@ -22,8 +22,10 @@ import { CompiledQuery } from 'kysely';
 import { openDatabase } from '../../db/database.ts';
 import { cpvClosure, regionClosure } from '../../src/search/document.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
-import { planQuery } from '../../src/search/fts5.query.ts';
-import { CSR_FLAGS, RESULT_CAP, emptyQuery, type CsrFlag, type NoticeKind, type SearchDocument, type SearchQuery } from '../../src/search/search.types.ts';
+import { openSql, planQuery, queryContext } from '../../src/search/fts5.query.ts';
+import {
+  CSR_FLAGS, DEFAULT_RULES, RESULT_CAP, emptyQuery, type CsrFlag, type NoticeKind, type SearchDocument, type SearchQuery,
+} from '../../src/search/search.types.ts';
 import { fold, parseTextQuery } from '../../src/search/text.ts';
 
 const { values } = parseArgs({
@@ -45,6 +47,7 @@ if (!Number.isInteger(N) || N < 1000 || !Number.isInteger(QUERIES) || QUERIES < 
 }
 const log = values.json ? console.error : console.log;
 const NOW = new Date('2026-06-01T10:00:00Z');
+const AT = queryContext(NOW, DEFAULT_RULES);
 
 // ---------------------------------------------------------------- randomness
 let state = Number(values.seed) >>> 0 || 1;
@@ -140,6 +143,7 @@ function notice(i: number): SearchDocument {
   const cpv = [...new Set(all.flatMap(cpvClosure))].sort();
   const value = random() < 0.2 ? null : Math.round(10 ** (4.7 + random() * 3.3));
   const csr = CSR_FLAGS.filter((_, k) => random() < [0.25, 0.3, 0.04, 0.03, 0.2][k]);
+  const awarded = kind === 'award' || (deadline !== null && deadline < NOW.toISOString() && random() < 0.3);
   return {
     id: `N${String(i).padStart(8, '0')}`,
     revision: 1,
@@ -155,7 +159,8 @@ function notice(i: number): SearchDocument {
     cpv,
     cpvDivisions: [...new Set(all.map((c) => `${c.slice(0, 2)}000000`))],
     regions: regionClosure({ municipalities: [buyer.municipality], nuts: [] }),
-    awarded: kind === 'award' || (deadline !== null && deadline < NOW.toISOString() && random() < 0.3),
+    awarded,
+    invites: !awarded,
     deadline,
     publishedAt: published.toISOString(),
     estimatedValue: value === null ? null : { amount: value, currency: 'SEK' },
@@ -258,32 +263,35 @@ const elapsed = performance.now() - started;
 /** The LIKE baseline: the same candidates, total, facets and page, found by scanning. */
 async function likeSearch(query: SearchQuery): Promise<number> {
   const text = parseTextQuery(query.q);
-  const plan = planQuery({ ...query, q: '' }, NOW.toISOString());
+  const plan = planQuery({ ...query, q: '' }, AT);
   const patterns = text.terms.map((t) => `%${t.stem}%`);
   const textWhere = patterns.map(() => '(b.title LIKE ? OR b.body LIKE ?)').join(' AND ');
   const score = patterns.map(() => '(b.title LIKE ?) * 10 + (b.body LIKE ?) * 2').join(' + ');
   const filterTags = likeTagConditions(query);
   const where = [textWhere, ...filterTags.where, ...plan.where].filter(Boolean).join(' AND ');
-  const params = [...patterns.flatMap((p) => [p, p]), ...patterns.flatMap((p) => [p, p]), ...filterTags.params, ...plan.params];
+  const params = [...patterns.flatMap((p) => [p, p]), AT.since, AT.now, ...patterns.flatMap((p) => [p, p]), ...filterTags.params, ...plan.params];
+  // The same tie-breakers as the search: open first, then the local area, Sweden, abroad.
+  const local = `EXISTS (SELECT 1 FROM json_each(c.regions) WHERE value IN (${AT.localArea.map(() => '?').join(', ')}))`;
+  const locality = `CASE WHEN ${local} THEN 0 WHEN c.regions = '[]' OR EXISTS (SELECT 1 FROM json_each(c.regions) WHERE value = 'SE') THEN 1 ELSE 2 END`;
   const { rows } = await db.executeQuery<{ n: number }>(CompiledQuery.raw(`WITH c AS MATERIALIZED (
-      SELECT s.rid, -(${score || '0'}) AS score, s.kind, s.procedure, s.buyer_id, s.buyer, s.awarded, s.deadline, s.published_at,
-        s.cpv_divisions, s.regions, s.flags
+      SELECT s.rid, -(${score || '0'}) AS score, ${openSql('s')} AS is_open, s.kind, s.procedure, s.buyer_id, s.buyer, s.awarded,
+        s.deadline, s.published_at, s.cpv_divisions, s.regions, s.flags
       FROM bench_like b CROSS JOIN search_notices s ON s.rid = b.rid WHERE ${where} ORDER BY b.rid DESC LIMIT ${RESULT_CAP})
-    SELECT 'hit' AS facet, rid AS value, position AS n FROM (SELECT rid, row_number() OVER (ORDER BY score, published_at DESC, rid DESC) AS position FROM c) WHERE position <= 20
+    SELECT 'hit' AS facet, rid AS value, position AS n FROM (SELECT rid, row_number() OVER (ORDER BY score, is_open DESC, ${locality}, published_at DESC, rid DESC) AS position FROM c) WHERE position <= 20
     UNION ALL SELECT 'total', NULL, count(*) FROM c
-    UNION ALL SELECT 'status', CASE WHEN awarded = 1 THEN 'awarded' WHEN deadline < ? THEN 'closed' ELSE 'open' END, count(*) FROM c GROUP BY 2
+    UNION ALL SELECT 'status', CASE WHEN awarded = 1 THEN 'awarded' WHEN is_open THEN 'open' ELSE 'closed' END, count(*) FROM c GROUP BY 2
     UNION ALL SELECT 'kind', kind, count(*) FROM c GROUP BY kind
     UNION ALL SELECT 'procedure', procedure, count(*) FROM c GROUP BY procedure
     UNION ALL SELECT 'buyer', buyer_id, count(*) FROM c GROUP BY buyer_id
     UNION ALL SELECT 'cpv', j.value, count(*) FROM c, json_each(c.cpv_divisions) AS j GROUP BY j.value
     UNION ALL SELECT 'region', j.value, count(*) FROM c, json_each(c.regions) AS j GROUP BY j.value
-    UNION ALL SELECT 'csr', j.value, count(*) FROM c, json_each(c.flags) AS j GROUP BY j.value`, [...params, NOW.toISOString()]));
+    UNION ALL SELECT 'csr', j.value, count(*) FROM c, json_each(c.flags) AS j GROUP BY j.value`, [...params, ...AT.localArea]));
   return Number((rows as unknown as { facet: string; n: number }[]).find((r) => r.facet === 'total')?.n ?? 0);
 }
 
 /** Token filters as LIKE over the tags column (what a scan has to do without the index). */
 function likeTagConditions(query: SearchQuery): { where: string[]; params: unknown[] } {
-  const plan = planQuery({ ...emptyQuery(), kind: query.kind, cpv: query.cpv, region: query.region, csr: query.csr }, NOW.toISOString());
+  const plan = planQuery({ ...emptyQuery(), kind: query.kind, cpv: query.cpv, region: query.region, csr: query.csr }, AT);
   const groups = [...(plan.match ?? '').matchAll(/tags : \(([^)]*)\)/g)].map((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((t) => t[1]));
   return {
     where: groups.map((g) => `(${g.map(() => "(' ' || s.tags || ' ') LIKE ?").join(' OR ')})`),

@@ -52,6 +52,17 @@ export function csrFlags(c: Criteria): CsrFlag[] {
   return flags;
 }
 
+/**
+ * Whether a stored, active notice can be open at all, by the alert rule
+ * (domain/alerts.ts): a contract or planning notice without winners that is
+ * not a statistics record (UHM), with a deadline or a publication date. The
+ * part that moves with time is statusOf's; search has no `status` of its own
+ * (withdrawn notices leave the index).
+ */
+export function mayInvite(n: Pick<NoticeInput, 'source' | 'kind' | 'awards' | 'deadline' | 'publishedAt'>): boolean {
+  return n.source !== 'uhm' && (n.kind === 'tender' || n.kind === 'planning') && n.awards.length === 0 && (n.deadline !== null || n.publishedAt !== null);
+}
+
 export type StoredNotice = {
   id: string;
   revision: number;
@@ -85,6 +96,7 @@ export function toSearchDocument({ id, revision, createdAt, buyerId, notice, pla
     cpvDivisions: [...new Set([...codes].map((c) => `${c.slice(0, 2)}000000`))].sort(),
     regions: regionClosure(place),
     awarded: notice.kind === 'award' || notice.awards.length > 0,
+    invites: mayInvite(notice),
     deadline: notice.deadline,
     publishedAt: notice.publishedAt ?? createdAt,
     estimatedValue: value,

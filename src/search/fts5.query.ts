@@ -9,11 +9,11 @@
 // whole); phrases word for word; exclusions with NOT.
 //
 // Filters are indexed as tokens of a `tags` column (kind, CPV closure,
-// regions, buyer, procedure, CSR flags, awarded, and coarse date and value
-// buckets), so FTS5 intersects them with the words in its own doclists
-// instead of checking every matching row. Ranges (dates, value, open/closed)
-// are narrowed by bucket tokens and then checked exactly in SQL.
-import type { SearchDocument, SearchQuery, SearchStatus } from './search.types.ts';
+// regions, buyer, procedure, CSR flags, awarded, may-invite, and coarse date
+// and value buckets), so FTS5 intersects them with the words in its own
+// doclists instead of checking every matching row. Ranges (dates, value,
+// open/closed) are narrowed by bucket tokens and then checked exactly in SQL.
+import { openSince, regionCodes, type SearchDocument, type SearchQuery, type SearchRules, type SearchStatus } from './search.types.ts';
 import { hasPositive, isPrefixTerm, parseTextQuery, type QueryTerm, type TextQuery } from './text.ts';
 
 export const TEXT_COLUMNS = '{title description buyer codes}';
@@ -41,6 +41,7 @@ export const tags = {
   region: (region: string) => `r${region.toLowerCase()}`,
   csr: (flag: string) => `f${flag}`,
   awarded: (awarded: boolean) => (awarded ? 'a1' : 'a0'),
+  invites: (invites: boolean) => (invites ? 'i1' : 'i0'),
   value: (bucket: number) => `v${bucket}`,
   noValue: 'vnone',
   noDeadline: 'dnone',
@@ -116,6 +117,7 @@ export function documentTags(doc: SearchDocument): string {
   const out = [
     tags.kind(doc.kind),
     tags.awarded(doc.awarded),
+    tags.invites(doc.invites),
     tags.buyerId(doc.buyerId),
     ...(doc.buyerOrgNumber ? [tags.orgNumber(doc.buyerOrgNumber)] : []),
     ...(doc.procedure ? [tags.procedure(doc.procedure)] : []),
@@ -195,21 +197,39 @@ export type FtsPlan = {
   params: unknown[];
 };
 
-function statusTags(status: SearchStatus, now: string): string {
+/** When and where a query is asked: now and openSince as ISO instants, and the local area. */
+export type QueryContext = { now: string; since: string; localArea: readonly string[] };
+
+export function queryContext(now: Date, rules: SearchRules): QueryContext {
+  return { now: now.toISOString(), since: openSince(now, rules.alertMaxAgeDays), localArea: rules.localArea };
+}
+
+/**
+ * statusOf's open in SQL over the search table aliased `t`; binds `since`,
+ * then `now`. It is never NULL (CASE, not OR over a NULL deadline), so NOT
+ * is its exact complement.
+ */
+export const openSql = (t: string) => `(${t}.invites = 1 AND CASE WHEN ${t}.deadline IS NULL THEN ${t}.published_at >= ? ELSE ${t}.deadline > ? END)`;
+
+/** Tokens that every notice of the status has (and some others): SQL decides exactly. */
+function statusTags(status: SearchStatus, { now, since }: QueryContext): string {
   if (status === 'awarded') return anyTag([tags.awarded(true)]);
-  const notAwarded = anyTag([tags.awarded(false)]);
-  if (status === 'closed') return `(${notAwarded} AND ${anyTag(dateRangeTags('d', null, now))})`;
-  return `(${notAwarded} AND ${anyTag([tags.noDeadline, ...dateRangeTags('d', now, null)])})`;
+  if (status === 'closed') {
+    // Cannot invite, or no deadline (then it may be old), or a deadline passed.
+    return `(${anyTag([tags.awarded(false)])} AND ${anyTag([tags.invites(false), tags.noDeadline, ...dateRangeTags('d', null, now)])})`;
+  }
+  const recent = `(${anyTag([tags.noDeadline])} AND ${anyTag(dateRangeTags('u', since, null))})`;
+  return `(${anyTag([tags.invites(true)])} AND (${anyTag(dateRangeTags('d', now, null))} OR ${recent}))`;
 }
 
 function statusCondition(status: SearchStatus): string {
   if (status === 'awarded') return 's.awarded = 1';
-  if (status === 'closed') return '(s.awarded = 0 AND s.deadline < ?)';
-  return '(s.awarded = 0 AND (s.deadline IS NULL OR s.deadline >= ?))';
+  if (status === 'closed') return `(s.awarded = 0 AND NOT ${openSql('s')})`;
+  return openSql('s');
 }
 
-/** Translates a query; `now` (ISO) decides open and closed; `expansions` come from the index's word list. */
-export function planQuery(query: SearchQuery, now: string, expansions: Expansions = new Map()): FtsPlan {
+/** Translates a query; `at` decides open and closed and what `local` means; `expansions` come from the index's word list. */
+export function planQuery(query: SearchQuery, at: QueryContext, expansions: Expansions = new Map()): FtsPlan {
   const text = parseTextQuery(query.q);
   const groups: string[] = [];
   const where: string[] = [];
@@ -223,14 +243,14 @@ export function planQuery(query: SearchQuery, now: string, expansions: Expansion
     groups.push(anyTag(query.buyer.map((b) => (/^\d{10}$/.test(b) ? tags.orgNumber(b) : tags.buyerId(b)))));
   }
   if (query.cpv.length) groups.push(anyTag(query.cpv.map(tags.cpv)));
-  if (query.region.length) groups.push(anyTag(query.region.map(tags.region)));
+  if (query.region.length) groups.push(anyTag(regionCodes(query.region, at.localArea).map(tags.region)));
   for (const flag of query.csr) groups.push(anyTag([tags.csr(flag)]));
 
   const statuses = [...new Set(query.status)];
   if (statuses.length && statuses.length < 3) {
-    groups.push(statuses.length === 1 ? statusTags(statuses[0], now) : `(${statuses.map((s) => statusTags(s, now)).join(' OR ')})`);
+    groups.push(statuses.length === 1 ? statusTags(statuses[0], at) : `(${statuses.map((s) => statusTags(s, at)).join(' OR ')})`);
     where.push(`(${statuses.map(statusCondition).join(' OR ')})`);
-    for (const s of statuses) if (s !== 'awarded') params.push(now);
+    for (const s of statuses) if (s !== 'awarded') params.push(at.since, at.now);
   }
   if (query.deadlineFrom || query.deadlineTo) {
     groups.push(anyTag(dateRangeTags('d', query.deadlineFrom, query.deadlineTo)));

@@ -20,16 +20,19 @@
 import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
 import { inTransaction, type Db } from '../../db/database.ts';
-import { BM25_WEIGHTS, documentTags, lookupKey, planQuery, type Expansion, type Expansions, type FtsPlan } from './fts5.query.ts';
 import {
-  FACET_NAMES, RESULT_CAP, emptyFacets, statusOf, trimFacet,
+  BM25_WEIGHTS, documentTags, lookupKey, openSql, planQuery, queryContext,
+  type Expansion, type Expansions, type FtsPlan, type QueryContext,
+} from './fts5.query.ts';
+import {
+  DEFAULT_RULES, FACET_NAMES, RESULT_CAP, emptyFacets, statusOf, trimFacet, type SearchRules,
   type DocumentSource, type Facets, type FacetName, type NoticeKind, type SearchDocument, type SearchHit,
   type SearchIndex, type SearchQuery, type SearchResult,
 } from './search.types.ts';
 import { Highlighter, fold, isPrefixTerm, markedToHtml, parseTextQuery } from './text.ts';
 
 /** Bump when the tables, the folding or the tokens change: the index is then rebuilt. */
-export const FTS_LAYOUT_VERSION = '3';
+export const FTS_LAYOUT_VERSION = '4';
 
 /** A prefix that stands for at most this many words is searched as an OR of them. */
 export const MAX_EXPANSION = 64;
@@ -69,6 +72,7 @@ type HitRow = StoredRow & {
   buyer_org_number: string | null;
   main_cpv: string;
   awarded: number;
+  invites: number;
   deadline: string | null;
   published_at: string;
   value_amount: number | null;
@@ -77,14 +81,14 @@ type HitRow = StoredRow & {
 
 const COLUMNS = [
   'notice_id', 'revision', 'title', 'description', 'buyer', 'codes', 'tags', 'kind', 'procedure', 'buyer_id',
-  'buyer_org_number', 'main_cpv', 'awarded', 'deadline', 'published_at', 'value_amount', 'value_currency', 'value_sek',
+  'buyer_org_number', 'main_cpv', 'awarded', 'invites', 'deadline', 'published_at', 'value_amount', 'value_currency', 'value_sek',
   'cpv_divisions', 'regions', 'flags',
 ] as const;
 
 function rowValues(doc: SearchDocument): unknown[] {
   return [
     doc.id, doc.revision, doc.title, doc.description, doc.buyerName, doc.codes.join(' '), documentTags(doc), doc.kind,
-    doc.procedure, doc.buyerId, doc.buyerOrgNumber, doc.mainCpv, Number(doc.awarded), doc.deadline, doc.publishedAt,
+    doc.procedure, doc.buyerId, doc.buyerOrgNumber, doc.mainCpv, Number(doc.awarded), Number(doc.invites), doc.deadline, doc.publishedAt,
     doc.estimatedValue?.amount ?? null, doc.estimatedValue?.currency ?? null, doc.valueSek,
     JSON.stringify(doc.cpvDivisions), JSON.stringify(doc.regions), JSON.stringify(doc.csr),
   ];
@@ -108,13 +112,15 @@ export class FtsSearchIndex implements SearchIndex {
   readonly name = 'fts5' as const;
 
   private readonly bm25Budget: number;
+  private readonly rules: SearchRules;
 
   constructor(
     private readonly db: Db,
     private readonly log?: Logger,
-    options: { bm25Budget?: number } = {},
+    options: { bm25Budget?: number; rules?: SearchRules } = {},
   ) {
     this.bm25Budget = options.bm25Budget ?? BM25_BUDGET;
+    this.rules = options.rules ?? DEFAULT_RULES;
   }
 
   private async all<T = Row>(db: Db, text: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -156,6 +162,7 @@ export class FtsSearchIndex implements SearchIndex {
         buyer_org_number TEXT,
         main_cpv TEXT NOT NULL,
         awarded INTEGER NOT NULL,
+        invites INTEGER NOT NULL,
         deadline TEXT,
         published_at TEXT NOT NULL,
         value_amount REAL,
@@ -305,12 +312,12 @@ export class FtsSearchIndex implements SearchIndex {
    * and the facet counts; then the page's snippets.
    */
   async search(query: SearchQuery, now = new Date()): Promise<SearchResult> {
-    const nowIso = now.toISOString();
-    const plan = planQuery(query, nowIso, await this.expansions(query.q));
-    const { sql, params } = searchSql(plan, query, this.bm25Budget);
+    const at = queryContext(now, this.rules);
+    const plan = planQuery(query, at, await this.expansions(query.q));
+    const { sql, params } = searchSql(plan, query, at, this.bm25Budget);
     const offset = (query.page - 1) * query.pageSize;
     const rows = await this.all<{ facet: string; value: string | number | null; label: string | null; n: number }>(
-      this.db, sql, [...params, offset, offset + query.pageSize, nowIso],
+      this.db, sql, [...params, offset, offset + query.pageSize],
     );
     const facets: Facets = emptyFacets();
     const page: { rid: number; position: number }[] = [];
@@ -365,7 +372,7 @@ export class FtsSearchIndex implements SearchIndex {
     const highlighter = new Highlighter(parseTextQuery(query.q));
     return rids.flatMap((rid) => {
       const r = byRid.get(rid);
-      return r ? [presentHit(r, highlighter, now)] : [];
+      return r ? [presentHit(r, highlighter, now, this.rules.alertMaxAgeDays)] : [];
     });
   }
 
@@ -400,7 +407,7 @@ function dedupe(docs: SearchDocument[]): SearchDocument[] {
   return [...byId.values()];
 }
 
-/** bm25 when the words are rare enough for it to be quick, else title matches first; newest first without words. */
+/** bm25 when the words are rare enough for it to be quick, else title matches first; none without words or when sorted by date. */
 export function rankingMode(plan: FtsPlan, query: SearchQuery, budget = BM25_BUDGET): 'bm25' | 'title-first' | 'none' {
   if (plan.text === null || query.sort !== 'relevance') return 'none';
   return plan.cost <= budget ? 'bm25' : 'title-first';
@@ -408,28 +415,30 @@ export function rankingMode(plan: FtsPlan, query: SearchQuery, budget = BM25_BUD
 
 /**
  * The search statement. Parameters after the returned ones: page offset,
- * page end, now (ISO).
+ * page end.
  * - c: the candidates: every match when there are at most RESULT_CAP, else
  *   the RESULT_CAP most recently indexed (FTS5 walks the doclists backwards
- *   and stops there), with what the facets need; for very common words also
- *   whether the title matched (from highlight(), which needs no statistics);
+ *   and stops there), with what the facets and the order need (open decided
+ *   now); for very common words also whether the title matched (from
+ *   highlight(), which needs no statistics);
  * - r: bm25 over the words alone (the filter tokens stay out of it: bm25
  *   would count every document that has them), walking the words' matches
  *   backwards from the newest candidate and stopping at the last one (FTS5
  *   seeks a lower rowid bound by scanning, an upper one at once);
+ * - ranked: the score and where the notice is (see orderBy);
  * - then the page's positions, the total and every facet's counts, at once.
  */
-export function searchSql(plan: FtsPlan, query: SearchQuery, budget = BM25_BUDGET): { sql: string; params: unknown[] } {
+export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, budget = BM25_BUDGET): { sql: string; params: unknown[] } {
   const mode = rankingMode(plan, query, budget);
   const inTitle = mode === 'title-first' ? 'instr(highlight(search_fts, 0, char(1), char(2)), char(1)) > 0' : '0';
-  const columns = `s.rid AS rid, ${inTitle} AS in_title, s.kind, s.procedure, s.buyer_id, s.buyer, s.awarded, s.deadline, s.published_at,
-    s.cpv_divisions, s.regions, s.flags`;
+  const columns = `s.rid AS rid, ${inTitle} AS in_title, ${openSql('s')} AS is_open, s.kind, s.procedure, s.buyer_id, s.buyer, s.awarded,
+    s.deadline, s.published_at, s.cpv_divisions, s.regions, s.flags`;
   const where = plan.where.length ? ` AND ${plan.where.join(' AND ')}` : '';
   const candidates = plan.match === null
     ? `SELECT ${columns} FROM search_notices s WHERE 1 = 1${where} ORDER BY s.rid DESC LIMIT ${RESULT_CAP}`
     : `SELECT ${columns} FROM search_fts f CROSS JOIN search_notices s ON s.rid = f.rowid
        WHERE search_fts MATCH ?${where} ORDER BY f.rowid DESC LIMIT ${RESULT_CAP}`;
-  const params: unknown[] = plan.match === null ? [...plan.params] : [plan.match, ...plan.params];
+  const params: unknown[] = [at.since, at.now, ...(plan.match === null ? [] : [plan.match]), ...plan.params];
   // The unary + keeps the IN list away from FTS5 (it would run the query once per id).
   const relevance = mode === 'bm25'
     ? `SELECT f.rowid AS rid, bm25(search_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM search_fts f
@@ -438,13 +447,19 @@ export function searchSql(plan: FtsPlan, query: SearchQuery, budget = BM25_BUDGE
     : 'SELECT 0 AS rid, 0 AS score WHERE 0';
   if (mode === 'bm25') params.push(plan.text);
   const score = mode === 'bm25' ? 'coalesce(r.score, 0)' : mode === 'title-first' ? '-c.in_title' : '0';
+  // 0 the local area, 1 elsewhere in Sweden or a place unknown (Brygga's notices are Swedish unless they say otherwise), 2 abroad.
+  const inRegions = (n: number) => `EXISTS (SELECT 1 FROM json_each(c.regions) WHERE value IN (${Array(n).fill('?').join(', ')}))`;
+  const locality = query.sort === 'relevance'
+    ? `CASE WHEN ${inRegions(at.localArea.length)} THEN 0 WHEN c.regions = '[]' OR ${inRegions(1)} THEN 1 ELSE 2 END`
+    : '0';
+  if (query.sort === 'relevance') params.push(...at.localArea, 'SE');
   const sql = `WITH c AS MATERIALIZED (${candidates}),
     r AS MATERIALIZED (${relevance}),
-    ranked AS (SELECT c.rid, c.deadline, c.published_at, ${score} AS score FROM c LEFT JOIN r ON r.rid = c.rid)
+    ranked AS (SELECT c.rid, c.deadline, c.published_at, c.is_open, ${locality} AS locality, ${score} AS score FROM c LEFT JOIN r ON r.rid = c.rid)
     SELECT 'hit' AS facet, rid AS value, NULL AS label, position AS n
       FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, mode)}) AS position FROM ranked) WHERE position > ? AND position <= ?
     UNION ALL SELECT 'total', NULL, NULL, count(*) FROM c
-    UNION ALL SELECT 'status', CASE WHEN awarded = 1 THEN 'awarded' WHEN deadline < ? THEN 'closed' ELSE 'open' END, NULL, count(*) FROM c GROUP BY 2
+    UNION ALL SELECT 'status', CASE WHEN awarded = 1 THEN 'awarded' WHEN is_open THEN 'open' ELSE 'closed' END, NULL, count(*) FROM c GROUP BY 2
     UNION ALL SELECT 'kind', kind, NULL, count(*) FROM c GROUP BY kind
     UNION ALL SELECT 'procedure', procedure, NULL, count(*) FROM c WHERE procedure IS NOT NULL GROUP BY procedure
     UNION ALL SELECT 'buyer', buyer_id, max(buyer), count(*) FROM c GROUP BY buyer_id
@@ -454,11 +469,16 @@ export function searchSql(plan: FtsPlan, query: SearchQuery, budget = BM25_BUDGE
   return { sql, params };
 }
 
-/** Relevance (bm25, title weighted highest; or title matches first), newest or soonest deadline; ties: the newest. */
+/**
+ * Soonest deadline first, or the newest, when asked; else relevance (bm25,
+ * or title matches first; nothing without words), then open notices before
+ * the rest, the local area before the rest of Sweden before abroad, and the
+ * newest. Last, the most recently indexed, so the order is total.
+ */
 export function orderBy(query: SearchQuery, mode: ReturnType<typeof rankingMode>): string {
   if (query.sort === 'deadline') return 'deadline IS NULL, deadline, published_at DESC, rid DESC';
-  if (mode === 'none') return 'published_at DESC, rid DESC';
-  return 'score, published_at DESC, rid DESC';
+  if (query.sort === 'newest') return 'published_at DESC, rid DESC';
+  return `${mode === 'none' ? '' : 'score, '}is_open DESC, locality, published_at DESC, rid DESC`;
 }
 
 /** The words FTS5 indexes in a row's folded text (letters, digits, private-use characters and marks). */
@@ -470,8 +490,8 @@ function countWords(counts: Map<string, number>, words: Set<string>, by: number)
   for (const w of words) counts.set(w, (counts.get(w) ?? 0) + by);
 }
 
-function presentHit(r: HitRow, highlighter: Highlighter, now: Date): SearchHit {
-  const awarded = Number(r.awarded) === 1;
+function presentHit(r: HitRow, highlighter: Highlighter, now: Date, alertMaxAgeDays: number): SearchHit {
+  const doc = { awarded: Number(r.awarded) === 1, invites: Number(r.invites) === 1, deadline: r.deadline, publishedAt: r.published_at };
   return {
     id: r.notice_id,
     title: r.title,
@@ -479,7 +499,7 @@ function presentHit(r: HitRow, highlighter: Highlighter, now: Date): SearchHit {
     snippet: markedToHtml(highlighter.snippet(r.description)),
     buyer: { id: r.buyer_id, name: r.buyer, orgNumber: r.buyer_org_number },
     kind: r.kind as NoticeKind,
-    status: statusOf({ awarded, deadline: r.deadline }, now),
+    status: statusOf(doc, now, alertMaxAgeDays),
     procedure: r.procedure,
     cpv: r.main_cpv,
     deadline: r.deadline,

@@ -5,14 +5,19 @@
 //
 // The pure parts (settings, documents, filter expressions, query text) are
 // exported for unit tests: no Meilisearch server is needed to check them.
+//
+// Open and closed are decided when asked and the local area is configuration,
+// so neither can be a ranking rule: they are filters. Without words the order
+// (open first, local area before Sweden before abroad, newest) is built from
+// filtered segments: one round counts them, a second fetches the page's slices.
 import {
   Meilisearch, MeilisearchApiError, MeilisearchRequestError,
   type EnqueuedTaskPromise, type MultiSearchQuery, type SearchResponse, type Settings, type Task,
 } from 'meilisearch';
 import {
-  RESULT_CAP, emptyFacets, statusOf, trimFacet,
+  DEFAULT_RULES, RESULT_CAP, emptyFacets, openSince, regionCodes, statusOf, trimFacet,
   type DocumentSource, type FacetName, type Facets, type SearchDocument, type SearchHit,
-  type SearchIndex, type SearchQuery, type SearchResult, type SearchStatus,
+  type SearchIndex, type SearchQuery, type SearchResult, type SearchRules, type SearchStatus,
 } from './search.types.ts';
 import {
   ELLIPSIS, MARK_END, MARK_START, SNIPPET_WORDS, hasPositive, isPrefixTerm, leadingWords, markedToHtml, parseTextQuery,
@@ -64,7 +69,7 @@ export function meiliSettings(): Settings {
     // In relevance order: a word in the title counts most.
     searchableAttributes: ['title', 'description', 'buyerName', 'codes'],
     filterableAttributes: [
-      'cpv', 'cpvDivisions', 'buyerId', 'buyerOrgNumber', 'regions', 'procedure', 'kind', 'awarded',
+      'cpv', 'cpvDivisions', 'buyerId', 'buyerOrgNumber', 'regions', 'procedure', 'kind', 'awarded', 'invites',
       'deadlineTs', 'publishedTs', 'valueSek', 'csr',
     ],
     sortableAttributes: ['publishedTs', 'deadlineTs'],
@@ -89,19 +94,20 @@ function filterNumber(value: number): string {
   return String(value);
 }
 
-function anyOf(attribute: string, values: string[]): string {
+function anyOf(attribute: string, values: readonly string[]): string {
   return values.length === 1 ? `${attribute} = ${filterString(values[0])}` : `${attribute} IN [${values.map(filterString).join(', ')}]`;
 }
 
-export function statusFilter(status: SearchStatus, now: Date): string {
-  const t = filterNumber(now.getTime());
+/** statusOf as a filter. A document indexed before `invites` existed is not open until reindexed. */
+export function statusFilter(status: SearchStatus, now: Date, rules: SearchRules): string {
   if (status === 'awarded') return 'awarded = true';
-  if (status === 'closed') return `(awarded = false AND deadlineTs < ${t})`;
-  return `(awarded = false AND (deadlineTs NOT EXISTS OR deadlineTs >= ${t}))`;
+  const since = filterNumber(Date.parse(openSince(now, rules.alertMaxAgeDays)));
+  const open = `(invites = true AND (deadlineTs > ${filterNumber(now.getTime())} OR (deadlineTs NOT EXISTS AND publishedTs >= ${since})))`;
+  return status === 'open' ? open : `(awarded = false AND NOT ${open})`;
 }
 
 /** Pure: Brygga's filters as one Meilisearch filter expression (AND of clauses), or undefined. */
-export function meiliFilter(query: SearchQuery, now: Date, { withStatus = true } = {}): string | undefined {
+export function meiliFilter(query: SearchQuery, now: Date, rules: SearchRules, { withStatus = true } = {}): string | undefined {
   const clauses: string[] = [];
   if (query.kind.length) clauses.push(anyOf('kind', query.kind));
   if (query.procedure.length) clauses.push(anyOf('procedure', query.procedure));
@@ -112,11 +118,11 @@ export function meiliFilter(query: SearchQuery, now: Date, { withStatus = true }
     clauses.push(parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`);
   }
   if (query.cpv.length) clauses.push(anyOf('cpv', query.cpv));
-  if (query.region.length) clauses.push(anyOf('regions', query.region));
+  if (query.region.length) clauses.push(anyOf('regions', regionCodes(query.region, rules.localArea)));
   for (const flag of query.csr) clauses.push(anyOf('csr', [flag]));
   const statuses = [...new Set(query.status)];
   if (withStatus && statuses.length && statuses.length < 3) {
-    clauses.push(statuses.length === 1 ? statusFilter(statuses[0], now) : `(${statuses.map((s) => statusFilter(s, now)).join(' OR ')})`);
+    clauses.push(statuses.length === 1 ? statusFilter(statuses[0], now, rules) : `(${statuses.map((s) => statusFilter(s, now, rules)).join(' OR ')})`);
   }
   const range = (attribute: string, from: number | null, to: number | null) => {
     if (from !== null) clauses.push(`${attribute} >= ${filterNumber(from)}`);
@@ -147,39 +153,84 @@ export function meiliQueryText(text: TextQuery): string {
 
 const RETRIEVED: (keyof MeiliDocument)[] = [
   'id', 'title', 'description', 'buyerName', 'buyerId', 'buyerOrgNumber', 'kind', 'procedure', 'mainCpv', 'awarded',
-  'deadline', 'publishedAt', 'estimatedValue',
+  'invites', 'deadline', 'publishedAt', 'estimatedValue',
 ];
 
-/** Pure: the multi-search: the page with facets, then one count per status (it depends on the time). */
-export function meiliSearchQueries(indexUid: string, query: SearchQuery, now: Date): MultiSearchQuery[] {
+/** What a page of hits asks for: the fields shown, marked words and the snippet. */
+const HIT_OPTIONS = {
+  attributesToRetrieve: RETRIEVED,
+  attributesToHighlight: ['title', 'description'],
+  attributesToCrop: ['description'], cropLength: SNIPPET_WORDS, cropMarker: ELLIPSIS,
+  highlightPreTag: MARK_START, highlightPostTag: MARK_END,
+} satisfies Partial<MultiSearchQuery>;
+
+const and = (base: string | undefined, clause: string) => (base ? `(${base}) AND ${clause}` : clause);
+
+/**
+ * Pure: the order without words as filters, first to last: open notices in
+ * the local area, elsewhere in Sweden (or a place unknown), abroad; then the
+ * rest in the same order. Each is sorted newest first. Null when the query
+ * has words or asks for a sort by date.
+ */
+export function orderSegments(query: SearchQuery, now: Date, rules: SearchRules): string[] | null {
+  if (query.sort !== 'relevance' || hasPositive(parseTextQuery(query.q))) return null;
+  const open = statusFilter('open', now, rules);
+  const local = anyOf('regions', rules.localArea);
+  const sweden = '(regions = "SE" OR regions IS EMPTY)';
+  const places = [local, `NOT ${local} AND ${sweden}`, `NOT ${local} AND NOT ${sweden}`];
+  return [open, `NOT ${open}`].flatMap((o) => places.map((p) => `${o} AND ${p}`));
+}
+
+/**
+ * Pure: the multi-search: the page with facets, one count per status (it
+ * depends on the time) and, without words, one count per segment of the
+ * order (then the page comes from meiliPageQueries).
+ */
+export function meiliSearchQueries(indexUid: string, query: SearchQuery, now: Date, rules: SearchRules): MultiSearchQuery[] {
   const text = parseTextQuery(query.q);
   const q = meiliQueryText(text);
-  const filter = meiliFilter(query, now);
+  const filter = meiliFilter(query, now, rules);
+  const segments = orderSegments(query, now, rules);
   const sort =
     query.sort === 'deadline' ? ['deadlineTs:asc', 'publishedTs:desc']
-      : query.sort === 'newest' || !hasPositive(text) ? ['publishedTs:desc']
+      : query.sort === 'newest' ? ['publishedTs:desc']
         : undefined;
   const main: MultiSearchQuery = {
-    indexUid, q, filter, sort, matchingStrategy: 'all',
-    page: query.page, hitsPerPage: query.pageSize,
-    facets: Object.values(FACET_ATTRIBUTES),
-    attributesToRetrieve: RETRIEVED,
-    attributesToHighlight: ['title', 'description'],
-    attributesToCrop: ['description'], cropLength: SNIPPET_WORDS, cropMarker: ELLIPSIS,
-    highlightPreTag: MARK_START, highlightPostTag: MARK_END,
+    indexUid, q, filter, sort, matchingStrategy: 'all', facets: Object.values(FACET_ATTRIBUTES),
+    ...(segments ? { page: 1, hitsPerPage: 0 } : { page: query.page, hitsPerPage: query.pageSize, ...HIT_OPTIONS }),
   };
-  const counts = (['open', 'closed', 'awarded'] as const).map((status): MultiSearchQuery => {
-    const base = meiliFilter(query, now);
-    const clause = statusFilter(status, now);
-    return { indexUid, q, matchingStrategy: 'all', page: 1, hitsPerPage: 0, filter: base ? `(${base}) AND ${clause}` : clause };
-  });
-  return [main, ...counts];
+  const count = (clause: string): MultiSearchQuery => ({ indexUid, q, matchingStrategy: 'all', page: 1, hitsPerPage: 0, filter: and(filter, clause) });
+  const statuses = (['open', 'closed', 'awarded'] as const).map((status) => count(statusFilter(status, now, rules)));
+  return [main, ...statuses, ...(segments ?? []).map(count)];
+}
+
+/** Pure: where the page lies in the segments of the order, given how many each has. */
+export function segmentSlices(counts: number[], offset: number, limit: number): { segment: number; offset: number; limit: number }[] {
+  const slices: { segment: number; offset: number; limit: number }[] = [];
+  let start = 0;
+  for (const [segment, count] of counts.entries()) {
+    const from = Math.max(offset, start);
+    const to = Math.min(offset + limit, start + count);
+    if (from < to) slices.push({ segment, offset: from - start, limit: to - from });
+    start += count;
+  }
+  return slices;
+}
+
+/** Pure: the second round without words: the page's slices of the segments, newest first in each. */
+export function meiliPageQueries(indexUid: string, query: SearchQuery, now: Date, rules: SearchRules, counts: number[]): MultiSearchQuery[] {
+  const segments = orderSegments(query, now, rules) ?? [];
+  const q = meiliQueryText(parseTextQuery(query.q)); // exclusions only, if any
+  const filter = meiliFilter(query, now, rules);
+  return segmentSlices(counts, (query.page - 1) * query.pageSize, query.pageSize).map(({ segment, offset, limit }) => ({
+    indexUid, q, matchingStrategy: 'all', filter: and(filter, segments[segment]), sort: ['publishedTs:desc'], offset, limit, ...HIT_OPTIONS,
+  }));
 }
 
 type Formatted = Partial<Record<'title' | 'description', string>>;
 
 /** Pure: a Meilisearch hit as Brygga's hit. */
-export function presentMeiliHit(hit: Partial<MeiliDocument> & { _formatted?: Formatted }, now: Date): SearchHit {
+export function presentMeiliHit(hit: Partial<MeiliDocument> & { _formatted?: Formatted }, now: Date, rules: SearchRules): SearchHit {
   const doc = hit as MeiliDocument;
   return {
     id: doc.id,
@@ -188,7 +239,7 @@ export function presentMeiliHit(hit: Partial<MeiliDocument> & { _formatted?: For
     snippet: markedToHtml(hit._formatted?.description ?? leadingWords(doc.description ?? '')),
     buyer: { id: doc.buyerId, name: doc.buyerName, orgNumber: doc.buyerOrgNumber ?? null },
     kind: doc.kind,
-    status: statusOf({ awarded: doc.awarded, deadline: doc.deadline ?? null }, now),
+    status: statusOf({ awarded: doc.awarded, invites: doc.invites ?? false, deadline: doc.deadline ?? null, publishedAt: doc.publishedAt }, now, rules.alertMaxAgeDays),
     procedure: doc.procedure ?? null,
     cpv: doc.mainCpv,
     deadline: doc.deadline ?? null,
@@ -197,8 +248,8 @@ export function presentMeiliHit(hit: Partial<MeiliDocument> & { _formatted?: For
   };
 }
 
-/** Pure: the responses of meiliSearchQueries as a SearchResult. */
-export function presentMeiliResult(query: SearchQuery, responses: SearchResponse[], now: Date): SearchResult {
+/** Pure: the responses of meiliSearchQueries as a SearchResult; without words the hits are the page's (meiliPageQueries). */
+export function presentMeiliResult(query: SearchQuery, responses: SearchResponse[], now: Date, rules: SearchRules, page?: SearchResponse[]): SearchResult {
   const [main, ...counts] = responses;
   const facets: Facets = emptyFacets();
   for (const [name, attribute] of Object.entries(FACET_ATTRIBUTES) as [Exclude<FacetName, 'status'>, string][]) {
@@ -208,7 +259,7 @@ export function presentMeiliResult(query: SearchQuery, responses: SearchResponse
   facets.status = trimFacet((['open', 'closed', 'awarded'] as const).map((value, i) => ({ value, count: counts[i]?.totalHits ?? 0 })));
   const total = main.totalHits ?? main.estimatedTotalHits ?? 0;
   return {
-    hits: main.hits.map((h) => presentMeiliHit(h as Partial<MeiliDocument> & { _formatted?: Formatted }, now)),
+    hits: (page ?? [main]).flatMap((r) => r.hits).map((h) => presentMeiliHit(h as Partial<MeiliDocument> & { _formatted?: Formatted }, now, rules)),
     total,
     totalExact: total < RESULT_CAP,
     page: query.page,
@@ -244,6 +295,8 @@ export type MeiliOptions = {
   timeoutMs?: number;
   /** Longest wait for one write task. */
   taskTimeoutMs?: number;
+  /** What `local` and `open` mean (configuration). */
+  rules?: SearchRules;
 };
 
 export class MeiliSearchIndex implements SearchIndex {
@@ -251,12 +304,14 @@ export class MeiliSearchIndex implements SearchIndex {
   readonly client: Meilisearch;
   readonly indexUid: string;
   private readonly taskTimeoutMs: number;
+  private readonly rules: SearchRules;
   private ready: Promise<void> | null = null;
 
   constructor(options: MeiliOptions) {
     this.client = new Meilisearch({ host: options.url, apiKey: options.key ?? undefined, timeout: options.timeoutMs ?? 3000 });
     this.indexUid = options.indexUid;
     this.taskTimeoutMs = options.taskTimeoutMs ?? 120_000;
+    this.rules = options.rules ?? DEFAULT_RULES;
   }
 
   /** Awaits a task and checks how it ended. */
@@ -307,8 +362,12 @@ export class MeiliSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery, now = new Date()): Promise<SearchResult> {
-    const { results } = await this.client.multiSearch({ queries: meiliSearchQueries(this.indexUid, query, now) });
-    return presentMeiliResult(query, results, now);
+    const { results } = await this.client.multiSearch({ queries: meiliSearchQueries(this.indexUid, query, now, this.rules) });
+    if (!orderSegments(query, now, this.rules)) return presentMeiliResult(query, results, now, this.rules);
+    const counts = results.slice(4).map((r) => r.totalHits ?? 0);
+    const slices = meiliPageQueries(this.indexUid, query, now, this.rules, counts);
+    const page = slices.length ? (await this.client.multiSearch({ queries: slices })).results : [];
+    return presentMeiliResult(query, results, now, this.rules, page);
   }
 
   /** Builds a fresh index beside the live one and swaps them, so searches never see a half-built index. */

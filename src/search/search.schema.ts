@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import { CpvError, normalizeCpv } from '../domain/cpv.ts';
 import { OrgNumberError, parseOrgNumber } from '../domain/orgnr.ts';
-import { isMunicipalityCode } from '../domain/regions.ts';
+import { COUNTY_NUTS3, isMunicipalityCode } from '../domain/regions.ts';
 import { NOTICE_KINDS } from '../notices/notice.schema.ts';
 import {
-  CSR_FLAGS, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, RESULT_CAP, SEARCH_SORTS, SEARCH_STATUSES, type SearchQuery,
+  CSR_FLAGS, LOCAL_REGION, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, RESULT_CAP, SEARCH_SORTS, SEARCH_STATUSES, type SearchQuery,
 } from './search.types.ts';
 import { MAX_QUERY_WORDS, parseTextQuery, queryWords } from './text.ts';
 
@@ -49,11 +49,27 @@ const buyer = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
-/** A kommunkod (1441) or a NUTS code at any level (SE, SE2, SE23, SE232). */
-const region = z
-  .string()
-  .transform((v) => v.toUpperCase())
-  .refine((v) => isMunicipalityCode(v) || /^[A-Z]{2}[0-9A-Z]{0,3}$/.test(v), 'a kommunkod (1441) or a NUTS code (SE232)');
+/** Countries with NUTS codes: the EU, EFTA and candidate countries, and the UK of older notices. */
+const NUTS_COUNTRIES = new Set('AL AT BE BG CH CY CZ DE DK EE EL ES FI FR HR HU IE IS IT LI LT LU LV ME MK MT NL NO PL PT RO RS SE SI SK TR UK'.split(' '));
+/** Sweden's NUTS codes, every level: the counties' NUTS-3 regions and what contains them. */
+const SWEDISH_NUTS = new Set(Object.values(COUNTY_NUTS3).flatMap((code) => [2, 3, 4, 5].map((n) => code.slice(0, n))));
+
+/** A Swedish NUTS code that exists, or another country's at any level (DE, DE3, DE300). */
+const isKnownNuts = (code: string) =>
+  code.startsWith('SE') ? SWEDISH_NUTS.has(code) : NUTS_COUNTRIES.has(code.slice(0, 2)) && /^[A-Z]{2}[0-9A-Z]{0,3}$/.test(code);
+
+/**
+ * `local` (the local area, as in subscriptions), a kommunkod (1441) or a NUTS
+ * code at any level (SE, SE2, SE23, SE232). Anything else would silently find
+ * nothing, so it is an error.
+ */
+const region = z.string().transform((value, ctx) => {
+  if (value.toLowerCase() === LOCAL_REGION) return LOCAL_REGION;
+  const code = value.toUpperCase();
+  if (isMunicipalityCode(code) || isKnownNuts(code)) return code;
+  ctx.addIssue({ code: 'custom', message: 'unknown region; use local (the local area), a kommunkod (1441) or a NUTS code (SE, SE2, SE232)' });
+  return z.NEVER;
+});
 
 const procedure = z.string().toLowerCase().regex(/^[a-z0-9-]{1,60}$/, 'a procedure code, e.g. open');
 

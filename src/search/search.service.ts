@@ -11,7 +11,7 @@ import { activeDocuments, countActiveNotices, loadDocuments } from './document.t
 import { FallbackSearchIndex } from './fallback.ts';
 import { FtsSearchIndex } from './fts5.ts';
 import { MeiliSearchIndex } from './meilisearch.ts';
-import type { DocumentSource, SearchDocument, SearchIndex, SearchQuery, SearchResult } from './search.types.ts';
+import { DEFAULT_RULES, type DocumentSource, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult, type SearchRules } from './search.types.ts';
 
 /** An empty FTS5 index with at most this many notices to index is filled at start-up; more wait for `npm run reindex`. */
 export const AUTO_FILL_LIMIT = 50_000;
@@ -31,10 +31,11 @@ export class SearchService {
     private readonly db: Db,
     private readonly log: Logger,
     meili: { url: string; key: string | null; indexUid: string } | null = null,
+    rules: SearchRules = DEFAULT_RULES,
   ) {
     this.places = new PlaceResolver(db);
-    this.fts = new FtsSearchIndex(db, log);
-    this.meili = meili ? new MeiliSearchIndex({ url: meili.url, key: meili.key, indexUid: meili.indexUid }) : null;
+    this.fts = new FtsSearchIndex(db, log, { rules });
+    this.meili = meili ? new MeiliSearchIndex({ url: meili.url, key: meili.key, indexUid: meili.indexUid, rules }) : null;
     this.index = this.meili ? new FallbackSearchIndex(this.meili, this.fts, log, (ids) => this.documents(ids)) : this.fts;
   }
 
@@ -142,8 +143,12 @@ export class SearchService {
   }
 }
 
-/** The search of this configuration: FTS5, or Meilisearch (index `<QUEUE_PREFIX>-notices`) with FTS5 as its fallback. */
+/**
+ * The search of this configuration: FTS5, or Meilisearch (index `<QUEUE_PREFIX>-notices`) with FTS5 as its fallback;
+ * `local` and `open` as subscriptions and alerts mean them.
+ */
 export function createSearch(config: Config, db: Db, log: Logger): SearchService {
   const { meiliUrl, meiliKey } = config.search;
-  return new SearchService(db, log, meiliUrl ? { url: meiliUrl, key: meiliKey, indexUid: `${config.queuePrefix}-notices` } : null);
+  const meili = meiliUrl ? { url: meiliUrl, key: meiliKey, indexUid: `${config.queuePrefix}-notices` } : null;
+  return new SearchService(db, log, meili, { localArea: config.localArea, alertMaxAgeDays: config.alertMaxAgeDays });
 }

@@ -1,6 +1,7 @@
 // The search contract every backend implements: what is indexed (SearchDocument),
 // what is asked (SearchQuery) and what comes back (SearchResult). Pure types
 // and constants; the FTS5 and Meilisearch adapters translate them.
+import { DEFAULT_LOCAL_AREA } from '../domain/regions.ts';
 import type { Money, NOTICE_KINDS } from '../notices/notice.schema.ts';
 
 export const SEARCH_STATUSES = ['open', 'closed', 'awarded'] as const;
@@ -18,13 +19,29 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
  * At most this many matches are counted, ranked, sorted and faceted per query
  * (Meilisearch: `pagination.maxTotalHits`). Beyond it `total` stays at the cap
  * and `totalExact` is false; FTS5 then works on the most recently indexed
- * RESULT_CAP matches (see README, "Search").
+ * RESULT_CAP matches (see docs/search.md, "How many").
  */
 export const RESULT_CAP = 1000;
 /** Values returned per facet, most frequent first. */
 export const FACET_VALUES = 50;
 export const MAX_PAGE_SIZE = 100;
 export const MAX_QUERY_LENGTH = 200;
+/** `region=local`: the local area, as in subscriptions' `regions: ['local']`. */
+export const LOCAL_REGION = 'local';
+
+/**
+ * The settings that make search agree with subscriptions and alerts
+ * (config.localArea, config.alertMaxAgeDays). Applied when asked, not when
+ * indexed, so changing them needs no reindex.
+ */
+export type SearchRules = {
+  /** Kommunkoder of the local area: what `region=local` means, and ranked first. */
+  localArea: readonly string[];
+  /** A notice without a deadline is open this many days after publication (ALERT_MAX_AGE_DAYS). */
+  alertMaxAgeDays: number;
+};
+
+export const DEFAULT_RULES: SearchRules = { localArea: DEFAULT_LOCAL_AREA, alertMaxAgeDays: 30 };
 
 /** A notice as the search indexes see it: denormalised, flat, ready for filters and facets. */
 export type SearchDocument = {
@@ -48,8 +65,14 @@ export type SearchDocument = {
   /** NUTS codes with all their prefixes (SE, SE2, SE23, SE232) and kommunkoder. */
   regions: string[];
   awarded: boolean;
+  /**
+   * What does not change with time of whether the notice is open (see
+   * `mayInvite` in document.ts); the deadline and publication decide the rest
+   * when asked (statusOf).
+   */
+  invites: boolean;
   deadline: string | null;
-  /** publishedAt, or when Brygga stored the notice. */
+  /** publishedAt, or when Brygga stored the notice (never used for `open`: `invites` is false then). */
   publishedAt: string;
   estimatedValue: Money | null;
   /** The estimated value when it is in SEK; value filters apply to this. */
@@ -63,7 +86,7 @@ export type SearchQuery = {
   cpv: string[];
   /** Buyer ids or organisationsnummer (10 digits). */
   buyer: string[];
-  /** NUTS codes (any level) or kommunkoder. */
+  /** NUTS codes (any level), kommunkoder, or LOCAL_REGION. */
   region: string[];
   procedure: string[];
   kind: NoticeKind[];
@@ -148,11 +171,32 @@ export function emptyFacets(): Facets {
   return { status: [], kind: [], procedure: [], cpv: [], buyer: [], region: [], csr: [] };
 }
 
-/** open / closed / awarded, derived at query time: awarded wins, then a passed deadline closes. */
-export function statusOf(doc: { awarded: boolean; deadline: string | null }, now: Date): SearchStatus {
+/** The region codes a query names, `local` replaced by the local area's kommunkoder. */
+export function regionCodes(regions: readonly string[], localArea: readonly string[]): string[] {
+  return [...new Set(regions.flatMap((r) => (r === LOCAL_REGION ? localArea : [r])))];
+}
+
+/** Published at or after this instant, a notice without a deadline is still open (ISO). */
+export function openSince(now: Date, alertMaxAgeDays: number): string {
+  return new Date(now.getTime() - alertMaxAgeDays * 24 * 3600 * 1000).toISOString();
+}
+
+/**
+ * awarded / open / closed, decided when asked. Open is exactly the alert rule
+ * (domain/alerts.ts, alertKind): a notice that may invite firms (`invites`)
+ * whose deadline is ahead, or that has none and was published within
+ * alertMaxAgeDays. Whatever else is not awarded is closed. The adapters
+ * translate this function; test/unit/search-document.test.ts holds it to alertKind.
+ */
+export function statusOf(
+  doc: Pick<SearchDocument, 'awarded' | 'invites' | 'deadline' | 'publishedAt'>,
+  now: Date,
+  alertMaxAgeDays: number,
+): SearchStatus {
   if (doc.awarded) return 'awarded';
-  if (doc.deadline !== null && doc.deadline < now.toISOString()) return 'closed';
-  return 'open';
+  if (!doc.invites) return 'closed';
+  const open = doc.deadline !== null ? doc.deadline > now.toISOString() : doc.publishedAt >= openSince(now, alertMaxAgeDays);
+  return open ? 'open' : 'closed';
 }
 
 /** Most frequent first, then by value; at most FACET_VALUES. Both backends present facets this way. */

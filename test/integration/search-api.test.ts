@@ -185,6 +185,74 @@ describe('GET /api/search', function () {
   });
 });
 
+describe('GET /api/search agrees with subscriptions and alerts', function () {
+  let t: TestApp;
+  const ids: Record<string, string> = {};
+  const search = (query: string) => api(t.app, 'GET', `/api/search${query}`);
+  const found = async (query: string) => (await search(query)).body.hits.map((h: { id: string }) => h.id);
+  const partille = { name: 'Partille kommun' };
+  // Published over HTTP as officers and feeds would; "now" is the real clock.
+  const NOTICES: Record<string, object> = {
+    partille: { sourceId: 'AG-1', title: 'Ventilation i Partille simhall', buyer: partille, cpv: { main: '42520000' }, deadline: inDays(30),
+      publishedAt: inDays(-20), placeOfPerformance: { nuts: ['SE232'], town: 'Partille' } },
+    kiruna: { sourceId: 'AG-2', title: 'Ventilation i Kiruna stadshus', buyer: { name: 'Kiruna kommun', nuts: 'SE332' }, cpv: { main: '42520000' },
+      deadline: inDays(30), publishedAt: inDays(-1), placeOfPerformance: { nuts: ['SE332'], town: 'Kiruna' } },
+    statistics: { source: 'uhm', sourceId: 'UHM-AG-3', title: 'Ventilation i Lerums skolor', buyer: lerum, cpv: { main: '42520000' }, deadline: null,
+      publishedAt: inDays(-5) },
+    awarded: { sourceId: 'AG-4', title: 'Hissar i Lerums äldreboenden', buyer: lerum, cpv: { main: '50750000' }, deadline: inDays(20),
+      publishedAt: inDays(-2), awards: [{ winner: { name: 'Hiss AB' } }] },
+    old: { sourceId: 'AG-5', title: 'Tolktjänster', buyer: lerum, cpv: { main: '79540000' }, deadline: null, publishedAt: inDays(-90) },
+    recent: { sourceId: 'AG-6', title: 'Översättning av webbplatsen', buyer: lerum, cpv: { main: '79530000' }, deadline: null, publishedAt: inDays(-5) },
+  };
+
+  before(async function () {
+    this.timeout(60_000);
+    t = await startTestApp();
+    for (const [name, n] of Object.entries(NOTICES)) {
+      const res = await api(t.app, 'POST', '/api/notices', n);
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      ids[name] = res.body.notice.id;
+    }
+    await eventually(async () => (await search('?pageSize=10')).body.total === Object.keys(NOTICES).length);
+  });
+  after(async () => t?.stop());
+
+  it('region=local finds a notice performed in Partille, not one in Kiruna', async () => {
+    const res = await search('?region=local');
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const local = res.body.hits.map((h: { id: string }) => h.id);
+    expect(local).to.include(ids.partille);
+    expect(local).not.to.include(ids.kiruna);
+    expect(await found('?region=LOCAL,SE332')).to.include.members([ids.partille, ids.kiruna]);
+  });
+
+  for (const region of ['XX9', '9999', 'banana', 'SE4', 'loc']) {
+    it(`an unknown region (${region}) is a 400 naming the parameter and the allowed forms`, async () => {
+      const res = await search(`?region=${region}`);
+      expect(res.status, JSON.stringify(res.body)).to.equal(400);
+      expect(res.body.error.message).to.include('region').and.include('local').and.include('kommunkod').and.include('NUTS');
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).to.include('region.0');
+    });
+  }
+
+  it('status=open is what alerts call open: no statistics record, nothing awarded, nothing old without a deadline', async () => {
+    const open = await found('?status=open');
+    expect(open).to.have.members([ids.partille, ids.kiruna, ids.recent]);
+    expect(await found('?status=closed')).to.have.members([ids.statistics, ids.old]);
+    expect(await found('?status=awarded')).to.deep.equal([ids.awarded]);
+    const all = await search('');
+    expect(all.body.facets.status).to.deep.equal([{ value: 'open', count: 3 }, { value: 'closed', count: 2 }, { value: 'awarded', count: 1 }]);
+    const status = Object.fromEntries(all.body.hits.map((h: { id: string; status: string }) => [h.id, h.status]));
+    expect(status[ids.statistics]).to.equal('closed');
+    expect(status[ids.recent]).to.equal('open');
+  });
+
+  it('without words, open notices in the local area come first', async () => {
+    // The newest are Kiruna (1 day) and the awarded one (2 days); Partille is 20 days old.
+    expect((await found('')).slice(0, 3)).to.deep.equal([ids.recent, ids.partille, ids.kiruna]);
+  });
+});
+
 describe('GET /api/search with Meilisearch unreachable', function () {
   let app: App;
   let dir: string;

@@ -9,8 +9,9 @@ import { expect } from 'chai';
 import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { MeiliSearchIndex } from '../../src/search/meilisearch.ts';
+import { DEFAULT_LOCAL_AREA } from '../../src/domain/regions.ts';
 import { emptyQuery, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
-import { NOW, fixtureDocuments } from './search-fixtures.ts';
+import { NOW, agreementDocuments, fixtureDocuments } from './search-fixtures.ts';
 
 type Backend = { index: SearchIndex; cleanup(): Promise<void> };
 
@@ -193,6 +194,56 @@ function contract(start: () => Promise<Backend>) {
       await index.upsert(docs);
     });
   });
+
+  describe('agrees with subscriptions and alerts', () => {
+    before(() => index.upsert(agreementDocuments()));
+    after(() => index.remove(agreementDocuments().map((d) => d.id)));
+
+    it('region=local is the local area, as in subscriptions: Partille, not Kiruna', async () => {
+      const local = await ids({ region: ['local'] });
+      expect(local).to.include('A1');
+      for (const id of ['A2', 'A7', 'N14']) expect(local).not.to.include(id);
+      await same({ region: ['local'] }, await ids({ region: DEFAULT_LOCAL_AREA }));
+      expect(await ids({ region: ['local', 'SE332'] })).to.include.members(['A1', 'A2']);
+    });
+
+    it('status=open is the alert rule: no statistics record, nothing awarded, no old notice without a deadline', async () => {
+      await same({ status: ['open'] }, ['N01', 'N02', 'N04', 'N05', 'N06', 'N08', 'N09', 'N10', 'N11', 'N12', 'N13', 'N14', 'A1', 'A2', 'A6', 'A7']);
+      await same({ status: ['closed'] }, ['N03', 'A3', 'A5']);
+      await same({ status: ['awarded'] }, ['N07', 'A4']);
+      const status = async (id: string) => (await search({})).hits.find((h) => h.id === id)?.status;
+      expect(await status('A3')).to.equal('closed');
+      expect(await status('A5')).to.equal('closed');
+      expect(await status('A6')).to.equal('open');
+      expect(await status('A4')).to.equal('awarded');
+    });
+
+    it('the status facet counts what the status filter finds', async () => {
+      for (const q of [{}, { q: 'ventilation' }, { region: ['local'] }]) {
+        const { facets } = await search(q);
+        for (const value of ['open', 'closed', 'awarded'] as const) {
+          const count = facets.status.find((f) => f.value === value)?.count ?? 0;
+          expect(count, `${value} ${JSON.stringify(q)}`).to.equal((await ids({ ...q, status: [value] })).length);
+        }
+      }
+      expect((await search({})).facets.status).to.deep.equal([{ value: 'open', count: 16 }, { value: 'closed', count: 3 }, { value: 'awarded', count: 2 }]);
+    });
+
+    it('without words: open first, the local area before the rest of Sweden before abroad, then the newest', async () => {
+      const order = [
+        'N08', 'A6', 'N06', 'N04', 'N09', 'N10', 'N02', 'A1', 'N05', 'N13', 'N12', 'N11', 'N01', // open, local area
+        'A2', 'N14', // open, elsewhere in Sweden
+        'A7', // open, abroad
+        'A3', 'A4', 'N03', 'A5', 'N07', // not open
+      ];
+      expect(await ids({})).to.deep.equal(order);
+      const paged: string[] = [];
+      for (let page = 1; page <= 6; page++) paged.push(...(await index.search(emptyQuery({ page, pageSize: 4 }), NOW)).hits.map((h) => h.id));
+      expect(paged).to.deep.equal(order);
+      // Sorting by date is unchanged.
+      expect((await ids({ sort: 'newest' })).slice(0, 3)).to.deep.equal(['A7', 'N08', 'A6']);
+    });
+  });
 }
 
 function tempDb(): { db: Db; dir: string } {
@@ -249,5 +300,13 @@ describe('search: FTS5 with words too common for bm25', () => {
     expect(result.hits.map((h) => h.id)).to.deep.equal(['N10', 'N05', 'N03']);
     expect((await index.search(emptyQuery({ q: 'fönsterputs' }), NOW)).hits.map((h) => h.id)).to.deep.equal(['N12', 'N13']);
     expect((await index.search(emptyQuery({ q: 'rivning' }), NOW)).hits.map((h) => h.id)).to.deep.equal(['N07', 'N08']);
+  });
+
+  it('breaks ties of relevance: open first, the local area before the rest of Sweden before abroad, then the newest', async () => {
+    const index = new FtsSearchIndex(db, undefined, { bm25Budget: 0 });
+    await index.upsert(agreementDocuments());
+    // Every one has the word in its title: A7 (Berlin) and A3 (a statistics record) are the newest, A1 (Partille) the oldest.
+    const result = await index.search(emptyQuery({ q: 'ventilation' }), NOW);
+    expect(result.hits.map((h) => h.id)).to.deep.equal(['A1', 'A2', 'A7', 'A3']);
   });
 });

@@ -1,6 +1,7 @@
 // The notices of the search contract suite (search-contract.test.ts), as
 // SearchDocuments: titles as Swedish buyers write them, with buyers, places,
 // dates, values and criteria chosen so every filter has something to find.
+import type { NoticePlace } from '../../src/domain/regions.ts';
 import { noticeInputSchema, type NoticeInputRaw } from '../../src/notices/notice.schema.ts';
 import { toSearchDocument } from '../../src/search/document.ts';
 import type { SearchDocument } from '../../src/search/search.types.ts';
@@ -14,9 +15,12 @@ const BUYERS = {
   goteborg: { id: 'B-GBG', name: 'Göteborgs Stad', orgNumber: null, municipality: '1480' },
   partille: { id: 'B-PARTILLE', name: 'Partille kommun', orgNumber: null, municipality: '1402' },
   stockholm: { id: 'B-STHLM', name: 'Stockholms stad', orgNumber: null, municipality: '0180' },
+  kiruna: { id: 'B-KIRUNA', name: 'Kiruna kommun', orgNumber: null, municipality: '2584' },
+  sfv: { id: 'B-SFV', name: 'Statens fastighetsverk', orgNumber: null, municipality: '0180' },
 };
 
-type Fixture = { id: string; buyer: keyof typeof BUYERS; published: string } & Omit<NoticeInputRaw, 'buyer'>;
+/** `place` replaces the buyer's municipality as where the notice is performed. */
+type Fixture = { id: string; buyer: keyof typeof BUYERS; published: string; place?: NoticePlace } & Omit<NoticeInputRaw, 'buyer'>;
 
 /** Most titles come from the demo data. */
 const FIXTURES: Fixture[] = [
@@ -50,10 +54,38 @@ const FIXTURES: Fixture[] = [
     cpv: { main: '15300000' }, deadline: '2026-07-20T12:00:00Z', procedure: 'open', estimatedValue: { amount: 9_000_000, currency: 'SEK' } },
 ];
 
-export function fixtureDocuments(): SearchDocument[] {
-  return FIXTURES.map(({ id, buyer, published, ...raw }) => {
+/**
+ * Notices that tell "open" as alerts mean it from the rest (a statistics
+ * record, winners known, no deadline and published long ago or lately) and
+ * places in the local area (Partille), elsewhere in Sweden (Kiruna) and abroad.
+ * Published relative to NOW; ALERT_MAX_AGE_DAYS is 30.
+ */
+const AGREEMENT_FIXTURES: Fixture[] = [
+  { id: 'A1', buyer: 'partille', published: '2026-05-08', title: 'Ventilation i Partille simhall', description: 'Service av ventilationsaggregat.',
+    cpv: { main: '42520000' }, deadline: '2026-07-10T12:00:00Z' },
+  { id: 'A2', buyer: 'kiruna', published: '2026-05-12', title: 'Ventilation i Kiruna stadshus', description: 'Byte av ventilationsaggregat.',
+    cpv: { main: '42520000' }, deadline: '2026-07-10T12:00:00Z' },
+  { id: 'A3', buyer: 'lerum', published: '2026-05-27', source: 'uhm', title: 'Ventilation i Lerums skolor', description: 'Upphandlingsstatistik.',
+    cpv: { main: '42520000' }, deadline: null },
+  { id: 'A4', buyer: 'lerum', published: '2026-05-26', title: 'Hissar i Lerums äldreboenden', description: 'Service och besiktning av hissar.',
+    cpv: { main: '50750000' }, deadline: '2026-07-01T12:00:00Z', awards: [{ winner: { name: 'Hiss AB' } }] },
+  { id: 'A5', buyer: 'lerum', published: '2026-03-03', title: 'Tolktjänster', description: 'Tolkning på plats och på distans.',
+    cpv: { main: '79540000' }, deadline: null },
+  { id: 'A6', buyer: 'lerum', published: '2026-05-27', title: 'Översättning av kommunens webbplats', description: 'Till engelska och arabiska.',
+    cpv: { main: '79530000' }, deadline: null },
+  { id: 'A7', buyer: 'sfv', published: '2026-05-30', title: 'Ventilation i Berlin', description: 'Sveriges ambassad.',
+    cpv: { main: '42520000' }, deadline: '2026-08-01T12:00:00Z', place: { municipalities: [], nuts: ['DE300'] } },
+];
+
+function toDocuments(fixtures: Fixture[]): SearchDocument[] {
+  return fixtures.map(({ id, buyer, published, place, ...raw }) => {
     const b = BUYERS[buyer];
     const notice = { ...noticeInputSchema.parse({ ...raw, buyer: { name: b.name, orgNumber: b.orgNumber }, publishedAt: `${published}T08:00:00Z` }), sourceId: `SRC-${id}` };
-    return toSearchDocument({ id, revision: 1, createdAt: `${published}T08:00:00.000Z`, buyerId: b.id, notice, place: { municipalities: [b.municipality], nuts: [] } });
+    return toSearchDocument({
+      id, revision: 1, createdAt: `${published}T08:00:00.000Z`, buyerId: b.id, notice, place: place ?? { municipalities: [b.municipality], nuts: [] },
+    });
   });
 }
+
+export const fixtureDocuments = (): SearchDocument[] => toDocuments(FIXTURES);
+export const agreementDocuments = (): SearchDocument[] => toDocuments(AGREEMENT_FIXTURES);

@@ -1,7 +1,8 @@
 // From a stored notice to the flat document both search backends index.
 import { expect } from 'chai';
+import { alertKind } from '../../src/domain/alerts.ts';
 import { cpvClosure, csrFlags, regionClosure, toSearchDocument } from '../../src/search/document.ts';
-import { noticeInputSchema } from '../../src/notices/notice.schema.ts';
+import { NOTICE_KINDS, noticeInputSchema } from '../../src/notices/notice.schema.ts';
 import { statusOf } from '../../src/search/search.types.ts';
 
 const notice = (raw: object) => ({ ...noticeInputSchema.parse(raw), sourceId: 'LK-1' });
@@ -63,11 +64,41 @@ describe('search: documents', () => {
     expect(won.awarded).to.equal(true);
   });
 
-  it('status is derived when asked: awarded, else closed once the deadline passed, else open', () => {
+  it('status is derived when asked: awarded; open as alerts mean it; else closed', () => {
     const now = new Date('2026-06-01T10:00:00Z');
-    expect(statusOf({ awarded: true, deadline: '2027-01-01T00:00:00.000Z' }, now)).to.equal('awarded');
-    expect(statusOf({ awarded: false, deadline: '2026-06-01T09:59:59.000Z' }, now)).to.equal('closed');
-    expect(statusOf({ awarded: false, deadline: '2026-06-01T10:00:00.000Z' }, now)).to.equal('open');
-    expect(statusOf({ awarded: false, deadline: null }, now)).to.equal('open');
+    const doc = { awarded: false, invites: true, deadline: null, publishedAt: '2026-05-27T08:00:00.000Z' };
+    expect(statusOf({ ...doc, awarded: true, deadline: '2027-01-01T00:00:00.000Z' }, now, 30)).to.equal('awarded');
+    expect(statusOf({ ...doc, deadline: '2026-06-01T10:00:00.000Z' }, now, 30)).to.equal('closed');
+    expect(statusOf({ ...doc, deadline: '2026-06-01T10:00:00.001Z' }, now, 30)).to.equal('open');
+    expect(statusOf(doc, now, 30)).to.equal('open');
+    expect(statusOf({ ...doc, publishedAt: '2026-03-03T08:00:00.000Z' }, now, 30)).to.equal('closed');
+    expect(statusOf({ ...doc, publishedAt: '2026-03-03T08:00:00.000Z' }, now, 100)).to.equal('open');
+    expect(statusOf({ ...doc, invites: false }, now, 30)).to.equal('closed');
+  });
+
+  it('open agrees with the alert rule (domain/alerts.ts) for every source, kind, winner, deadline and age', () => {
+    const now = new Date('2026-06-01T10:00:00Z');
+    const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
+    const day = 24 * 3600 * 1000;
+    const deadlines = [null, at(-1), at(0), at(1), at(20 * day)];
+    const published = [null, at(-90 * day), at(-30 * day - 1), at(-30 * day), at(-5 * day)];
+    let cases = 0;
+    for (const source of ['local', 'eforms', 'ocds', 'uhm'] as const) {
+      for (const kind of NOTICE_KINDS) {
+        for (const awards of [[], [{ winner: { name: 'Städ AB' } }]]) {
+          for (const deadline of deadlines) {
+            for (const publishedAt of published) {
+              const n = notice({ ...base, source, kind, awards, deadline, publishedAt });
+              const doc = toSearchDocument({ id: 'N', revision: 1, createdAt: at(-1000 * day), buyerId: 'B', notice: n, place: { municipalities: [], nuts: [] } });
+              const alert = alertKind({ source, kind, status: 'active', deadline, publishedAt, awarded: awards.length > 0 }, now, 30);
+              const label = JSON.stringify({ source, kind, awards: awards.length, deadline, publishedAt });
+              expect(statusOf(doc, now, 30) === 'open', label).to.equal(alert !== null);
+              cases++;
+            }
+          }
+        }
+      }
+    }
+    expect(cases).to.equal(4 * NOTICE_KINDS.length * 2 * 25);
   });
 });

@@ -1,22 +1,26 @@
 // Brygga's filters translated into FTS5: the MATCH expression, the tokens a
 // document carries, the bucket covers of ranges, and the SQL. User input
 // reaches SQL only as bound parameters and FTS5 only as quoted letters/digits.
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { BM25_BUDGET, rankingMode, searchSql } from '../../src/search/fts5.ts';
+import { BM25_BUDGET, orderBy, rankingMode, searchSql } from '../../src/search/fts5.ts';
 import {
-  dateRangeTags, dateTags, documentTags, planQuery, quote, rankingCost, tags, textExpression, valueBucket, valueRangeTags,
+  dateRangeTags, dateTags, documentTags, openSql, planQuery, queryContext, quote, rankingCost, tags, textExpression, valueBucket, valueRangeTags,
   type Expansions,
 } from '../../src/search/fts5.query.ts';
-import { emptyQuery, type SearchDocument } from '../../src/search/search.types.ts';
+import { emptyQuery, statusOf, type SearchDocument } from '../../src/search/search.types.ts';
 import { parseTextQuery } from '../../src/search/text.ts';
 
 const NOW = '2026-06-01T10:00:00.000Z';
+/** Now, open since 30 days before, and a local area of two municipalities. */
+const AT = queryContext(new Date(NOW), { localArea: ['1441', '1402'], alertMaxAgeDays: 30 });
+const SINCE = '2026-05-02T10:00:00.000Z';
 
 const doc: SearchDocument = {
   id: '01J0000000000000000000000A', revision: 1, title: 'Städtjänster', description: '', buyerName: 'Lerums kommun', codes: ['90911200'],
   buyerId: '01JBUYER', buyerOrgNumber: '2120001447', kind: 'tender', procedure: 'neg-w-call', mainCpv: '90911200',
   cpv: ['90000000', '90900000', '90910000', '90911000', '90911200'], cpvDivisions: ['90000000'], regions: ['1441', 'SE', 'SE2', 'SE23', 'SE232'],
-  awarded: false, deadline: '2027-03-01T11:00:00.000Z', publishedAt: '2026-05-01T08:00:00.000Z', estimatedValue: { amount: 4_200_000, currency: 'SEK' },
+  awarded: false, invites: true, deadline: '2027-03-01T11:00:00.000Z', publishedAt: '2026-05-01T08:00:00.000Z', estimatedValue: { amount: 4_200_000, currency: 'SEK' },
   valueSek: 4_200_000, csr: ['social', 'sme'],
 };
 
@@ -26,7 +30,7 @@ const tokensOf = (match: string) => [...match.matchAll(/"((?:[^"]|"")*)"/g)].map
 describe('search: FTS5 translation', () => {
   it('a document carries one token per filter value; free-form values are hex, so each stays one token', () => {
     const t = documentTags(doc).split(' ');
-    expect(t).to.include.members(['ktender', 'a0', 'c90000000', 'c90911200', 'r1441', 'rse232', 'fsocial', 'fsme', 'o2120001447']);
+    expect(t).to.include.members(['ktender', 'a0', 'i1', 'c90000000', 'c90911200', 'r1441', 'rse232', 'fsocial', 'fsme', 'o2120001447']);
     expect(t).to.include(tags.procedure('neg-w-call')).and.include(tags.buyerId('01JBUYER'));
     expect(tags.procedure('neg-w-call')).to.match(/^p[0-9a-f]+$/);
     expect(t).to.include.members(dateTags('d', doc.deadline!)).and.include.members(['dm202703', 'dy2027', 'dd202', 'um202605']);
@@ -73,7 +77,7 @@ describe('search: FTS5 translation', () => {
       q: 'städning', kind: ['tender', 'planning'], cpv: ['90000000'], region: ['SE232', '1441'], buyer: ['2120001447', '01JBUYER'],
       procedure: ['open'], csr: ['social', 'sme'], valueMin: 1_000_000, valueMax: 5_000_000,
       deadlineFrom: '2026-06-01T00:00:00.000Z', deadlineTo: '2026-07-31T23:59:59.999Z',
-    }), NOW);
+    }), AT);
     expect(plan.match).to.equal([
       '{title description buyer codes} : ("städ"*)',
       'tags : ("ktender" OR "kplanning")',
@@ -92,43 +96,85 @@ describe('search: FTS5 translation', () => {
     expect(plan.titleText).to.equal('{title} : ("städ"*)');
   });
 
-  it('status: awarded is a token; open and closed narrow by deadline tokens and are checked exactly against now', () => {
-    const awarded = planQuery(emptyQuery({ status: ['awarded'] }), NOW);
+  it('status: tokens narrow (awarded, may invite, deadline and publication months), SQL decides exactly against now', () => {
+    const awarded = planQuery(emptyQuery({ status: ['awarded'] }), AT);
     expect(awarded.match).to.equal('tags : ("a1")');
     expect(awarded.where).to.deep.equal(['(s.awarded = 1)']);
-    const open = planQuery(emptyQuery({ status: ['open'] }), NOW);
-    expect(open.match).to.match(/^\(tags : \("a0"\) AND tags : \("dnone" OR "dm202606" OR /);
-    expect(open.where).to.deep.equal(['((s.awarded = 0 AND (s.deadline IS NULL OR s.deadline >= ?)))']);
-    expect(open.params).to.deep.equal([NOW]);
-    const closedOrAwarded = planQuery(emptyQuery({ status: ['closed', 'awarded'] }), NOW);
-    expect(closedOrAwarded.where).to.deep.equal(['((s.awarded = 0 AND s.deadline < ?) OR s.awarded = 1)']);
-    expect(planQuery(emptyQuery({ status: ['open', 'closed', 'awarded'] }), NOW).match).to.equal(null);
+    const open = planQuery(emptyQuery({ status: ['open'] }), AT);
+    expect(open.match).to.match(/^\(tags : \("i1"\) AND \(tags : \("dm202606" OR .*\) OR \(tags : \("dnone"\) AND tags : \("um202605" OR /);
+    expect(open.where).to.deep.equal([`(${openSql('s')})`]);
+    expect(open.params).to.deep.equal([SINCE, NOW]);
+    const closed = planQuery(emptyQuery({ status: ['closed'] }), AT);
+    expect(closed.match).to.match(/^\(tags : \("a0"\) AND tags : \("i0" OR "dnone" OR "dd190" OR /);
+    expect(closed.where).to.deep.equal([`((s.awarded = 0 AND NOT ${openSql('s')}))`]);
+    const closedOrAwarded = planQuery(emptyQuery({ status: ['closed', 'awarded'] }), AT);
+    expect(closedOrAwarded.where).to.deep.equal([`((s.awarded = 0 AND NOT ${openSql('s')}) OR s.awarded = 1)`]);
+    expect(closedOrAwarded.params).to.deep.equal([SINCE, NOW]);
+    expect(planQuery(emptyQuery({ status: ['open', 'closed', 'awarded'] }), AT).match).to.equal(null);
+  });
+
+  it('open in SQL is statusOf: deadline ahead, or none and published since; never NULL, so NOT is closed', () => {
+    const sqlite = new Database(':memory:');
+    sqlite.exec('CREATE TABLE s (invites INTEGER, deadline TEXT, published_at TEXT)');
+    const insert = sqlite.prepare('INSERT INTO s VALUES (?, ?, ?)');
+    const docs = [];
+    for (const invites of [true, false]) {
+      for (const deadline of [null, '2026-06-01T09:59:59.999Z', NOW, '2026-06-01T10:00:00.001Z']) {
+        for (const publishedAt of ['2026-05-02T09:59:59.999Z', SINCE, '2026-05-27T08:00:00.000Z']) {
+          docs.push({ awarded: false, invites, deadline, publishedAt });
+          insert.run(Number(invites), deadline, publishedAt);
+        }
+      }
+    }
+    const rows = sqlite.prepare(`SELECT ${openSql('s')} AS open, NOT ${openSql('s')} AS closed FROM s ORDER BY rowid`).all(SINCE, NOW, SINCE, NOW) as { open: number; closed: number }[];
+    sqlite.close();
+    docs.forEach((doc, i) => {
+      expect(rows[i].open === 1, JSON.stringify(doc)).to.equal(statusOf(doc, new Date(NOW), 30) === 'open');
+      expect(rows[i].closed, JSON.stringify(doc)).to.equal(1 - rows[i].open);
+    });
+  });
+
+  it('region=local is the local area\'s kommunkoder, beside any other region asked for', () => {
+    expect(planQuery(emptyQuery({ region: ['local'] }), AT).match).to.equal('tags : ("r1441" OR "r1402")');
+    expect(planQuery(emptyQuery({ region: ['local', 'SE332', '1441'] }), AT).match).to.equal('tags : ("r1441" OR "r1402" OR "rse332")');
+  });
+
+  it('orders by relevance, then open first, the local area before Sweden before abroad, the newest; sorts by date as asked', () => {
+    const words = emptyQuery({ q: 'skola' });
+    expect(orderBy(emptyQuery(), 'none')).to.equal('is_open DESC, locality, published_at DESC, rid DESC');
+    expect(orderBy(words, 'bm25')).to.equal('score, is_open DESC, locality, published_at DESC, rid DESC');
+    expect(orderBy({ ...words, sort: 'newest' }, 'none')).to.equal('published_at DESC, rid DESC');
+    expect(orderBy({ ...words, sort: 'deadline' }, 'none')).to.equal('deadline IS NULL, deadline, published_at DESC, rid DESC');
+    // Now and openSince first (the candidates' is_open), the local area and Sweden last (the order).
+    const { params } = searchSql(planQuery(emptyQuery(), AT), emptyQuery(), AT);
+    expect(params).to.deep.equal([SINCE, NOW, '1441', '1402', 'SE']);
+    expect(searchSql(planQuery(emptyQuery({ sort: 'newest' }), AT), emptyQuery({ sort: 'newest' }), AT).params).to.deep.equal([SINCE, NOW]);
   });
 
   it('exclusions subtract; alone they subtract from every notice', () => {
-    expect(planQuery(emptyQuery({ q: 'skola -bygg' }), NOW).match).to.equal(
+    expect(planQuery(emptyQuery({ q: 'skola -bygg' }), AT).match).to.equal(
       '({title description buyer codes} : ("skol"*)) NOT {title description buyer codes} : ("bygg"*)',
     );
-    expect(planQuery(emptyQuery({ q: '-bygg' }), NOW).match).to.equal(
+    expect(planQuery(emptyQuery({ q: '-bygg' }), AT).match).to.equal(
       '(tags : ("a0" OR "a1")) NOT {title description buyer codes} : ("bygg"*)',
     );
-    expect(planQuery(emptyQuery(), NOW)).to.deep.include({ match: null, text: null, where: [], params: [] });
+    expect(planQuery(emptyQuery(), AT)).to.deep.include({ match: null, text: null, where: [], params: [] });
   });
 
   it('no injection through q: FTS5 operators, quotes, column filters and SQL stay words', () => {
     const q = `städ" OR tags : a1 NEAR("x" y) {title} : * '; DROP TABLE search_notices; -- ^a "`;
-    const plan = planQuery(emptyQuery({ q }), NOW);
+    const plan = planQuery(emptyQuery({ q }), AT);
     // Every token is letters or digits inside quotes; the structure is only ours.
     for (const token of tokensOf(plan.match!)) expect(token).to.match(/^[\p{L}\p{N} ]+$/u);
     expect(plan.match!.replace(/"[^"]*"\*?/g, 'T')).to.match(/^\{title description buyer codes\} : \(T( AND T)*\)$/);
-    const { sql, params } = searchSql(plan, emptyQuery({ q }));
+    const { sql, params } = searchSql(plan, emptyQuery({ q }), AT);
     expect(sql).not.to.include('DROP');
-    expect(params[0]).to.equal(plan.match);
+    expect(params[2]).to.equal(plan.match);
   });
 
   it('no injection through filters: values are hex tokens or bound parameters, never SQL', () => {
     const evil = `open" OR 1=1 --`;
-    const plan = planQuery(emptyQuery({ procedure: [evil], buyer: [`x') OR ('1'='1`], deadlineFrom: `2026' OR '1'='1` }), NOW);
+    const plan = planQuery(emptyQuery({ procedure: [evil], buyer: [`x') OR ('1'='1`], deadlineFrom: `2026' OR '1'='1` }), AT);
     for (const token of tokensOf(plan.match!)) expect(token).to.match(/^[a-z0-9]+$/);
     expect(tokensOf(plan.match!)).to.include(tags.procedure(evil));
     expect(plan.where.join(' ')).not.to.include('OR 1');
@@ -136,17 +182,18 @@ describe('search: FTS5 translation', () => {
     expect(quote('a"b')).to.equal('"a""b"');
   });
 
-  it('ranks by bm25 when the words are rare enough, else title matches first; without words newest first', () => {
+  it('ranks by bm25 when the words are rare enough, else title matches first; without words by neither', () => {
     const rare: Expansions = new Map([['snöröj', { words: ['snöröjning'], docs: 40, prefix: false }]]);
     const common: Expansions = new Map([['snöröj', { words: ['snöröjning'], docs: BM25_BUDGET + 1, prefix: false }]]);
     const q = emptyQuery({ q: 'snöröjning' });
-    expect(rankingMode(planQuery(q, NOW, rare), q)).to.equal('bm25');
-    expect(rankingMode(planQuery(q, NOW, common), q)).to.equal('title-first');
-    expect(rankingMode(planQuery(q, NOW, rare), { ...q, sort: 'newest' })).to.equal('none');
-    expect(rankingMode(planQuery(emptyQuery(), NOW), emptyQuery())).to.equal('none');
-    const bm25 = searchSql(planQuery(q, NOW, rare), q);
+    expect(rankingMode(planQuery(q, AT, rare), q)).to.equal('bm25');
+    expect(rankingMode(planQuery(q, AT, common), q)).to.equal('title-first');
+    expect(rankingMode(planQuery(q, AT, rare), { ...q, sort: 'newest' })).to.equal('none');
+    expect(rankingMode(planQuery(emptyQuery(), AT), emptyQuery())).to.equal('none');
+    const bm25 = searchSql(planQuery(q, AT, rare), q, AT);
     expect(bm25.sql).to.include('bm25(search_fts, 10, 2, 1, 1, 0)');
-    expect(bm25.params).to.deep.equal(['{title description buyer codes} : ("snöröjning")', '{title description buyer codes} : ("snöröjning")']);
-    expect(searchSql(planQuery(q, NOW, common), q).sql).to.include('highlight(search_fts, 0');
+    const words = '{title description buyer codes} : ("snöröjning")';
+    expect(bm25.params).to.deep.equal([SINCE, NOW, words, words, '1441', '1402', 'SE']);
+    expect(searchSql(planQuery(q, AT, common), q, AT).sql).to.include('highlight(search_fts, 0');
   });
 });
