@@ -134,37 +134,50 @@ export function scoreCpvHit(hit: CpvHit): number {
   return Math.max(45, 65 - 5 * (hit.distance - 1));
 }
 
-/** "45432100 Golvläggning"; without the full CPV list loaded, the division names it: "45432100 (Bygg- och anläggningsarbeten)". */
-function named(code: string, lang: 'sv' | 'en'): string {
-  const label = cpvLabel(code, lang);
-  return label.exact ? `${code} ${label.text}` : label.text ? `${code} (${label.text})` : code;
+/**
+ * "45432100 Golvläggning ingår i er kategori 45000000 Bygg- och anläggningsarbeten".
+ * Codes carry their own label once the full CPV list is loaded (npm run
+ * import:cpv); until then a code without one stays bare and the division is
+ * named once, at the end.
+ */
+function labelled(hit: CpvHit, lang: 'sv' | 'en', say: (n: string, cat: string, lot: string) => string): string {
+  const n = cpvLabel(hit.noticeCode, lang);
+  const cat = cpvLabel(hit.category, lang);
+  const lotName = hit.lotTitle ?? hit.lotId;
+  const lot = !lotName ? '' : lang === 'sv' ? ` i delområdet ”${lotName}”` : ` in the lot “${lotName}”`;
+  const text = say(n.exact ? `${hit.noticeCode} ${n.text}` : hit.noticeCode, cat.exact ? `${hit.category} ${cat.text}` : hit.category, lot);
+  const division = !n.exact && !cat.exact ? n.text : null;
+  return division ? `${text} (${division})` : text;
 }
 
 /** Why a notice's code meets a firm's category, naming both codes and the lot by its title. */
 export function cpvReason(hit: CpvHit): Reason {
-  const n = { sv: named(hit.noticeCode, 'sv'), en: named(hit.noticeCode, 'en') };
-  const cat = { sv: named(hit.category, 'sv'), en: named(hit.category, 'en') };
-  const lot = hit.lotTitle ?? hit.lotId;
-  const lotSv = lot ? ` i delområdet ”${lot}”` : '';
-  const lotEn = lot ? ` in the lot “${lot}”` : '';
   if (hit.kind === 'broad') {
     return {
       code: 'cpv-broad',
-      sv: `Köparen har angett den breda koden ${n.sv}${lotSv}, som omfattar er kategori ${cat.sv}`,
-      en: `The buyer used the broad code ${n.en}${lotEn}, which covers your category ${cat.en}`,
+      sv: labelled(hit, 'sv', (n, cat, lot) => `Köparen har angett den breda koden ${n}${lot}, som omfattar er kategori ${cat}`),
+      en: labelled(hit, 'en', (n, cat, lot) => `The buyer used the broad code ${n}${lot}, which covers your category ${cat}`),
     };
   }
   if (hit.kind === 'parent') {
     return {
       code: 'cpv-parent',
-      sv: `${n.sv}${lotSv} ligger en nivå ovanför er kategori ${cat.sv}`,
-      en: `${n.en}${lotEn} is one level above your category ${cat.en}`,
+      sv: labelled(hit, 'sv', (n, cat, lot) => `${n}${lot} ligger en nivå ovanför er kategori ${cat}`),
+      en: labelled(hit, 'en', (n, cat, lot) => `${n}${lot} is one level above your category ${cat}`),
     };
   }
   if (hit.noticeCode === hit.category) {
-    return { code: 'cpv', sv: `${n.sv}${lotSv} är en av era kategorier`, en: `${n.en}${lotEn} is one of your categories` };
+    return {
+      code: 'cpv',
+      sv: labelled(hit, 'sv', (n, _, lot) => `${n}${lot} är en av era kategorier`),
+      en: labelled(hit, 'en', (n, _, lot) => `${n}${lot} is one of your categories`),
+    };
   }
-  return { code: 'cpv', sv: `${n.sv}${lotSv} ingår i er kategori ${cat.sv}`, en: `${n.en}${lotEn} is within your category ${cat.en}` };
+  return {
+    code: 'cpv',
+    sv: labelled(hit, 'sv', (n, cat, lot) => `${n}${lot} ingår i er kategori ${cat}`),
+    en: labelled(hit, 'en', (n, cat, lot) => `${n}${lot} is within your category ${cat}`),
+  };
 }
 
 /** Notice-level codes and every ancestor: the categories a direct or parent match can come from. */

@@ -148,7 +148,7 @@ describe('notifications', function () {
     await publish(c, 'en');
     const [alert] = await c.smtp.waitFor(1);
     expect(alert.parsed.subject).to.match(/^New tender: Lokalvård en – deadline /);
-    expect(alert.parsed.text).to.include('is within your category 90910000 (Sewage, waste, cleaning and environment)');
+    expect(alert.parsed.text).to.include('90911200 is within your category 90910000 (Sewage, waste, cleaning and environment)');
   });
 
   describe('SMTP failures', () => {

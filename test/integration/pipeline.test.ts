@@ -77,7 +77,7 @@ describe('pipeline: publish → match → e-mail', function () {
     expect(text).to.include(`https://brygga.lerum.se/notices/${published.body.notice.id}`);
     expect(text).to.match(/Sista anbudsdag: \d+ \w+ 20\d\d/);
     expect(text).to.include('ingår i er kategori 45000000 Bygg- och anläggningsarbeten');
-    expect(smtp.messages.find((m) => m.to[0] === 'skola@example.se')!.parsed.text).to.include('45214200 (Bygg- och anläggningsarbeten) är en av era kategorier');
+    expect(smtp.messages.find((m) => m.to[0] === 'skola@example.se')!.parsed.text).to.include('45214200 är en av era kategorier (Bygg- och anläggningsarbeten)');
   });
 
   it('stores the match of a firm with a weekly subscription without alerting it now', async () => {

@@ -61,8 +61,8 @@ describe('match rules', () => {
         reasons: [
           {
             code: 'cpv',
-            sv: '45214200 (Bygg- och anläggningsarbeten) är en av era kategorier',
-            en: '45214200 (Construction work) is one of your categories',
+            sv: '45214200 är en av era kategorier (Bygg- och anläggningsarbeten)',
+            en: '45214200 is one of your categories (Construction work)',
           },
         ],
         missing: [],
@@ -82,8 +82,8 @@ describe('match rules', () => {
       const reason = run(notice(), sub({ cpv: ['45210000'] }))!.reasons[0];
       expect(reason).to.deep.equal({
         code: 'cpv',
-        sv: '45214200 (Bygg- och anläggningsarbeten) ingår i er kategori 45210000 (Bygg- och anläggningsarbeten)',
-        en: '45214200 (Construction work) is within your category 45210000 (Construction work)',
+        sv: '45214200 ingår i er kategori 45210000 (Bygg- och anläggningsarbeten)',
+        en: '45214200 is within your category 45210000 (Construction work)',
       });
     });
 
@@ -98,8 +98,8 @@ describe('match rules', () => {
       expect(result.score).to.equal(50);
       expect(result.reasons[0]).to.deep.equal({
         code: 'cpv-broad',
-        sv: 'Köparen har angett den breda koden 45000000 Bygg- och anläggningsarbeten, som omfattar er kategori 45214200 (Bygg- och anläggningsarbeten)',
-        en: 'The buyer used the broad code 45000000 Construction work, which covers your category 45214200 (Construction work)',
+        sv: 'Köparen har angett den breda koden 45000000 Bygg- och anläggningsarbeten, som omfattar er kategori 45214200',
+        en: 'The buyer used the broad code 45000000 Construction work, which covers your category 45214200',
       });
       // The nearer the buyer's code to the category, the better, but always below a direct match.
       expect(run(notice({ codes: [proc('45214000')] }), sub())!.score).to.equal(65);
@@ -115,8 +115,8 @@ describe('match rules', () => {
       expect(result.score).to.equal(70);
       expect(result.reasons[0]).to.deep.equal({
         code: 'cpv-parent',
-        sv: '90630000 (Avlopp, avfall, städning och miljö) ligger en nivå ovanför er kategori 90620000 (Avlopp, avfall, städning och miljö)',
-        en: '90630000 (Sewage, waste, cleaning and environment) is one level above your category 90620000 (Sewage, waste, cleaning and environment)',
+        sv: '90630000 ligger en nivå ovanför er kategori 90620000 (Avlopp, avfall, städning och miljö)',
+        en: '90630000 is one level above your category 90620000 (Sewage, waste, cleaning and environment)',
       });
       // A notice coded at the parent itself: one level up with the option, broad without it.
       const parentCoded = notice({ codes: [proc('90600000')] });
@@ -133,8 +133,8 @@ describe('match rules', () => {
       expect(catering.score).to.equal(100);
       expect(catering.reasons[0]).to.deep.equal({
         code: 'cpv',
-        sv: '55520000 (Hotell, restaurang och detaljhandel) i delområdet ”LOT-0003” är en av era kategorier',
-        en: '55520000 (Hotels, restaurants and retail) in the lot “LOT-0003” is one of your categories',
+        sv: '55520000 i delområdet ”LOT-0003” är en av era kategorier (Hotell, restaurang och detaljhandel)',
+        en: '55520000 in the lot “LOT-0003” is one of your categories (Hotels, restaurants and retail)',
       });
       expect(run(notice({ codes }), sub({ cpv: ['45210000'] }))!.reasons[0].sv).not.to.include('delområde');
       expect(bestCpvHit([proc('45331000', false), lot('LOT-0002', '45310000'), proc('45214200')], ['45000000'])!.noticeCode).to.equal('45214200');
@@ -382,7 +382,7 @@ describe('match rules', () => {
   it('cpvReason names the lot by its title, and codes by their own labels once the CPV list is loaded', () => {
     const hit = bestCpvHit([proc('90620000'), { ...lot('LOT-0002', '45310000'), lotTitle: 'Elarbeten' }], ['45300000'])!;
     expect(hit).to.include({ noticeCode: '45310000', lotId: 'LOT-0002', lotTitle: 'Elarbeten' });
-    expect(cpvReason(hit).en).to.equal('45310000 (Construction work) in the lot “Elarbeten” is within your category 45300000 (Construction work)');
+    expect(cpvReason(hit).en).to.equal('45310000 in the lot “Elarbeten” is within your category 45300000 (Construction work)');
     try {
       setCpvLabels([
         { code: '45432100', sv: 'Golvläggning', en: 'Floor-laying and covering work' },
