@@ -158,7 +158,7 @@ export async function sendConfirmation(ctx: MailContext, job: { companyId: strin
   if (job.round !== firm.confirmRound) return 'nothing-to-send';
   const claimed = await claim(ctx, firm, 'confirm', String(job.round), () => []);
   if (typeof claimed === 'string') return claimed;
-  const url = `${ctx.publicUrl}/confirm/${signToken(ctx.secret, { p: 'confirm', c: firm.id })}`;
+  const url = `${ctx.publicUrl}/confirm/${signToken(ctx.secret, { p: 'confirm', c: firm.id, r: firm.confirmRound })}`;
   return deliver(ctx, claimed, firm, renderConfirmation(firm.lang, firm.name, firm.email, url), null);
 }
 

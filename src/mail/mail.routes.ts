@@ -18,9 +18,11 @@ export function mailRouter(db: Db, secret: string, onConfirmed: () => void): Rou
   async function resolve(token: string, purpose: TokenPurpose) {
     const payload = verifyToken(secret, token, purpose);
     const company = payload
-      ? await db.selectFrom('companies').select(['id', 'name', 'email', 'language']).where('id', '=', payload.c).executeTakeFirst()
+      ? await db.selectFrom('companies').select(['id', 'name', 'email', 'language', 'confirm_round']).where('id', '=', payload.c).executeTakeFirst()
       : undefined;
-    if (!payload || !company) throw new AppError(404, 'invalid_link', t('sv', 'page.badLink'));
+    // A confirmation link sent to an earlier address (or before a resend) is spent.
+    const stale = purpose === 'confirm' && (payload?.r ?? 1) !== company?.confirm_round;
+    if (!payload || !company || stale) throw new AppError(404, 'invalid_link', t('sv', 'page.badLink'));
     const lang: Lang = company.language === 'en' ? 'en' : 'sv';
     return { payload: payload as TokenPayload, company, lang };
   }

@@ -3,8 +3,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export type TokenPurpose = 'unsubscribe' | 'confirm';
-/** `s`: one subscription's id, or '*' for all of the firm's. */
-export type TokenPayload = { p: TokenPurpose; c: string; s?: string };
+/** `s`: one subscription's id, or '*' for all of the firm's. `r`: the confirmation round (an old address's link confirms nothing). */
+export type TokenPayload = { p: TokenPurpose; c: string; s?: string; r?: number };
 
 const mac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest().subarray(0, 16);
 

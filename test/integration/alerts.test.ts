@@ -10,7 +10,7 @@ import { fileSource } from '../../src/ingest/sources.ts';
 import { api, startTestApp } from '../helpers/app.ts';
 import { DAY, inDays, PUBLIC, publish, registerFirm, runScheduled, settle, type Ctx } from '../helpers/firms.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
-import { confirmAll, startSmtp } from '../helpers/smtp.ts';
+import { confirmAll, linkIn, startSmtp } from '../helpers/smtp.ts';
 
 async function setup(env: Record<string, string> = {}): Promise<Ctx> {
   const smtp = await startSmtp();
@@ -170,6 +170,26 @@ describe('alerts firms can trust', function () {
     await settle(c);
     expect(subjects(c).slice(2)).to.deep.equal(['1 öppen upphandling matchar er nya bevakning']);
     expect(c.smtp.messages[2].parsed.text).to.include('Asfaltering').and.not.to.include('Städning av skolor');
+  });
+
+  it('a new address is confirmed again: the old link is spent, alerts wait, then go to the new address', async () => {
+    c = await setup();
+    const id = await registerFirm(c, 'old@firma.example', [{}], { confirm: false });
+    await c.smtp.waitFor(1);
+    const oldLink = linkIn(c.smtp.messages[0], `${PUBLIC}/confirm/`).replace(PUBLIC, c.t.app.url);
+    c.smtp.messages.length = 0;
+    expect((await api(c.t.app, 'PATCH', `/api/companies/${id}`, { email: 'new@firma.example' })).status).to.equal(200);
+    await c.smtp.waitFor(1);
+    expect(c.smtp.messages[0].to).to.deep.equal(['new@firma.example']);
+    expect((await fetch(oldLink, { method: 'POST' })).status).to.equal(404);
+    await publish(c, 'KS 2026/350');
+    await settle(c);
+    expect(c.smtp.messages).to.have.length(1); // unconfirmed: nothing yet
+    await confirmAll(c.smtp, PUBLIC, c.t.app.url, ['new@firma.example']);
+    await settle(c);
+    expect(c.smtp.messages.map((m) => [m.to[0], m.parsed.subject])).to.deep.equal([
+      ['new@firma.example', '1 öppen upphandling matchar er nya bevakning'],
+    ]);
   });
 
   it('closing reminders: once per notice, at most one e-mail a day', async () => {
