@@ -198,9 +198,9 @@ function publishedAt(value: string): string | null {
 
 // Swedish procedure names → eForms procurement-procedure-type codes (BT-105).
 // The national below-threshold procedures are eForms' "other" ones, as in
-// Swedish national notices: förenklat förfarande is a single stage (every
-// supplier may tender), urvalsförfarande two (apply, then the chosen tender).
-// "Annat förfarande" says nothing of its stages and is left out, like any unknown name.
+// Swedish national notices: förenklat förfarande has one stage (every
+// supplier may tender), urvalsförfarande two (suppliers apply, those chosen
+// tender). "Annat förfarande" says nothing of its stages: left out, like any unknown name.
 const PROCEDURES: Record<string, string> = {
   'öppet förfarande': 'open',
   'selektivt förfarande': 'restricted',
