@@ -3,6 +3,7 @@
 import type { App } from '../src/app.ts';
 import { defaultReminderDays, registerCompany, updateSubscription } from '../src/companies/companies.service.ts';
 import { companyInputSchema } from '../src/companies/company.schema.ts';
+import { stockholmDate } from '../src/domain/dates.ts';
 import { luhnCheckDigit } from '../src/domain/orgnr.ts';
 import { confirmAddress } from '../src/mail/subscriptions.service.ts';
 import { noticeInputSchema } from '../src/notices/notice.schema.ts';
@@ -16,10 +17,44 @@ export function emailSlug(name: string): string {
   return name.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
 }
 
+/** Deadlines are at 12:00 Swedish time, summer or winter. */
+function noonInStockholm(day: Date): string {
+  const date = stockholmDate(day);
+  const winter = new Date(`${date}T12:00:00+01:00`);
+  const hour = new Intl.DateTimeFormat('sv-SE', { hour: '2-digit', timeZone: 'Europe/Stockholm' }).format(winter);
+  return (hour === '12' ? winter : new Date(`${date}T12:00:00+02:00`)).toISOString();
+}
+
 export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boolean> {
   const { db } = app;
+  const publishDemo = (i: number, notice: (typeof demoNotices)[number]) => {
+    const [main, ...additional] = notice.cpv;
+    return storeNotice(
+      db,
+      noticeInputSchema.parse({
+        source: 'local',
+        reference: `${notice.buyer === 'lerum' ? 'KS' : 'UH'} ${now.getUTCFullYear()}/${String(i + 101)}`,
+        kind: 'tender',
+        title: notice.title,
+        description: notice.description,
+        buyer: demoBuyers[notice.buyer],
+        cpv: { main, additional },
+        estimatedValue: notice.value ? { amount: notice.value, currency: 'SEK' } : null,
+        publishedAt: new Date(now.getTime() - (i % 10) * DAY).toISOString(),
+        deadline: noonInStockholm(new Date(now.getTime() + notice.deadlineInDays * DAY)),
+        procedure: 'open',
+        placeOfPerformance: { nuts: ['SE232'] },
+        criteria: notice.criteria ?? {},
+      }),
+    );
+  };
   const existing = await db.selectFrom('companies').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
+
+  // Most notices were out before the firms registered: each firm's first e-mail
+  // sums up what is open. The last few arrive after, as instant alerts.
+  const early = demoNotices.length - 5;
+  for (const [i, notice] of demoNotices.entries()) if (i < early) await publishDemo(i, notice);
 
   for (const firm of demoFirms) {
     const slug = emailSlug(firm.name);
@@ -42,27 +77,7 @@ export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boole
     await updateSubscription(db, id, subscriptionId, { frequency, reminderDays: defaultReminderDays(frequency), ...firm.filters });
   }
 
-  for (const [i, notice] of demoNotices.entries()) {
-    const [main, ...additional] = notice.cpv;
-    await storeNotice(
-      db,
-      noticeInputSchema.parse({
-        source: 'local',
-        sourceId: `demo-${String(i + 1).padStart(3, '0')}`,
-        kind: 'tender',
-        title: notice.title,
-        description: notice.description,
-        buyer: demoBuyers[notice.buyer],
-        cpv: { main, additional },
-        estimatedValue: notice.value ? { amount: notice.value, currency: 'SEK' } : null,
-        publishedAt: new Date(now.getTime() - (i % 10) * DAY).toISOString(),
-        deadline: new Date(now.getTime() + notice.deadlineInDays * DAY).toISOString(),
-        procedure: 'open',
-        placeOfPerformance: { nuts: ['SE232'] },
-        criteria: notice.criteria ?? {},
-      }),
-    );
-  }
+  for (const [i, notice] of demoNotices.entries()) if (i >= early) await publishDemo(i, notice);
   app.log.info({ firms: demoFirms.length, notices: demoNotices.length }, 'demo data seeded');
   return true;
 }

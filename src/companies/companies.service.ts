@@ -8,6 +8,7 @@ import { parseOrgNumber, OrgNumberError } from '../domain/orgnr.ts';
 import { AppError, notFound, parseOr400 } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import { matchesForCompany } from '../matching/matching.repo.ts';
+import { t } from '../i18n/messages.ts';
 import { addToOutbox } from '../queue/outbox.ts';
 import {
   companyPatchSchema, subscriptionInputSchema,
@@ -15,8 +16,6 @@ import {
 } from './company.schema.ts';
 import * as repo from './companies.repo.ts';
 
-/** Registration turns the firm's categories into its first subscription, named in its language. */
-const FIRST_SUBSCRIPTION = { sv: 'Våra kategorier', en: 'Our categories' } as const;
 
 /** Closing reminders by default for instant alerts; digests list closing notices already. */
 export const defaultReminderDays = (frequency: string): number | null => (frequency === 'instant' ? 3 : null);
@@ -37,7 +36,7 @@ export async function registerCompany(db: Db, input: CompanyInput): Promise<{ id
     });
     await repo.replaceCategories(trx, id, codesOf(input.categories));
     await repo.replaceCapabilities(trx, id, capabilitiesOf(input.csr));
-    const first = subscriptionInputSchema.parse({ name: FIRST_SUBSCRIPTION[input.language], cpv: input.categories });
+    const first = subscriptionInputSchema.parse({ name: t(input.language, 'subscription.default'), cpv: input.categories });
     const subscriptionId = await createSubscription(trx, id, first);
     // Double opt-in: the confirmation e-mail goes out through the outbox.
     await addToOutbox(trx, { topic: 'company.registered', payload: { companyId: id, round: 1 } });
