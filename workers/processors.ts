@@ -33,8 +33,9 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
 
   // A new or changed subscription sees what is open now: matches recorded, one summary e-mail.
   backfill: async ({ companyId, subscriptionId, change }, { engine, producer }) => {
-    const found = await engine.matchSubscription(subscriptionId);
-    if (found.length) await producer.add('notify', { kind: 'opening', companyId, ref: change });
+    const asOf = new Date();
+    const found = await engine.matchSubscription(subscriptionId, asOf);
+    if (found.length) await producer.add('notify', { kind: 'opening', companyId, ref: change, asOf: asOf.toISOString() });
     return { matched: found.length };
   },
 

@@ -91,10 +91,10 @@ export async function sendChange(ctx: MailContext, job: { companyId: string; not
 }
 
 /** One e-mail listing the open notices a new subscription (or a newly confirmed firm) matches. */
-export async function sendOpening(ctx: MailContext, job: { companyId: string; ref: string }, now = new Date()): Promise<DeliveryResult> {
+export async function sendOpening(ctx: MailContext, job: { companyId: string; ref: string; asOf: string }, now = new Date()): Promise<DeliveryResult> {
   const firm = await firmFor(ctx.db, job.companyId, 'confirmed');
   if (typeof firm === 'string') return firm;
-  const claimed = await claim(ctx, firm, 'opening', job.ref, (trx) => openingItems(trx, firm.id, now, ctx.alertMaxAgeDays));
+  const claimed = await claim(ctx, firm, 'opening', job.ref, (trx) => openingItems(trx, firm.id, now, ctx.alertMaxAgeDays, job.asOf));
   if (typeof claimed === 'string') return claimed;
   const items = await mailNotices(ctx, firm.id, claimed.items.map((i) => i.noticeId));
   const subject = counted(firm.lang, 'mail.opening.subject', items.length);

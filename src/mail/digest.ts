@@ -130,12 +130,16 @@ export async function reminderItems(db: Db, companyId: string, now: Date, maxAge
   return result;
 }
 
-/** Open notices the firm's subscriptions match and the firm has not heard of: the summary for a new subscription. */
-export async function openingItems(db: Db, companyId: string, now: Date, maxAgeDays: number): Promise<Item[]> {
+/**
+ * Open notices the firm's subscriptions match and the firm has not heard of,
+ * stored by `asOf`: the summary for a new subscription or a confirmed address.
+ * Notices stored later reach the firm as alerts or in its digests.
+ */
+export async function openingItems(db: Db, companyId: string, now: Date, maxAgeDays: number, asOf: string): Promise<Item[]> {
   const { matches, told, via } = await firmState(db, companyId);
   return matches
     .sort(byScoreThenDeadline)
-    .filter((m) => !told.get(m.id)?.sections.has('new') && takenBy(alertKind(alertFacts(m), now, maxAgeDays), via(m)))
+    .filter((m) => m.created_at <= asOf && !told.get(m.id)?.sections.has('new') && takenBy(alertKind(alertFacts(m), now, maxAgeDays), via(m)))
     .map((m) => ({ noticeId: m.id, section: 'new', revision: m.revision }));
 }
 

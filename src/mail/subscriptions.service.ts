@@ -7,14 +7,15 @@ import { nowIso } from '../ids.ts';
 /** Confirms the address; the firm then hears, in one e-mail, what its subscriptions already match. */
 export async function confirmAddress(db: Db, companyId: string): Promise<boolean> {
   return inTransaction(db, async (trx) => {
+    const at = nowIso();
     const result = await trx
       .updateTable('companies')
-      .set({ email_status: 'confirmed', email_confirmed_at: nowIso(), updated_at: nowIso() })
+      .set({ email_status: 'confirmed', email_confirmed_at: at, updated_at: at })
       .where('id', '=', companyId)
       .where('email_status', '=', 'unconfirmed')
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) return false;
-    await addToOutbox(trx, { topic: 'company.confirmed', payload: { companyId } });
+    await addToOutbox(trx, { topic: 'company.confirmed', payload: { companyId, at } });
     return true;
   });
 }

@@ -18,8 +18,9 @@ export const payloads = {
     z.object({ kind: z.literal('instant'), companyId: id, noticeId: id }),
     // A material change (or withdrawal) of a notice the firm was alerted to.
     z.object({ kind: z.literal('change'), companyId: id, noticeId: id, revision: z.number().int().positive() }),
-    // One e-mail listing the open notices a new subscription (or a newly confirmed firm) matches.
-    z.object({ kind: z.literal('opening'), companyId: id, ref: id }),
+    // One e-mail listing the open notices a new subscription (or a newly confirmed firm) matches,
+    // among those stored by `asOf`: later ones reach the firm as alerts or in digests.
+    z.object({ kind: z.literal('opening'), companyId: id, ref: id, asOf: z.iso.datetime() }),
     z.object({ kind: z.literal('confirm'), companyId: id, round: z.number().int().positive().default(1) }),
   ]),
   digest: z.discriminatedUnion('step', [

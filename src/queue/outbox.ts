@@ -13,7 +13,7 @@ export type OutboxMessage =
   /** A subscription was added, changed or resumed: match it against the notices open now. */
   | { topic: 'subscription.changed'; payload: { companyId: string; subscriptionId: string; change: string } }
   /** The address was confirmed: tell the firm what already matches (one summary e-mail). */
-  | { topic: 'company.confirmed'; payload: { companyId: string } };
+  | { topic: 'company.confirmed'; payload: { companyId: string; at: string } };
 
 export async function addToOutbox(db: Db, message: OutboxMessage): Promise<void> {
   await db
@@ -43,7 +43,7 @@ export async function relayOutbox(db: Db, producer: Producer, batch = 500): Prom
   await producer.addBulk('backfill', payloadsOf('subscription.changed'));
   await producer.addBulk('notify', [
     ...payloadsOf('company.registered').map((p) => ({ kind: 'confirm' as const, companyId: p.companyId, round: p.round ?? 1 })),
-    ...payloadsOf('company.confirmed').map((p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: 'confirmed' })),
+    ...payloadsOf('company.confirmed').map((p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: 'confirmed', asOf: p.at })),
   ]);
   await db
     .updateTable('outbox')
