@@ -2,10 +2,9 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { Lang } from '../i18n/messages.ts';
+import { t, type Lang } from '../i18n/messages.ts';
 import { escapeHtml } from '../web/html.ts';
 import { layout } from '../web/layout.ts';
-import { errorText } from './error-messages.ts';
 
 export class AppError extends Error {
   constructor(
@@ -89,9 +88,9 @@ function errorPage(error: AppError, lang: Lang): string {
     : error.code === 'invalid_link' ? 'badLink'
       : error.status === 404 ? 'notFound'
         : 'badRequest';
-  const title = errorText(lang, `page.error.${kind}.title`);
+  const title = t(lang, `page.error.${kind}.title`);
   return layout(lang, title, `<h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(errorText(lang, `page.error.${kind}.text`))}</p>
-<p class="meta">${escapeHtml(errorText(lang, 'page.error.status', { status: String(error.status) }))}</p>
-<p><a href="/">${escapeHtml(errorText(lang, 'page.error.home'))}</a></p>`);
+<p>${escapeHtml(t(lang, `page.error.${kind}.text`))}</p>
+<p class="meta">${escapeHtml(t(lang, 'page.error.status', { status: String(error.status) }))}</p>
+<p><a href="/">${escapeHtml(t(lang, 'page.error.home'))}</a></p>`);
 }

@@ -28,26 +28,21 @@ export async function changeRecipients(db: Db, noticeId: string, revision: numbe
 
 export type MaterialChange = { revision: number; details: ChangeDetail[]; reason: string | null };
 
-export async function materialChange(db: Db, noticeId: string, revision: number): Promise<MaterialChange | null> {
-  const row = await db
-    .selectFrom('notice_changes')
-    .select(['revision', 'details', 'reason'])
-    .where('notice_id', '=', noticeId)
-    .where('revision', '=', revision)
-    .where('material', '=', 1)
-    .executeTakeFirst();
-  return row ? { revision: row.revision, details: JSON.parse(row.details), reason: row.reason } : null;
-}
-
-/** The material changes of a notice after a revision a firm was told about, oldest first. */
-export async function materialChangesSince(db: Db, noticeId: string, revision: number): Promise<MaterialChange[]> {
+/** The material changes of a notice after revision `after`, up to `upTo`, oldest first. */
+export async function materialChangesSince(db: Db, noticeId: string, after: number, upTo = Number.MAX_SAFE_INTEGER): Promise<MaterialChange[]> {
   const rows = await db
     .selectFrom('notice_changes')
     .select(['revision', 'details', 'reason'])
     .where('notice_id', '=', noticeId)
-    .where('revision', '>', revision)
+    .where('revision', '>', after)
+    .where('revision', '<=', upTo)
     .where('material', '=', 1)
     .orderBy('revision')
     .execute();
   return rows.map((r) => ({ revision: r.revision, details: JSON.parse(r.details), reason: r.reason }));
+}
+
+/** The material change that made this revision, if it was one. */
+export async function materialChange(db: Db, noticeId: string, revision: number): Promise<MaterialChange | null> {
+  return (await materialChangesSince(db, noticeId, revision - 1, revision))[0] ?? null;
 }

@@ -2,14 +2,21 @@
 // from the e-mail, subscribe, publish; and waiting until the queues are quiet.
 import { expect } from 'chai';
 import { luhnCheckDigit } from '../../src/domain/orgnr.ts';
-import { api, eventually, type TestApp } from './app.ts';
-import { confirmAll, type TestSmtp } from './smtp.ts';
+import { api, eventually, startTestApp, type TestApp } from './app.ts';
+import { confirmAll, startSmtp, type TestSmtp } from './smtp.ts';
 
 export const PUBLIC = 'https://brygga.lerum.se';
 export const DAY = 24 * 3600 * 1000;
 export const inDays = (n: number, from = Date.now()) => new Date(from + n * DAY).toISOString();
 
 export type Ctx = { t: TestApp; smtp: TestSmtp };
+
+/** A fresh Brygga mailing through a real SMTP server in this process. */
+export async function startWithSmtp(env: Record<string, string> = {}): Promise<Ctx> {
+  const smtp = await startSmtp();
+  const t = await startTestApp({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, PUBLIC_URL: PUBLIC, ...env });
+  return { t, smtp };
+}
 
 let orgSeq = 0;
 /** A fictitious but valid organisationsnummer per call. */
@@ -55,7 +62,7 @@ export async function publish(c: Ctx, reference: string, extra: object = {}) {
 }
 
 /** Waits until the outbox is relayed and no job is waiting or running (the digest queue always holds its next scheduled runs). */
-export async function settle({ t }: Ctx) {
+export async function settle({ t }: Ctx, timeoutMs = 20_000) {
   await eventually(async () => {
     const pending = await t.app.db.selectFrom('outbox').select('id').where('relayed_at', 'is', null).execute();
     if (pending.length) return false;
@@ -65,7 +72,7 @@ export async function settle({ t }: Ctx) {
     }
     const delayed = await t.app.producer.queue('notify').getJobCounts('delayed');
     return delayed.delayed === 0;
-  }, 20_000);
+  }, timeoutMs);
 }
 
 /** Runs a digest or the closing reminders as the scheduler would at `at`. */

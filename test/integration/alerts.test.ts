@@ -7,16 +7,12 @@ import { expect } from 'chai';
 import { seedDemoIfEmpty } from '../../scripts/seed.ts';
 import { ingestSources } from '../../src/ingest/ingest.service.ts';
 import { fileSource } from '../../src/ingest/sources.ts';
-import { api, startTestApp } from '../helpers/app.ts';
-import { DAY, inDays, PUBLIC, publish, registerFirm, runScheduled, settle, type Ctx } from '../helpers/firms.ts';
+import { api } from '../helpers/app.ts';
+import { DAY, inDays, PUBLIC, publish, registerFirm, runScheduled, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
-import { confirmAll, linkIn, startSmtp } from '../helpers/smtp.ts';
+import { confirmAll, linkIn } from '../helpers/smtp.ts';
 
-async function setup(env: Record<string, string> = {}): Promise<Ctx> {
-  const smtp = await startSmtp();
-  const t = await startTestApp({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, PUBLIC_URL: PUBLIC, ...env });
-  return { t, smtp };
-}
+const setup = startWithSmtp;
 
 const subjects = (c: Ctx) => c.smtp.messages.map((m) => m.parsed.subject);
 const textTo = (c: Ctx, email: string) => c.smtp.messages.filter((m) => m.to.includes(email)).map((m) => m.parsed.text ?? '');
@@ -38,6 +34,7 @@ describe('alerts firms can trust', function () {
   });
 
   it('importing a year of history and every shared feed into a database with the demo firms mails nobody', async function () {
+    this.timeout(300_000); // 18,000 notices indexed and matched
     const uhm = requireSharedData(this, 'sustainability', 'uhm-statistikdatabas-2021');
     const eforms = requireSharedData(this, 'eforms');
     const ocds = requireSharedData(this, 'ocds');
@@ -58,7 +55,7 @@ describe('alerts firms can trust', function () {
     })(), { format: 'auto', dryRun: false, maxBytes: 200 * 1024 * 1024 });
     const stored = results.reduce((n, r) => n + r.new + r.updated, 0);
     expect(stored).to.be.greaterThan(5000);
-    await settle(c);
+    await settle(c, 240_000);
     // A day and a week on, the digests carry nothing from the import either.
     await runScheduled(c, 'daily', new Date(now.getTime() + DAY));
     await runScheduled(c, 'weekly', new Date(now.getTime() + 7 * DAY));

@@ -3,15 +3,11 @@
 // that die mid-batch. Assertions read raw header lines from a real SMTP server.
 import { spawn } from 'node:child_process';
 import { expect } from 'chai';
-import { api, eventually, startTestApp } from '../helpers/app.ts';
-import { DAY, inDays, nextOrgNumber, PUBLIC, publish as publishNotice, registerFirm as register, runScheduled, settle, type Ctx } from '../helpers/firms.ts';
+import { api, eventually } from '../helpers/app.ts';
+import { DAY, inDays, nextOrgNumber, PUBLIC, publish as publishNotice, registerFirm as register, runScheduled, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
 import { confirmAll, linkIn, startSmtp, type ReceivedMail } from '../helpers/smtp.ts';
 
-async function setup(env: Record<string, string> = {}): Promise<Ctx> {
-  const smtp = await startSmtp();
-  const t = await startTestApp({ MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, PUBLIC_URL: PUBLIC, ...env });
-  return { t, smtp };
-}
+const setup = startWithSmtp;
 
 /** The firm's first subscription (from its categories) takes the first settings; `confirm: false` leaves the address unconfirmed. */
 const registerFirm = (c: Ctx, email: string, subscriptions: object[], confirm = true) => register(c, email, subscriptions, { confirm });
