@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
+import { cleanText } from '../domain/text.ts';
 
 export type OutgoingMail = {
   to: string;
@@ -19,7 +20,9 @@ export interface Mailer {
 }
 
 export function createMailer(config: Config['mail']): Mailer {
-  return config.transport === 'smtp' ? smtpMailer(config.smtpUrl!, config.from) : fileMailer(config.outboxDir, config.from);
+  const mailer = config.transport === 'smtp' ? smtpMailer(config.smtpUrl!, config.from) : fileMailer(config.outboxDir, config.from);
+  // Subjects carry titles and names from outside: one clean line, whatever was stored before input was cleaned.
+  return { send: (mail) => mailer.send({ ...mail, subject: cleanText(mail.subject) }), close: () => mailer.close() };
 }
 
 function smtpMailer(url: string, from: string): Mailer {
