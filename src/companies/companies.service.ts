@@ -9,7 +9,7 @@ import { AppError, notFound, parseOr400 } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import { matchesForCompany } from '../matching/matching.repo.ts';
 import { t } from '../i18n/messages.ts';
-import { addToOutbox } from '../queue/outbox.ts';
+import { addToOutbox } from '../queue/outbox.repo.ts';
 import {
   companyPatchSchema, subscriptionInputSchema,
   type CompanyInput, type MatchesQuery, type SubscriptionFilters, type SubscriptionInput,

@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { inTransaction, type Db } from '../../db/database.ts';
 import { setCpvLabels, tryNormalizeCpv } from '../domain/cpv.ts';
 import { clearReasonCache } from '../domain/match.ts';
+import { allCpvLabels, replaceCpvLabels } from './cpv.repo.ts';
 
 export class CpvImportError extends Error {}
 
@@ -26,16 +27,13 @@ export async function importCpvLabels(db: Db, path: string): Promise<number> {
     if (!code || !r.label_sv.trim() || !r.label_en.trim()) throw new CpvImportError(`${path}: row ${i + 2} is not a CPV code with two labels`);
     return { code, label_sv: r.label_sv.trim(), label_en: r.label_en.trim() };
   });
-  await inTransaction(db, async (trx) => {
-    await trx.deleteFrom('cpv_labels').execute();
-    for (let i = 0; i < labels.length; i += 300) await trx.insertInto('cpv_labels').values(labels.slice(i, i + 300)).execute();
-  });
+  await inTransaction(db, (trx) => replaceCpvLabels(trx, labels));
   return labels.length;
 }
 
 /** Makes the stored labels the ones reasons and pages use (at start-up). */
 export async function loadCpvLabels(db: Db): Promise<number> {
-  const rows = await db.selectFrom('cpv_labels').selectAll().execute();
+  const rows = await allCpvLabels(db);
   setCpvLabels(rows.map((r) => ({ code: r.code, sv: r.label_sv, en: r.label_en })));
   clearReasonCache();
   return rows.length;

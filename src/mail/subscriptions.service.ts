@@ -1,6 +1,6 @@
 // What the links in e-mail do: confirm an address, stop subscriptions.
 import { inTransaction, type Db } from '../../db/database.ts';
-import { addToOutbox } from '../queue/outbox.ts';
+import { addToOutbox } from '../queue/outbox.repo.ts';
 import { bumpSubscriptionsRevision } from '../companies/companies.service.ts';
 import { nowIso } from '../ids.ts';
 

@@ -5,7 +5,7 @@ import type { NoticeRow } from '../../db/schema.ts';
 import { diffNotices, isOlderVersion, WITHDRAWAL, type NoticeDiff } from '../domain/changes.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { contentHash, newId, nowIso } from '../ids.ts';
-import { addToOutbox } from '../queue/outbox.ts';
+import { addToOutbox } from '../queue/outbox.repo.ts';
 import type { NoticeInput } from './notice.schema.ts';
 import * as repo from './notices.repo.ts';
 

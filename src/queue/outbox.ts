@@ -2,39 +2,17 @@
 // transaction as its data; the relay turns rows into BullMQ jobs afterwards.
 // A crash between commit and enqueue loses nothing: the row is still pending.
 import type { Db } from '../../db/database.ts';
-import { newId, nowIso } from '../ids.ts';
 import type { Logger } from 'pino';
+import { markRelayed, pendingMessages, type OutboxMessage } from './outbox.repo.ts';
 import type { Producer } from './producer.ts';
-
-export type OutboxMessage =
-  | { topic: 'notice.stored'; payload: { noticeId: string; revision: number } }
-  /** A confirmation e-mail is due: on registration, a new address, or a resend (a new round). */
-  | { topic: 'company.registered'; payload: { companyId: string; round: number } }
-  /** A subscription was added, changed or resumed: match it against the notices open now. */
-  | { topic: 'subscription.changed'; payload: { companyId: string; subscriptionId: string; change: string } }
-  /** The address was confirmed: tell the firm what already matches (one summary e-mail). */
-  | { topic: 'company.confirmed'; payload: { companyId: string; at: string } };
-
-export async function addToOutbox(db: Db, message: OutboxMessage): Promise<void> {
-  await db
-    .insertInto('outbox')
-    .values({ id: newId(), topic: message.topic, payload: JSON.stringify(message.payload), created_at: nowIso(), relayed_at: null })
-    .execute();
-}
 
 /** Enqueues every pending outbox row; returns how many were relayed. */
 export async function relayOutbox(db: Db, producer: Producer, batch = 500): Promise<number> {
-  const rows = await db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('relayed_at', 'is', null)
-    .orderBy('id')
-    .limit(batch)
-    .execute();
-  if (rows.length === 0) return 0;
+  const messages = await pendingMessages(db, batch);
+  if (messages.length === 0) return 0;
   type Payload<T> = Extract<OutboxMessage, { topic: T }>['payload'];
   const payloadsOf = <T extends OutboxMessage['topic']>(topic: T): Payload<T>[] =>
-    rows.filter((row) => row.topic === topic).map((row) => JSON.parse(row.payload) as Payload<T>);
+    messages.filter((m) => m.topic === topic).map((m) => m.payload as Payload<T>);
   const stored = payloadsOf('notice.stored');
   // Job ids are deterministic, so a row relayed twice (two relays, a crash
   // before the update below) still yields one job.
@@ -45,12 +23,8 @@ export async function relayOutbox(db: Db, producer: Producer, batch = 500): Prom
     ...payloadsOf('company.registered').map((p) => ({ kind: 'confirm' as const, companyId: p.companyId, round: p.round ?? 1 })),
     ...payloadsOf('company.confirmed').map((p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: 'confirmed', asOf: p.at })),
   ]);
-  await db
-    .updateTable('outbox')
-    .set({ relayed_at: nowIso() })
-    .where('id', 'in', rows.map((r) => r.id))
-    .execute();
-  return rows.length;
+  await markRelayed(db, messages.map((m) => m.id));
+  return messages.length;
 }
 
 /** Polls the outbox; `nudge()` relays at once (called after a commit). */

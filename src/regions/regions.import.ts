@@ -3,8 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Db } from '../../db/database.ts';
+import { inTransaction, type Db } from '../../db/database.ts';
 import { isMunicipalityCode } from '../domain/regions.ts';
+import { replaceRegions } from './regions.repo.ts';
 
 export class RegionsImportError extends Error {}
 
@@ -37,14 +38,9 @@ export async function importRegions(db: Db, folder: string): Promise<{ municipal
   const postalRows = [...new Map(postal.map((p) => [p.postal_code.replace(/\s/g, ''), p]))].map(([code, p]) => ({
     postal_code: code, locality: p.locality, municipality_code: p.municipality_code,
   }));
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('postal_codes').execute();
-    await trx.deleteFrom('municipalities').execute();
-    const municipalityRows = municipalities.map((m) => ({
-      code: m.municipality_code, name: m.municipality_name, short_name: m.municipality_name_short, county_code: m.county_code,
-    }));
-    for (let i = 0; i < municipalityRows.length; i += 200) await trx.insertInto('municipalities').values(municipalityRows.slice(i, i + 200)).execute();
-    for (let i = 0; i < postalRows.length; i += 300) await trx.insertInto('postal_codes').values(postalRows.slice(i, i + 300)).execute();
-  });
+  const municipalityRows = municipalities.map((m) => ({
+    code: m.municipality_code, name: m.municipality_name, short_name: m.municipality_name_short, county_code: m.county_code,
+  }));
+  await inTransaction(db, (trx) => replaceRegions(trx, municipalityRows, postalRows));
   return { municipalities: municipalities.length, postalCodes: postalRows.length };
 }

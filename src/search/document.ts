@@ -1,10 +1,11 @@
 // From a stored notice to the flat SearchDocument both backends index, and
-// the reads that feed the index job and `npm run reindex` (portable Kysely).
+// the documents that feed the index job and `npm run reindex`.
 import type { Db } from '../../db/database.ts';
 import { municipalityNuts3, type NoticePlace } from '../domain/regions.ts';
 import type { PlaceResolver } from '../matching/notice-place.ts';
 import type { Criteria, NoticeInput } from '../notices/notice.schema.ts';
 import { storedDocument } from '../notices/notices.repo.ts';
+import { activeNoticesAfter, noticesByIds } from './search.repo.ts';
 import type { CsrFlag, SearchDocument } from './search.types.ts';
 import { clean } from './text.ts';
 
@@ -112,7 +113,7 @@ export function toSearchDocument({ id, revision, createdAt, buyerId, notice, pla
 export async function loadDocuments(db: Db, places: PlaceResolver, ids: string[]): Promise<Map<string, SearchDocument | null>> {
   const out = new Map<string, SearchDocument | null>(ids.map((id) => [id, null]));
   if (ids.length === 0) return out;
-  const rows = await db.selectFrom('notices').selectAll().where('id', 'in', ids).execute();
+  const rows = await noticesByIds(db, ids);
   for (const row of rows) {
     if (row.status !== 'active') continue;
     const notice = storedDocument(row);
@@ -128,14 +129,7 @@ export async function loadDocuments(db: Db, places: PlaceResolver, ids: string[]
 export async function* activeDocuments(db: Db, places: PlaceResolver, batch = 500): AsyncIterable<SearchDocument[]> {
   let after = '';
   for (;;) {
-    const rows = await db
-      .selectFrom('notices')
-      .selectAll()
-      .where('status', '=', 'active')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(batch)
-      .execute();
+    const rows = await activeNoticesAfter(db, after, batch);
     if (rows.length === 0) return;
     const docs: SearchDocument[] = [];
     for (const row of rows) {
@@ -147,13 +141,4 @@ export async function* activeDocuments(db: Db, places: PlaceResolver, batch = 50
     yield docs;
     after = rows[rows.length - 1].id;
   }
-}
-
-export async function countActiveNotices(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('notices')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'active')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -7,10 +7,11 @@ import type { Config } from '../config.ts';
 import { CPV_DIVISIONS } from '../domain/cpv.ts';
 import { BUILT_IN_MUNICIPALITIES } from '../domain/regions.ts';
 import { PlaceResolver } from '../matching/notice-place.ts';
-import { activeDocuments, countActiveNotices, loadDocuments } from './document.ts';
+import { activeDocuments, loadDocuments } from './document.ts';
 import { FallbackSearchIndex } from './fallback.ts';
 import { FtsSearchIndex } from './fts5.ts';
 import { MeiliSearchIndex } from './meilisearch.ts';
+import { buyerNames, countActiveNotices, municipalityNames } from './search.repo.ts';
 import { DEFAULT_RULES, type DocumentSource, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult, type SearchRules } from './search.types.ts';
 
 /** An empty FTS5 index with at most this many notices to index is filled at start-up; more wait for `npm run reindex`. */
@@ -125,14 +126,12 @@ export class SearchService {
     for (const f of result.facets.cpv) f.label ??= CPV_DIVISIONS[f.value.slice(0, 2)]?.sv;
     const buyers = result.facets.buyer.filter((f) => f.label === undefined).map((f) => f.value);
     if (buyers.length) {
-      const rows = await this.db.selectFrom('buyers').select(['id', 'name']).where('id', 'in', buyers).execute();
-      const names = new Map(rows.map((r) => [r.id, r.name]));
+      const names = await buyerNames(this.db, buyers);
       for (const f of result.facets.buyer) f.label ??= names.get(f.value);
     }
     const municipalities = result.facets.region.filter((f) => /^\d{4}$/.test(f.value)).map((f) => f.value);
     if (municipalities.length) {
-      const rows = await this.db.selectFrom('municipalities').select(['code', 'name']).where('code', 'in', municipalities).execute();
-      const names = new Map([...BUILT_IN_MUNICIPALITIES.map((m) => [m.code, m.name] as const), ...rows.map((r) => [r.code, r.name] as const)]);
+      const names = new Map([...BUILT_IN_MUNICIPALITIES.map((m) => [m.code, m.name] as const), ...(await municipalityNames(this.db, municipalities))]);
       for (const f of result.facets.region) f.label ??= names.get(f.value);
     }
   }

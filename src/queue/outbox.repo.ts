@@ -1,0 +1,36 @@
+// The outbox table: services add a row in their own transaction; the relay
+// reads the pending rows and marks them relayed once their jobs are queued.
+import type { Db } from '../../db/database.ts';
+import { newId, nowIso } from '../ids.ts';
+
+export type OutboxMessage =
+  | { topic: 'notice.stored'; payload: { noticeId: string; revision: number } }
+  /** A confirmation e-mail is due: on registration, a new address, or a resend (a new round). */
+  | { topic: 'company.registered'; payload: { companyId: string; round: number } }
+  /** A subscription was added, changed or resumed: match it against the notices open now. */
+  | { topic: 'subscription.changed'; payload: { companyId: string; subscriptionId: string; change: string } }
+  /** The address was confirmed: tell the firm what already matches (one summary e-mail). */
+  | { topic: 'company.confirmed'; payload: { companyId: string; at: string } };
+
+export async function addToOutbox(db: Db, message: OutboxMessage): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({ id: newId(), topic: message.topic, payload: JSON.stringify(message.payload), created_at: nowIso(), relayed_at: null })
+    .execute();
+}
+
+/** The oldest rows not yet relayed, at most `limit`, as the messages they were written as. */
+export async function pendingMessages(db: Db, limit: number): Promise<(OutboxMessage & { id: string })[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['id', 'topic', 'payload'])
+    .where('relayed_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ id: row.id, topic: row.topic, payload: JSON.parse(row.payload) }) as OutboxMessage & { id: string });
+}
+
+export async function markRelayed(db: Db, ids: string[]): Promise<void> {
+  await db.updateTable('outbox').set({ relayed_at: nowIso() }).where('id', 'in', ids).execute();
+}
