@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type ControlledTransaction, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_notice_changes.ts';
@@ -11,6 +11,8 @@ import * as m0004 from './migrations/0004_notifications.ts';
 import * as m0005 from './migrations/0005_trustworthy_alerts.ts';
 
 export type Db = Kysely<Database>;
+/** A transaction held open across calls (an ingest batch commits every few files). */
+export type OpenTransaction = ControlledTransaction<Database>;
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -73,6 +75,11 @@ export async function migrateToLatest(db: Db): Promise<void> {
   if (error || failed) {
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
+}
+
+/** Throws unless the database answers a query (readiness). */
+export async function checkDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 /** Joins the caller's transaction (an ingest run stores a whole file in one) or opens one. */

@@ -1,33 +1,44 @@
 // `npm start`: API, web pages and (by default) the workers in one process.
-import { App } from './app.ts';
+// The one module of src/ that composes the whole process, workers included.
+import { startWorkers, type Workers } from '../workers/start.ts';
+import { HttpServer } from './app.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
-import { seedDemoIfEmpty } from '../scripts/seed.ts';
+import { seedDemoIfEmpty } from './demo/seed.ts';
+import { createLogger } from './logger.ts';
 import { stopOwnRedis } from './own-redis.ts';
+import { Runtime } from './runtime.ts';
 import { onShutdown } from './shutdown.ts';
 
 const config = loadConfigOrExit();
+const log = createLogger(config.logLevel);
+let rt: Runtime | null = null;
+let server: HttpServer | null = null;
+let workers: Workers | null = null;
 
-const app = new App(config);
-// Brygga first, so its own Redis connections are closed before the Redis that
-// bootstrap may have started for it is stopped.
+// Stop taking requests, finish running jobs, close the stores; Brygga's own
+// Redis connections close before the Redis bootstrap may have started is stopped.
 const stop = async () => {
-  await app.stop();
-  await stopOwnRedis(config.redisUrl, app.log);
+  await server?.close();
+  await workers?.close();
+  await rt?.stop();
+  await stopOwnRedis(config.redisUrl, log);
 };
 
 try {
-  await app.start();
+  rt = await Runtime.start(config, log);
+  server = await HttpServer.listen(rt); // a port in use stops start-up before any worker runs
+  if (config.workers === 'inline') workers = startWorkers(rt);
 } catch (error) {
   const problem = listenProblem(error, config);
   if (problem) console.error(`\n  ${problem}\n`);
-  else app.log.fatal({ err: error }, 'start-up failed');
+  else log.fatal({ err: error }, 'start-up failed');
   await stop().catch(() => undefined);
   process.exit(1);
 }
-onShutdown(app.log, stop);
-if (config.seedDemo) await seedDemoIfEmpty(app);
-app.log.info({ url: app.url, workers: config.workers, mail: config.mail.transport }, 'Brygga is running');
-console.log(`\n  Brygga is running at ${app.url}\n  E-mail goes to ${config.mail.transport === 'file' ? config.mail.outboxDir + '/' : 'SMTP'}\n`);
+onShutdown(log, stop);
+if (config.seedDemo) await seedDemoIfEmpty(rt);
+log.info({ url: server.url, workers: config.workers, mail: config.mail.transport }, 'Brygga is running');
+console.log(`\n  Brygga is running at ${server.url}\n  E-mail goes to ${config.mail.transport === 'file' ? config.mail.outboxDir + '/' : 'SMTP'}\n`);
 
 /** A plain sentence for the usual reasons the web server cannot listen; null for anything else. */
 function listenProblem(error: unknown, { host, port }: Config): string | null {

@@ -1,12 +1,14 @@
 // `npm run workers`: the queue workers on their own, without the web server.
 // Run the API with WORKERS=off beside it.
-import { App } from '../src/app.ts';
 import { loadConfigOrExit } from '../src/config.ts';
+import { Runtime } from '../src/runtime.ts';
 import { onShutdown } from '../src/shutdown.ts';
+import { startWorkers } from './start.ts';
 
-const config = loadConfigOrExit();
-
-const app = new App({ ...config, workers: 'inline' });
-await app.start({ listen: false });
-onShutdown(app.log, () => app.stop());
-app.log.info('workers running');
+const rt = await Runtime.start(loadConfigOrExit());
+const workers = startWorkers(rt);
+onShutdown(rt.log, async () => {
+  await workers.close();
+  await rt.stop();
+});
+rt.log.info('workers running');

@@ -2,14 +2,18 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DIGEST_SCHEDULES, QUEUES } from '../src/queue/jobs.ts';
-import { processorFor, type WorkerContext } from './processors.ts';
+import type { Runtime } from '../src/runtime.ts';
+import { processorFor } from './processors.ts';
 
 export type Workers = { close(): Promise<void> };
 
-export function startWorkers(
-  ctx: WorkerContext,
-  options: { redisUrl: string; prefix: string; concurrency: number; mailRatePerSecond: number; lockMs: number },
-): Workers {
+export function startWorkers(rt: Runtime): Workers {
+  const ctx = rt; // the runtime is the handlers' context (db, producer, mail, engine, search, log)
+  const { config } = rt;
+  const options = {
+    redisUrl: config.redisUrl, prefix: config.queuePrefix, concurrency: config.workerConcurrency,
+    mailRatePerSecond: config.mail.ratePerSecond, lockMs: config.workerLockMs,
+  };
   // Digests go out on a schedule; upserting is idempotent, so every worker process may do it.
   const digests = ctx.producer.queue('digest');
   const scheduled = Promise.all(

@@ -131,9 +131,10 @@ async function main(): Promise<void> {
   }
 
   // Heavy modules only here: the sink child does not load them.
-  const [{ App }, { loadConfig }, { migrateToLatest, openDatabase }, { newId, nowIso }, { storeNotice }, { noticeInputSchema }, repo, { render }, { signToken }, { t }, redisHelpers] =
+  const [{ Runtime }, { startWorkers }, { loadConfig }, { migrateToLatest, openDatabase }, { newId, nowIso }, { storeNotice }, { noticeInputSchema }, repo, { render }, { signToken }, { t }, redisHelpers] =
     await Promise.all([
-      import('../../src/app.ts'),
+      import('../../src/runtime.ts'),
+      import('../../workers/start.ts'),
       import('../../src/config.ts'),
       import('../../db/database.ts'),
       import('../../src/ids.ts'),
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
       import('../../src/mail/templates.ts'),
       import('../../src/mail/tokens.ts'),
       import('../../src/i18n/messages.ts'),
-      import('../../test/helpers/redis.ts'),
+      import('../lib/redis.ts'),
     ]);
   type OutgoingMail = import('../../src/mail/mailer.ts').OutgoingMail;
 
@@ -172,7 +173,8 @@ async function main(): Promise<void> {
     SEED_DEMO: 'false',
     LOG_LEVEL: 'silent',
   });
-  let app: InstanceType<typeof App> | null = null;
+  let app: Awaited<ReturnType<typeof Runtime.start>> | null = null;
+  let workers: { close(): Promise<void> } | null = null;
 
   try {
     // --- seed: FIRMS confirmed firms × NOTICES notices, a match row per pair -----
@@ -290,7 +292,7 @@ async function main(): Promise<void> {
 
     // --- queued: the app's real path -------------------------------------------
     await sink.reset();
-    app = await new App(config).start({ listen: false });
+    app = await Runtime.start(config);
     const db = app.db;
     const ledger = async (status: string) =>
       Number((await db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).where('kind', '=', 'instant').where('status', '=', status).executeTakeFirstOrThrow()).n);
@@ -300,7 +302,7 @@ async function main(): Promise<void> {
     const start = performance.now();
     await app.producer.addBulk('notify', jobs);
     const enqueuedMs = performance.now() - start;
-    app.startWorkers();
+    workers = startWorkers(app);
     // Done when the ledger has all N marked sent. Counting the ledger scans the table, so
     // wait on the sink's count (over IPC, cheap) first, then poll the ledger closely.
     const timedOut = async () => {
@@ -326,6 +328,7 @@ async function main(): Promise<void> {
     const failedJobs = (await notifyQueue.getJobCounts('failed')).failed;
     const completedJobs = (await notifyQueue.getJobCounts('completed')).completed;
     const attempts = await db.selectFrom('deliveries').select((eb) => [eb.fn.countAll().as('rows'), eb.fn.sum('attempts').as('attempts')]).where('kind', '=', 'instant').executeTakeFirstOrThrow();
+    await workers.close();
     await app.stop();
     app = null;
 
@@ -354,6 +357,7 @@ async function main(): Promise<void> {
     if (values.json) console.log(JSON.stringify(result));
     if (problems.length) process.exitCode = 1;
   } finally {
+    await workers?.close().catch(() => undefined);
     await app?.stop().catch(() => undefined);
     await redisHelpers.deletePrefix(redis.url, prefix);
     await sink.close();

@@ -1,5 +1,6 @@
-// Tests use the Redis at REDIS_URL (default 127.0.0.1:6379) with a key prefix
-// of their own, or, when none answers, a private redis-server on a free port.
+// A Redis for test runs and benchmarks: the one at REDIS_URL (default
+// 127.0.0.1:6379) with a key prefix of its own, or, when none answers, a
+// private redis-server on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';

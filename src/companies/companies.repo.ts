@@ -1,6 +1,10 @@
+// Plain Kysely functions over firms, their profile and subscriptions. No rules here: see the services.
 import type { Insertable, Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { CompaniesTable, SubscriptionsTable } from '../../db/schema.ts';
+import type { CompaniesTable, SubscriptionRow, SubscriptionsTable } from '../../db/schema.ts';
+import { nowIso } from '../ids.ts';
+
+export type { SubscriptionRow };
 
 export async function findCompany(db: Db, id: string) {
   return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
@@ -16,6 +20,42 @@ export async function insertCompany(db: Db, values: Insertable<CompaniesTable>) 
 
 export async function updateCompany(db: Db, id: string, values: Updateable<CompaniesTable>) {
   await db.updateTable('companies').set(values).where('id', '=', id).execute();
+}
+
+/** Confirms an address still awaiting confirmation; false when it was not (any more). */
+export async function markAddressConfirmed(db: Db, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('companies')
+    .set({ email_status: 'confirmed', email_confirmed_at: at, updated_at: at })
+    .where('id', '=', id)
+    .where('email_status', '=', 'unconfirmed')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Counts a permanent delivery failure; the address is suspended once there are `suspendAfter` of them. */
+export async function recordPermanentFailure(db: Db, id: string, suspendAfter: number): Promise<void> {
+  await db
+    .updateTable('companies')
+    .set((eb) => ({ permanent_failures: eb('permanent_failures', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+  await db
+    .updateTable('companies')
+    .set({ email_status: 'suspended', updated_at: nowIso() })
+    .where('id', '=', id)
+    .where('permanent_failures', '>=', suspendAfter)
+    .execute();
+}
+
+/** Addresses suspended after repeated permanent delivery failures, most recent first. */
+export async function suspendedAddresses(db: Db) {
+  return db
+    .selectFrom('companies')
+    .select(['id', 'name', 'email', 'permanent_failures', 'updated_at'])
+    .where('email_status', '=', 'suspended')
+    .orderBy('updated_at', 'desc')
+    .execute();
 }
 
 export async function companyDetails(db: Db, id: string) {
@@ -73,4 +113,36 @@ export async function replaceSubscriptionCpv(db: Db, subscriptionId: string, cod
 
 export async function deleteSubscription(db: Db, id: string) {
   await db.deleteFrom('subscriptions').where('id', '=', id).execute(); // its codes go with it (on delete cascade)
+}
+
+/** Stops one active subscription of the firm, or all of them ('*'); returns how many stopped. */
+export async function deactivateSubscriptions(db: Db, companyId: string, subscription: string): Promise<number> {
+  let query = db.updateTable('subscriptions').set({ active: 0 }).where('company_id', '=', companyId).where('active', '=', 1);
+  if (subscription !== '*') query = query.where('id', '=', subscription);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The firm's active subscriptions: what the digest and reminder rules read. */
+export async function activeSubscriptions(db: Db, companyId: string) {
+  return db
+    .selectFrom('subscriptions')
+    .select(['id', 'frequency', 'filters', 'reminder_days'])
+    .where('company_id', '=', companyId)
+    .where('active', '=', 1)
+    .execute();
+}
+
+/** Names of these subscriptions, oldest first. */
+export async function subscriptionNames(db: Db, ids: string[]) {
+  return db.selectFrom('subscriptions').select(['id', 'name', 'active']).where('id', 'in', ids).orderBy('created_at').execute();
+}
+
+/** Match engines reload their index when this number moves. */
+export async function bumpSubscriptionsRevision(db: Db): Promise<void> {
+  await db
+    .updateTable('revisions')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('name', '=', 'subscriptions')
+    .execute();
 }

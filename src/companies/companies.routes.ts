@@ -1,17 +1,14 @@
 import { Router } from 'express';
 import type { Db } from '../../db/database.ts';
 import { parseOr400 } from '../http/errors.ts';
-import { companyInputSchema, matchesQuerySchema, subscriptionInputSchema } from './company.schema.ts';
+import { companyInputSchema, subscriptionInputSchema } from './company.schema.ts';
 import {
-  addSubscription, companyMatches, deleteSubscription, getCompany, registerCompany, resendConfirmation,
+  addSubscription, deleteSubscription, getCompany, registerCompany, resendConfirmation,
   setSubscriptionActive, subscriptionOf, updateCompany, updateSubscription,
 } from './companies.service.ts';
 
-/**
- * `nudge` relays the outbox at once: called after every change that may have written to it.
- * `alertMaxAgeDays`: a notice without a deadline counts as open this many days after publication.
- */
-export function companiesRouter(db: Db, nudge: () => void, { alertMaxAgeDays }: { alertMaxAgeDays: number }): Router {
+/** `nudge` relays the outbox at once: called after every change that may have written to it. */
+export function companiesRouter(db: Db, nudge: () => void): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -62,11 +59,6 @@ export function companiesRouter(db: Db, nudge: () => void, { alertMaxAgeDays }: 
     await setSubscriptionActive(db, req.params.id, req.params.sid, true);
     nudge();
     res.json(await subscriptionOf(db, req.params.id, req.params.sid));
-  });
-
-  router.get('/:id/matches', async (req, res) => {
-    const query = parseOr400(matchesQuerySchema, req.query);
-    res.json(await companyMatches(db, req.params.id, query, alertMaxAgeDays));
   });
 
   return router;

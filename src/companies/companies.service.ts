@@ -2,17 +2,14 @@
 // Every change is one transaction; what workers must act on goes through the outbox.
 import { z } from 'zod';
 import { inTransaction, type Db } from '../../db/database.ts';
-import type { SubscriptionRow } from '../../db/schema.ts';
-import { isAlertable } from '../domain/alerts.ts';
 import { parseOrgNumber, OrgNumberError } from '../domain/orgnr.ts';
 import { AppError, notFound, parseOr400 } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
-import { matchesForCompany } from '../matching/matching.repo.ts';
 import { t } from '../i18n/messages.ts';
 import { addToOutbox } from '../queue/outbox.repo.ts';
 import {
   companyPatchSchema, subscriptionInputSchema,
-  type CompanyInput, type MatchesQuery, type SubscriptionFilters, type SubscriptionInput,
+  type CompanyInput, type SubscriptionFilters, type SubscriptionInput,
 } from './company.schema.ts';
 import * as repo from './companies.repo.ts';
 
@@ -70,7 +67,7 @@ export async function updateCompany(db: Db, id: string, patch: unknown): Promise
     });
     if (!same(categories, current.categories)) await repo.replaceCategories(trx, id, categories);
     if (!same(csr, current.csr)) await repo.replaceCapabilities(trx, id, csr);
-    if (profileChanged) await bumpSubscriptionsRevision(trx);
+    if (profileChanged) await repo.bumpSubscriptionsRevision(trx);
     if (newAddress) await addToOutbox(trx, { topic: 'company.registered', payload: { companyId: id, round } });
   });
 }
@@ -88,15 +85,6 @@ export async function resendConfirmation(db: Db, id: string): Promise<void> {
     await repo.updateCompany(trx, id, { confirm_round: round });
     await addToOutbox(trx, { topic: 'company.registered', payload: { companyId: id, round } });
   });
-}
-
-/** Match engines reload their index when this number moves. */
-export async function bumpSubscriptionsRevision(db: Db): Promise<void> {
-  await db
-    .updateTable('revisions')
-    .set((eb) => ({ value: eb('value', '+', 1) }))
-    .where('name', '=', 'subscriptions')
-    .execute();
 }
 
 export async function addSubscription(db: Db, companyId: string, input: SubscriptionInput): Promise<{ id: string }> {
@@ -122,7 +110,7 @@ export async function updateSubscription(db: Db, companyId: string, id: string, 
     if (matchesChanged) await repo.replaceSubscriptionCpv(trx, id, cpv);
     // A paused subscription is matched when it is resumed.
     if (matchesChanged && active) await subscriptionChanged(trx, companyId, id);
-    else await bumpSubscriptionsRevision(trx);
+    else await repo.bumpSubscriptionsRevision(trx);
   });
 }
 
@@ -130,7 +118,7 @@ export async function deleteSubscription(db: Db, companyId: string, id: string):
   await inTransaction(db, async (trx) => {
     await subscriptionOf(trx, companyId, id);
     await repo.deleteSubscription(trx, id);
-    await bumpSubscriptionsRevision(trx);
+    await repo.bumpSubscriptionsRevision(trx);
   });
 }
 
@@ -141,7 +129,7 @@ export async function setSubscriptionActive(db: Db, companyId: string, id: strin
     if (current.active === active) return;
     await repo.updateSubscription(trx, id, { active: active ? 1 : 0, updated_at: nowIso() });
     if (active) await subscriptionChanged(trx, companyId, id);
-    else await bumpSubscriptionsRevision(trx);
+    else await repo.bumpSubscriptionsRevision(trx);
   });
 }
 
@@ -159,20 +147,6 @@ export async function subscriptionOf(db: Db, companyId: string, id: string) {
   return presentSubscription(found.row, found.cpv);
 }
 
-/** The notices that matched the firm, a page at a time: open ones first, soonest deadline first. */
-export async function companyMatches(db: Db, companyId: string, query: MatchesQuery, maxAgeDays: number, now = new Date()) {
-  if (!(await repo.findCompany(db, companyId))) throw notFound('Company');
-  const { rows, total } = await matchesForCompany(db, companyId, { ...query, now, maxAgeDays });
-  const items = rows.map((r) => {
-    const facts = { source: r.source, kind: r.kind, status: r.notice_status, deadline: r.deadline, publishedAt: r.published_at, awarded: Boolean(r.awarded) };
-    return {
-      noticeId: r.notice_id, title: r.title, status: isAlertable(facts, now, maxAgeDays) ? 'open' : 'closed', deadline: r.deadline,
-      score: r.score, reasons: JSON.parse(r.reasons), missing: JSON.parse(r.missing), subscriptionId: r.subscription_id, matchedAt: r.created_at,
-    };
-  });
-  return { items, total, page: query.page, pageSize: query.pageSize };
-}
-
 async function createSubscription(trx: Db, companyId: string, input: SubscriptionInput): Promise<string> {
   const id = newId();
   const now = nowIso();
@@ -187,7 +161,7 @@ async function createSubscription(trx: Db, companyId: string, input: Subscriptio
 
 /** Engines reload, and the subscription is matched against the notices open now (one summary e-mail). */
 async function subscriptionChanged(trx: Db, companyId: string, subscriptionId: string): Promise<void> {
-  await bumpSubscriptionsRevision(trx);
+  await repo.bumpSubscriptionsRevision(trx);
   await addToOutbox(trx, { topic: 'subscription.changed', payload: { companyId, subscriptionId, change: newId() } });
 }
 
@@ -211,7 +185,7 @@ function presentCompany({ company, categories, capabilities, subscriptions, subs
   };
 }
 
-function presentSubscription(s: SubscriptionRow, cpv: string[]) {
+function presentSubscription(s: repo.SubscriptionRow, cpv: string[]) {
   return {
     id: s.id,
     name: s.name,

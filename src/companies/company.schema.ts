@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { StoredFilters } from '../domain/match.ts';
 import { CAPABILITIES, isCapability } from '../domain/csr.ts';
 import { isEmptyQuery, parseKeywords } from '../domain/keywords.ts';
 import { isMunicipalityCode } from '../domain/regions.ts';
@@ -80,13 +81,8 @@ export const companyPatchSchema = companyInputSchema.pick({
   name: true, email: true, municipalityCode: true, language: true, categories: true, csr: true,
 });
 
-export const matchesQuerySchema = z.object({
-  status: z.enum(['open', 'closed', 'all']).default('all'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-});
-
 export type CompanyInput = z.output<typeof companyInputSchema>;
 export type SubscriptionInput = z.output<typeof subscriptionInputSchema>;
 export type SubscriptionFilters = z.output<typeof filtersSchema>;
-export type MatchesQuery = z.output<typeof matchesQuerySchema>;
+// What is stored is what the match engine reads (domain/match.ts).
+true satisfies SubscriptionFilters extends Required<StoredFilters> ? true : false;

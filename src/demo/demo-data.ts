@@ -1,6 +1,6 @@
 // Brygga's own demo data: fictitious firms around Lerum and realistic notices.
 // Written for the project; nothing here is copied from a real register.
-import type { NoticeInputRaw } from '../src/notices/notice.schema.ts';
+import type { NoticeInputRaw } from '../notices/notice.schema.ts';
 
 export const demoBuyers = {
   lerum: { name: 'Lerums kommun', orgNumber: '212000-1447', nuts: 'SE232' },

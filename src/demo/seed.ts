@@ -1,13 +1,14 @@
 // Seeds the demo data on the first start, through the same services the API uses,
 // so the demo notices are matched and mailed like real ones.
-import type { App } from '../src/app.ts';
-import { defaultReminderDays, registerCompany, updateSubscription } from '../src/companies/companies.service.ts';
-import { companyInputSchema } from '../src/companies/company.schema.ts';
-import { stockholmDate } from '../src/domain/dates.ts';
-import { luhnCheckDigit } from '../src/domain/orgnr.ts';
-import { confirmAddress } from '../src/mail/subscriptions.service.ts';
-import { noticeInputSchema } from '../src/notices/notice.schema.ts';
-import { storeNotice } from '../src/notices/notices.service.ts';
+import type { Logger } from 'pino';
+import type { Db } from '../../db/database.ts';
+import { defaultReminderDays, registerCompany, updateSubscription } from '../companies/companies.service.ts';
+import { companyInputSchema } from '../companies/company.schema.ts';
+import { stockholmDate } from '../domain/dates.ts';
+import { luhnCheckDigit } from '../domain/orgnr.ts';
+import { confirmAddress } from '../mail/subscriptions.service.ts';
+import { noticeInputSchema } from '../notices/notice.schema.ts';
+import { storeNotice } from '../notices/notices.service.ts';
 import { demoBuyers, demoFirms, demoNotices } from './demo-data.ts';
 
 const DAY = 24 * 3600 * 1000;
@@ -25,8 +26,8 @@ function noonInStockholm(day: Date): string {
   return (hour === '12' ? winter : new Date(`${date}T12:00:00+02:00`)).toISOString();
 }
 
-export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boolean> {
-  const { db } = app;
+/** Seeds through the services, as the API would; `log` says when it is done. */
+export async function seedDemoIfEmpty({ db, log }: { db: Db; log: Logger }, now = new Date()): Promise<boolean> {
   const publishDemo = (i: number, notice: (typeof demoNotices)[number]) => {
     const [main, ...additional] = notice.cpv;
     return storeNotice(
@@ -78,6 +79,6 @@ export async function seedDemoIfEmpty(app: App, now = new Date()): Promise<boole
   }
 
   for (const [i, notice] of demoNotices.entries()) if (i >= early) await publishDemo(i, notice);
-  app.log.info({ firms: demoFirms.length, notices: demoNotices.length }, 'demo data seeded');
+  log.info({ firms: demoFirms.length, notices: demoNotices.length }, 'demo data seeded');
   return true;
 }

@@ -50,6 +50,12 @@ export type MatchSubscription = {
   strict: boolean;
 };
 
+/** A subscription's filters as stored (JSON); companies/company.schema.ts validates them. */
+export type StoredFilters = Partial<{
+  includeParent: boolean; keywords: string | null; regions: string[]; minValue: number | null; maxValue: number | null;
+  kinds: string[]; procedures: string[]; onlyCsr: boolean; strict: boolean;
+}>;
+
 export type MatchResult = {
   subscriptionId: string;
   companyId: string;

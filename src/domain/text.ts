@@ -21,3 +21,8 @@ export function cleanText(value: string, options: { multiline?: boolean } = {}):
   if (options.multiline) return value.replace(LINE_BREAKS, '\n').replace(INVISIBLE, '');
   return value.replace(WHITESPACE_CONTROLS, ' ').replace(INVISIBLE, '');
 }
+
+/** Text made safe inside HTML (element content and quoted attributes). */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

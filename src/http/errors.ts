@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { t, type Lang } from '../i18n/messages.ts';
-import { escapeHtml } from '../web/html.ts';
+import { escapeHtml } from '../domain/text.ts';
 import { layout } from '../web/layout.ts';
 
 export class AppError extends Error {

@@ -1,9 +1,7 @@
 // Ingest: a source's bytes → parser → zod → the notices service, one
 // transaction per file, so a file that turns out bad stores nothing at all.
 import type { Readable } from 'node:stream';
-import type { ControlledTransaction } from 'kysely';
-import type { Db } from '../../db/database.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Db, OpenTransaction } from '../../db/database.ts';
 import { noticeInputSchema, type NoticeInput } from '../notices/notice.schema.ts';
 import { storeNotice } from '../notices/notices.service.ts';
 import { detectFormat, type IngestFormat } from './detect.ts';
@@ -107,7 +105,7 @@ async function ingestFile(batch: Batch | null, source: IngestSource, options: In
 
 /** A transaction spanning several files, committed every so often. */
 class Batch {
-  private trx: ControlledTransaction<Database> | null = null;
+  private trx: OpenTransaction | null = null;
   private startedAt = 0;
 
   constructor(private readonly db: Db) {}

@@ -1,15 +1,18 @@
 // Sends what the ledger says is due: instant alerts, change notices, summaries
 // for new subscriptions, closing reminders, digests and address
 // confirmations. The SMTP conversation happens outside any DB transaction.
-import type { Db } from '../../db/database.ts';
+import { inTransaction, type Db } from '../../db/database.ts';
+import { activeSubscriptions, findCompany, recordPermanentFailure, subscriptionNames } from '../companies/companies.repo.ts';
 import { alertKind } from '../domain/alerts.ts';
 import type { Reason } from '../domain/match.ts';
 import { formatDate, t, type Lang } from '../i18n/messages.ts';
-import { alertFacts, storedDocument } from '../notices/notices.repo.ts';
+import { alertFacts, findById, materialChangesSince, storedDocument } from '../notices/notices.repo.ts';
 import { describeChanges } from './change-text.ts';
-import { materialChange, materialChangesSince } from './changes.ts';
-import { alreadyTold, digestItems, openingItems, reminderItems } from './digest.ts';
-import { claimDelivery, markAttemptFailed, markPermanentlyFailed, markSent, type Claim, type DeliveryKind, type Item } from './ledger.ts';
+import { materialChange } from './changes.ts';
+import { digestItems, openingItems, reminderItems } from './digest.ts';
+import * as ledger from './ledger.repo.ts';
+import type { Claim, DeliveryKind, Item } from './ledger.repo.ts';
+import { matchedSubscriptionIds, noticesWithReasons } from './mail.repo.ts';
 import type { Mailer } from './mailer.ts';
 import { counted, listed, render, renderConfirmation, type MailNotice, type Rendered, type Section, type UnsubscribeLink } from './templates.ts';
 import { signToken } from './tokens.ts';
@@ -30,19 +33,26 @@ type Firm = { id: string; name: string; email: string; lang: Lang; confirmRound:
 
 /** The firm, when its address may be mailed (confirmed, or awaiting confirmation for the confirmation itself). */
 async function firmFor(db: Db, id: string, status: 'confirmed' | 'unconfirmed'): Promise<Firm | DeliveryResult> {
-  const row = await db
-    .selectFrom('companies')
-    .select(['id', 'name', 'email', 'language', 'email_status', 'confirm_round'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await findCompany(db, id);
   if (!row) return 'nothing-to-send';
   if (row.email_status !== status) return status === 'confirmed' ? 'not-confirmed' : 'nothing-to-send';
   return { id: row.id, name: row.name, email: row.email, lang: row.language === 'en' ? 'en' : 'sv', confirmRound: row.confirm_round };
 }
 
-/** Claims the ledger row; null when there is nothing (more) to send. */
+/**
+ * Claims the ledger row, writing the items it will carry in the same
+ * transaction; an existing row comes back as it is, so a retry sends exactly
+ * what the first attempt meant to send.
+ */
 async function claim(ctx: MailContext, firm: Firm, kind: DeliveryKind, ref: string, items: (trx: Db) => Promise<Item[]> | Item[]) {
-  const claimed = await claimDelivery(ctx.db, { companyId: firm.id, kind, ref }, items);
+  const key = { companyId: firm.id, kind, ref };
+  const claimed = await inTransaction(ctx.db, async (trx) => {
+    const existing = await ledger.findDelivery(trx, key);
+    if (existing) return existing;
+    const content = await items(trx);
+    if (kind !== 'confirm' && content.length === 0) return null;
+    return ledger.insertDelivery(trx, key, content);
+  });
   if (!claimed) return 'nothing-to-send' as const;
   return claimed.status === 'pending' ? claimed : ('already-sent' as const);
 }
@@ -50,12 +60,12 @@ async function claim(ctx: MailContext, firm: Firm, kind: DeliveryKind, ref: stri
 export async function sendInstantAlert(ctx: MailContext, job: { companyId: string; noticeId: string }, now = new Date()): Promise<DeliveryResult> {
   const firm = await firmFor(ctx.db, job.companyId, 'confirmed');
   if (typeof firm === 'string') return firm;
-  const row = await ctx.db.selectFrom('notices').selectAll().where('id', '=', job.noticeId).executeTakeFirst();
+  const row = await findById(ctx.db, job.noticeId);
   // Decided again when sending: the notice may have closed, or been withdrawn, since it was matched.
   const alert = row ? alertKind(alertFacts(row), now, ctx.alertMaxAgeDays) : null;
   if (!row || !alert) return 'nothing-to-send';
   const claimed = await claim(ctx, firm, 'instant', job.noticeId, async (trx) =>
-    (await alreadyTold(trx, firm.id, job.noticeId)) ? [] : [{ noticeId: job.noticeId, section: 'new', revision: row.revision }],
+    (await ledger.toldAsNew(trx, firm.id, job.noticeId)) ? [] : [{ noticeId: job.noticeId, section: 'new', revision: row.revision }],
   );
   if (typeof claimed === 'string') return claimed;
 
@@ -69,7 +79,7 @@ export async function sendInstantAlert(ctx: MailContext, job: { companyId: strin
       t(firm.lang, 'mail.alert.subjectDeadline', { title, date: formatDate(item.notice.deadline, firm.lang) })
       : t(firm.lang, 'mail.alert.subject', { title });
   const intro = t(firm.lang, planning ? 'mail.alert.introPlanning' : 'mail.alert.intro', { company: firm.name });
-  return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items: [item], total: 1 }], await matchedSubscriptions(ctx, firm.id, [job.noticeId]));
+  return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items: [item], total: 1 }], await matchedSubscriptionIds(ctx.db, firm.id, [job.noticeId]));
 }
 
 /** One e-mail per material change of a notice the firm was alerted to, old → new in words. */
@@ -87,7 +97,7 @@ export async function sendChange(ctx: MailContext, job: { companyId: string; not
   const withdrawn = change.details.some((d) => d.field === 'status' && d.after === 'withdrawn');
   const subject = t(firm.lang, withdrawn ? 'mail.withdrawn.subject' : 'mail.change.subject', { title: item.notice.title });
   const intro = t(firm.lang, withdrawn ? 'mail.withdrawn.intro' : 'mail.change.intro', { company: firm.name });
-  return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items: [item], total: 1 }], await matchedSubscriptions(ctx, firm.id, [job.noticeId]));
+  return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items: [item], total: 1 }], await matchedSubscriptionIds(ctx.db, firm.id, [job.noticeId]));
 }
 
 /** One e-mail listing the open notices a new subscription (or a newly confirmed firm) matches. */
@@ -99,7 +109,7 @@ export async function sendOpening(ctx: MailContext, job: { companyId: string; re
   const items = await mailNotices(ctx, firm.id, claimed.items.map((i) => i.noticeId));
   const subject = counted(firm.lang, 'mail.opening.subject', items.length);
   const intro = t(firm.lang, 'mail.opening.intro', { company: firm.name });
-  const subscriptions = await matchedSubscriptions(ctx, firm.id, claimed.items.map((i) => i.noticeId));
+  const subscriptions = await matchedSubscriptionIds(ctx.db, firm.id, claimed.items.map((i) => i.noticeId));
   return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items, total: items.length }], subscriptions);
 }
 
@@ -114,7 +124,7 @@ export async function sendReminder(ctx: MailContext, job: { companyId: string; p
     ? t(firm.lang, 'mail.reminder.subject.one', { title: items[0].notice.title })
     : counted(firm.lang, 'mail.reminder.subject', items.length);
   const intro = t(firm.lang, 'mail.reminder.intro', { company: firm.name });
-  const subscriptions = await matchedSubscriptions(ctx, firm.id, claimed.items.map((i) => i.noticeId));
+  const subscriptions = await matchedSubscriptionIds(ctx.db, firm.id, claimed.items.map((i) => i.noticeId));
   return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items, total: items.length }], subscriptions);
 }
 
@@ -130,7 +140,7 @@ export async function sendDigest(
 
   const lang = firm.lang;
   const notices = new Map((await mailNotices(ctx, firm.id, claimed.items.map((i) => i.noticeId))).map((n) => [n.notice.id, n]));
-  const told = await toldRevisions(ctx.db, firm.id, claimed.id);
+  const told = await ledger.toldRevisions(ctx.db, firm.id, claimed.id);
   const sections = (['new', 'closing', 'changed'] as const).map((name) => {
     const items = claimed.items.filter((i) => i.section === name).map((i) => ({ ...notices.get(i.noticeId)! }));
     return { name, items };
@@ -143,10 +153,7 @@ export async function sendDigest(
   const summary = listed(lang, present.map((s) => counted(lang, `mail.digest.count.${s.name}`, s.items.length)));
   const shownPeriod = job.frequency === 'weekly' ? String(Number(job.period.split('-W')[1])) : job.period;
   const subject = t(lang, 'mail.digest.subject', { summary, period: t(lang, `mail.digest.period.${job.frequency}`, { period: shownPeriod }) });
-  const subscriptions = await ctx.db
-    .selectFrom('subscriptions').select('id')
-    .where('company_id', '=', firm.id).where('frequency', '=', job.frequency).where('active', '=', 1)
-    .execute();
+  const subscriptions = (await activeSubscriptions(ctx.db, firm.id)).filter((s) => s.frequency === job.frequency);
   const parts: Section[] = present.map((s) => ({ heading: t(lang, `mail.digest.section.${s.name}`), items: s.items, total: s.items.length }));
   return deliverNotices(ctx, claimed, firm, subject, t(lang, 'mail.digest.intro', { company: firm.name }), parts, subscriptions.map((s) => s.id), true);
 }
@@ -183,25 +190,23 @@ async function deliver(ctx: MailContext, claimed: Claim, firm: { id: string; ema
   } catch (error) {
     const reason = String((error as Error).message);
     if (isPermanent(error)) {
-      await markPermanentlyFailed(ctx.db, claimed.id, firm.id, reason, ctx.suspendAfter);
+      // Recorded, never retried; enough of them suspend the address.
+      await inTransaction(ctx.db, async (trx) => {
+        await ledger.markFailed(trx, claimed.id, reason);
+        await recordPermanentFailure(trx, firm.id, ctx.suspendAfter);
+      });
       throw new PermanentMailError(reason);
     }
-    await markAttemptFailed(ctx.db, claimed.id, reason);
+    await ledger.markAttemptFailed(ctx.db, claimed.id, reason);
     throw error;
   }
-  await markSent(ctx.db, claimed.id, messageId);
+  await ledger.markSent(ctx.db, claimed.id, messageId);
   return 'sent';
 }
 
 async function mailNotices(ctx: MailContext, companyId: string, noticeIds: string[]): Promise<MailNotice[]> {
   if (noticeIds.length === 0) return [];
-  const rows = await ctx.db
-    .selectFrom('notices')
-    .leftJoin('matches', (join) => join.onRef('matches.notice_id', '=', 'notices.id').on('matches.company_id', '=', companyId))
-    .selectAll('notices')
-    .select('matches.reasons')
-    .where('notices.id', 'in', noticeIds)
-    .execute();
+  const rows = await noticesWithReasons(ctx.db, companyId, noticeIds);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return noticeIds.map((id) => {
     const row = byId.get(id)!;
@@ -213,31 +218,11 @@ async function mailNotices(ctx: MailContext, companyId: string, noticeIds: strin
   });
 }
 
-/** The firm's subscriptions that matched these notices: each gets its own stop link. */
-async function matchedSubscriptions(ctx: MailContext, companyId: string, noticeIds: string[]): Promise<string[]> {
-  const rows = await ctx.db
-    .selectFrom('matches').select('subscription_ids')
-    .where('company_id', '=', companyId).where('notice_id', 'in', noticeIds)
-    .execute();
-  return [...new Set(rows.flatMap((r) => JSON.parse(r.subscription_ids) as string[]))];
-}
-
-/** The revision of each notice the firm last saw before this delivery. */
-async function toldRevisions(db: Db, companyId: string, exceptDelivery: string): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('delivery_items').select(['notice_id', 'revision'])
-    .where('company_id', '=', companyId).where('delivery_id', '!=', exceptDelivery)
-    .execute();
-  const told = new Map<string, number>();
-  for (const r of rows) told.set(r.notice_id, Math.max(told.get(r.notice_id) ?? 0, r.revision));
-  return told;
-}
-
 /** Links to stop each subscription and all of them; the header link stops the first (or all, for digests). */
 async function unsubscribeLinks(ctx: MailContext, companyId: string, lang: Lang, subscriptionIds: string[], headerForAll = false) {
   const url = (s: string) => `${ctx.publicUrl}/unsubscribe/${signToken(ctx.secret, { p: 'unsubscribe', c: companyId, s })}`;
   const names = subscriptionIds.length
-    ? await ctx.db.selectFrom('subscriptions').select(['id', 'name']).where('id', 'in', subscriptionIds).where('active', '=', 1).orderBy('created_at').execute()
+    ? (await subscriptionNames(ctx.db, subscriptionIds)).filter((s) => s.active === 1)
     : [];
   const links: UnsubscribeLink[] = [
     ...names.map((s) => ({ label: t(lang, 'mail.unsubscribe.one', { name: s.name }), url: url(s.id) })),

@@ -7,8 +7,10 @@
 import type { Db } from '../../db/database.ts';
 import { alertKind, subscriptionTakes, type AlertKind } from '../domain/alerts.ts';
 import { stockholmDate } from '../domain/dates.ts';
-import { alertFacts } from '../notices/notices.repo.ts';
-import type { Item } from './ledger.ts';
+import { activeSubscriptions } from '../companies/companies.repo.ts';
+import { alertFacts, hasMaterialChangeSince } from '../notices/notices.repo.ts';
+import { toldItems, type Item } from './ledger.repo.ts';
+import { confirmedSubscribers, matchedNotices } from './mail.repo.ts';
 
 export type Frequency = 'daily' | 'weekly' | 'reminder';
 
@@ -27,19 +29,8 @@ export function periodOf(frequency: Frequency, now: Date): string {
 }
 
 /** Firms with a confirmed address and an active subscription of this frequency (or asking for reminders). */
-export async function digestRecipients(db: Db, frequency: Frequency): Promise<string[]> {
-  let query = db
-    .selectFrom('subscriptions')
-    .innerJoin('companies', 'companies.id', 'subscriptions.company_id')
-    .select('companies.id')
-    .distinct()
-    .where('subscriptions.active', '=', 1)
-    .where('companies.email_status', '=', 'confirmed');
-  query = frequency === 'reminder'
-    ? query.where('subscriptions.reminder_days', 'is not', null)
-    : query.where('subscriptions.frequency', '=', frequency);
-  const rows = await query.execute();
-  return rows.map((r) => r.id);
+export function digestRecipients(db: Db, frequency: Frequency): Promise<string[]> {
+  return confirmedSubscribers(db, frequency === 'reminder' ? { reminders: true } : { frequency });
 }
 
 type Subscription = { id: string; frequency: string; kinds: string[]; reminderDays: number | null };
@@ -49,25 +40,13 @@ type Told = Map<string, { sections: Set<string>; revision: number }>;
 
 /** Everything the rules below need about one firm, read once. */
 async function firmState(db: Db, companyId: string) {
-  const subs = await db
-    .selectFrom('subscriptions')
-    .select(['id', 'frequency', 'filters', 'reminder_days'])
-    .where('company_id', '=', companyId)
-    .where('active', '=', 1)
-    .execute();
+  const subs = await activeSubscriptions(db, companyId);
   const subscriptions = new Map<string, Subscription>(subs.map((s) => [
     s.id, { id: s.id, frequency: s.frequency, kinds: (JSON.parse(s.filters) as { kinds?: string[] }).kinds ?? [], reminderDays: s.reminder_days },
   ]));
-  const matches = await db
-    .selectFrom('matches')
-    .innerJoin('notices', 'notices.id', 'matches.notice_id')
-    .selectAll('notices')
-    .select(['matches.subscription_ids', 'matches.score'])
-    .where('matches.company_id', '=', companyId)
-    .execute();
+  const matches = await matchedNotices(db, companyId);
   const told: Told = new Map();
-  const items = await db.selectFrom('delivery_items').select(['notice_id', 'section', 'revision']).where('company_id', '=', companyId).execute();
-  for (const i of items) {
+  for (const i of await toldItems(db, companyId)) {
     const entry = told.get(i.notice_id) ?? { sections: new Set<string>(), revision: 0 };
     entry.sections.add(i.section);
     entry.revision = Math.max(entry.revision, i.revision);
@@ -106,14 +85,6 @@ export async function digestItems(db: Db, companyId: string, frequency: 'daily' 
   return [...fresh.map((m) => ({ noticeId: m.id, section: 'new' as const, revision: m.revision })), ...result];
 }
 
-async function hasMaterialChangeSince(db: Db, noticeId: string, revision: number): Promise<boolean> {
-  const change = await db
-    .selectFrom('notice_changes').select('id')
-    .where('notice_id', '=', noticeId).where('material', '=', 1).where('revision', '>', revision)
-    .executeTakeFirst();
-  return change !== undefined;
-}
-
 /** Notices the firm was told about that close within the reminder days of a subscription that matched them. */
 export async function reminderItems(db: Db, companyId: string, now: Date, maxAgeDays: number): Promise<Item[]> {
   const { matches, told, via } = await firmState(db, companyId);
@@ -143,11 +114,3 @@ export async function openingItems(db: Db, companyId: string, now: Date, maxAgeD
     .map((m) => ({ noticeId: m.id, section: 'new', revision: m.revision }));
 }
 
-/** Whether the firm has already been told about this notice as new (by an alert, a digest or a summary). */
-export async function alreadyTold(db: Db, companyId: string, noticeId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('delivery_items').select('notice_id')
-    .where('company_id', '=', companyId).where('notice_id', '=', noticeId).where('section', '=', 'new')
-    .executeTakeFirst();
-  return row !== undefined;
-}

@@ -4,9 +4,10 @@
 // (RFC 8058 one-click unsubscribe posts `List-Unsubscribe=One-Click` here).
 import express, { Router } from 'express';
 import type { Db } from '../../db/database.ts';
+import { findCompany, subscriptionNames } from '../companies/companies.repo.ts';
 import { AppError } from '../http/errors.ts';
 import { t, type Lang } from '../i18n/messages.ts';
-import { escapeHtml } from '../web/html.ts';
+import { escapeHtml } from '../domain/text.ts';
 import { layout } from '../web/layout.ts';
 import { confirmAddress, unsubscribe } from './subscriptions.service.ts';
 import { verifyToken, type TokenPayload, type TokenPurpose } from './tokens.ts';
@@ -17,9 +18,7 @@ export function mailRouter(db: Db, secret: string, onConfirmed: () => void): Rou
 
   async function resolve(token: string, purpose: TokenPurpose) {
     const payload = verifyToken(secret, token, purpose);
-    const company = payload
-      ? await db.selectFrom('companies').select(['id', 'name', 'email', 'language', 'confirm_round']).where('id', '=', payload.c).executeTakeFirst()
-      : undefined;
+    const company = payload ? await findCompany(db, payload.c) : undefined;
     // A confirmation link sent to an earlier address (or before a resend) is spent.
     const stale = purpose === 'confirm' && (payload?.r ?? 1) !== company?.confirm_round;
     if (!payload || !company || stale) throw new AppError(404, 'invalid_link', t('sv', 'page.badLink'));
@@ -36,7 +35,7 @@ export function mailRouter(db: Db, secret: string, onConfirmed: () => void): Rou
   router.get('/unsubscribe/:token', async (req, res) => {
     const { payload, company, lang } = await resolve(req.params.token, 'unsubscribe');
     const name = payload.s && payload.s !== '*'
-      ? (await db.selectFrom('subscriptions').select('name').where('id', '=', payload.s).executeTakeFirst())?.name
+      ? (await subscriptionNames(db, [payload.s]))[0]?.name
       : undefined;
     const question = name
       ? t(lang, 'page.unsubscribe.question.one', { name, company: company.name })

@@ -5,7 +5,7 @@ import { criterionLabel, requirementLabel } from '../domain/csr.ts';
 import type { Reason } from '../domain/match.ts';
 import { formatMoment, formatMoney, t, type Lang, type MessageKey } from '../i18n/messages.ts';
 import type { Notice } from '../notices/notice.schema.ts';
-import { escapeHtml } from '../web/html.ts';
+import { escapeHtml } from '../domain/text.ts';
 
 export type Rendered = { subject: string; text: string; html: string };
 export type MailNotice = {

@@ -6,16 +6,15 @@ import { capabilitiesInForce, isRequirement, requirementLabel, EFORMS_CRITERIA, 
 import { parseKeywords, Words } from '../domain/keywords.ts';
 import { stockholmDate } from '../domain/dates.ts';
 import { alertKind, subscriptionTakes, type AlertKind } from '../domain/alerts.ts';
-import { evaluate, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
-import type { SubscriptionFilters } from '../companies/company.schema.ts';
+import { evaluate, type StoredFilters, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
 import { inTransaction } from '../../db/database.ts';
-import type { NoticeRow } from '../../db/schema.ts';
-import { newId, nowIso } from '../ids.ts';
+import type { NoticeRow } from '../notices/notices.repo.ts';
 import type { NoticeInput } from '../notices/notice.schema.ts';
 import * as notices from '../notices/notices.repo.ts';
 import { explainExpired } from './expired.ts';
 import { MatchIndex, type MatchResults } from './match-index.ts';
-import { PlaceResolver } from './notice-place.ts';
+import * as repo from './matching.repo.ts';
+import { PlaceResolver } from '../regions/notice-place.ts';
 
 export type MatchOutcome = {
   matched: string[];
@@ -52,21 +51,15 @@ export class MatchEngine {
 
   /** Reloads the subscriptions when they changed since the last load. */
   async refresh(): Promise<void> {
-    const row = await this.db.selectFrom('revisions').select('value').where('name', '=', 'subscriptions').executeTakeFirst();
-    const revision = row?.value ?? 0;
+    const revision = await repo.subscriptionsRevision(this.db);
     if (revision === this.revision) return;
-    const [subs, codes, capabilities, companies] = await Promise.all([
-      this.db.selectFrom('subscriptions').select(['id', 'company_id', 'frequency', 'filters']).where('active', '=', 1).execute(),
-      this.db.selectFrom('subscription_cpv').select(['subscription_id', 'code']).execute(),
-      this.db.selectFrom('company_capabilities').select(['company_id', 'capability', 'valid_until']).execute(),
-      this.db.selectFrom('companies').select(['id', 'municipality_code']).execute(),
-    ]);
+    const { subscriptions: subs, codes, capabilities, companies } = await repo.loadMatchData(this.db);
     this.companies = new Map(companies.map((c) => [c.id, { id: c.id, municipalityCode: c.municipality_code, capabilities: [] }]));
     for (const c of capabilities) this.companies.get(c.company_id)?.capabilities.push({ capability: c.capability, validUntil: c.valid_until });
     const cpvBySub = new Map<string, string[]>();
     for (const c of codes) cpvBySub.set(c.subscription_id, [...(cpvBySub.get(c.subscription_id) ?? []), c.code]);
     this.subscriptions = new Map(subs.map((s) => {
-      const filters = JSON.parse(s.filters) as Partial<SubscriptionFilters>;
+      const filters = JSON.parse(s.filters) as StoredFilters;
       const rule = this.subscription(s.id, this.companies.get(s.company_id)!, cpvBySub.get(s.id) ?? [], filters);
       return [s.id, { companyId: s.company_id, frequency: s.frequency, kinds: filters.kinds ?? [], rule }];
     }));
@@ -74,7 +67,7 @@ export class MatchEngine {
     this.revision = revision;
   }
 
-  private subscription(id: string, company: MatchCompany, cpv: string[], f: Partial<SubscriptionFilters>): MatchSubscription {
+  private subscription(id: string, company: MatchCompany, cpv: string[], f: StoredFilters): MatchSubscription {
     return {
       id,
       company,
@@ -148,11 +141,8 @@ export class MatchEngine {
       if (alert && this.subscriptions.get(subscriptionId)?.frequency === 'instant' && this.takes(subscriptionId, alert)) instantCompanies.add(companyId);
     }
     await inTransaction(this.db, async (trx) => {
-      // A firm that no longer matches an updated notice loses the match.
-      let stale = trx.deleteFrom('matches').where('notice_id', '=', noticeId);
-      if (best.length) stale = stale.where('company_id', 'not in', best.map((r) => r.companyId));
-      await stale.execute();
-      for (const r of best) await saveMatch(trx, noticeId, r, subscriptionIds.get(r.companyId)!);
+      await repo.deleteMatchesExcept(trx, noticeId, best.map((r) => r.companyId));
+      for (const r of best) await repo.saveMatch(trx, noticeId, { ...r, subscriptionIds: subscriptionIds.get(r.companyId)! });
     });
     const matched = best.map((r) => r.companyId);
     return { matched, instant: matched.filter((id) => instantCompanies.has(id)) };
@@ -169,7 +159,7 @@ export class MatchEngine {
     if (!sub) return []; // removed or paused since
     const today = stockholmDate(now);
     const found: { noticeId: string; result: MatchResult }[] = [];
-    for (const row of await notices.listOpenCandidates(this.db, now, this.alertMaxAgeDays)) {
+    for (const row of await repo.listOpenNotices(this.db, now, this.alertMaxAgeDays)) {
       const alert = this.alertKind(row, now);
       if (!alert || !subscriptionTakes(sub.kinds, alert)) continue;
       const result = evaluate(await this.prepare(row.id, notices.storedDocument(row)), sub.rule, today);
@@ -177,17 +167,10 @@ export class MatchEngine {
     }
     await inTransaction(this.db, async (trx) => {
       for (const { noticeId, result } of found) {
-        const existing = await trx
-          .selectFrom('matches').select(['score', 'subscription_ids'])
-          .where('notice_id', '=', noticeId).where('company_id', '=', sub.companyId)
-          .executeTakeFirst();
+        const existing = await repo.findMatch(trx, noticeId, sub.companyId);
         const ids = [...new Set([...(existing ? (JSON.parse(existing.subscription_ids) as string[]) : []), subscriptionId])];
-        if (existing && existing.score >= result.score) {
-          await trx.updateTable('matches').set({ subscription_ids: JSON.stringify(ids) })
-            .where('notice_id', '=', noticeId).where('company_id', '=', sub.companyId).execute();
-        } else {
-          await saveMatch(trx, noticeId, result, ids);
-        }
+        if (existing && existing.score >= result.score) await repo.setMatchSubscriptions(trx, noticeId, sub.companyId, ids);
+        else await repo.saveMatch(trx, noticeId, { ...result, subscriptionIds: ids });
       }
     });
     return found.map((f) => f.noticeId);
@@ -238,15 +221,3 @@ export class MatchEngine {
   }
 }
 
-/** One match per (notice, firm): the best result, with every subscription of the firm that matched. */
-async function saveMatch(db: Db, noticeId: string, r: MatchResult, subscriptionIds: string[]): Promise<void> {
-  const values = {
-    score: r.score, reasons: JSON.stringify(r.reasons), missing: JSON.stringify(r.missing), subscription_id: r.subscriptionId,
-    subscription_ids: JSON.stringify(subscriptionIds),
-  };
-  await db
-    .insertInto('matches')
-    .values({ id: newId(), notice_id: noticeId, company_id: r.companyId, created_at: nowIso(), ...values })
-    .onConflict((oc) => oc.columns(['notice_id', 'company_id']).doUpdateSet(values))
-    .execute();
-}

@@ -1,6 +1,9 @@
+// The matching tables: what the match engine loads, the matches it records,
+// and a firm's matches as the API lists them.
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
+import { newId, nowIso } from '../ids.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -56,4 +59,66 @@ export async function matchesForCompany(db: Db, companyId: string, q: MatchesPag
       .execute(),
   ]);
   return { rows, total: Number(count.total) };
+}
+
+export async function companyExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('companies').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** Engines reload their index when this number moves. */
+export async function subscriptionsRevision(db: Db): Promise<number> {
+  const row = await db.selectFrom('revisions').select('value').where('name', '=', 'subscriptions').executeTakeFirst();
+  return row?.value ?? 0;
+}
+
+/** Everything the match index is built from: active subscriptions with their codes, and every firm with its capabilities. */
+export async function loadMatchData(db: Db) {
+  const [subscriptions, codes, capabilities, companies] = await Promise.all([
+    db.selectFrom('subscriptions').select(['id', 'company_id', 'frequency', 'filters']).where('active', '=', 1).execute(),
+    db.selectFrom('subscription_cpv').select(['subscription_id', 'code']).execute(),
+    db.selectFrom('company_capabilities').select(['company_id', 'capability', 'valid_until']).execute(),
+    db.selectFrom('companies').select(['id', 'municipality_code']).execute(),
+  ]);
+  return { subscriptions, codes, capabilities, companies };
+}
+
+/** Notices that may invite firms now (the rule of domain/alerts.ts in SQL; the caller applies it exactly). */
+export async function listOpenNotices(db: Db, now: Date, maxAgeDays: number) {
+  return db.selectFrom('notices').selectAll().where((eb) => isOpen(eb, now, maxAgeDays)).orderBy('deadline').execute();
+}
+
+export type MatchRecord = {
+  companyId: string; subscriptionId: string; score: number; reasons: unknown[]; missing: string[]; subscriptionIds: string[];
+};
+
+/** One match per (notice, firm): the best result, with every subscription of the firm that matched. */
+export async function saveMatch(db: Db, noticeId: string, m: MatchRecord): Promise<void> {
+  const values = {
+    score: m.score, reasons: JSON.stringify(m.reasons), missing: JSON.stringify(m.missing), subscription_id: m.subscriptionId,
+    subscription_ids: JSON.stringify(m.subscriptionIds),
+  };
+  await db
+    .insertInto('matches')
+    .values({ id: newId(), notice_id: noticeId, company_id: m.companyId, created_at: nowIso(), ...values })
+    .onConflict((oc) => oc.columns(['notice_id', 'company_id']).doUpdateSet(values))
+    .execute();
+}
+
+/** A firm that no longer matches an updated notice loses the match. */
+export async function deleteMatchesExcept(db: Db, noticeId: string, keepCompanies: string[]): Promise<void> {
+  let query = db.deleteFrom('matches').where('notice_id', '=', noticeId);
+  if (keepCompanies.length) query = query.where('company_id', 'not in', keepCompanies);
+  await query.execute();
+}
+
+export async function findMatch(db: Db, noticeId: string, companyId: string) {
+  return db
+    .selectFrom('matches').select(['score', 'subscription_ids'])
+    .where('notice_id', '=', noticeId).where('company_id', '=', companyId)
+    .executeTakeFirst();
+}
+
+export async function setMatchSubscriptions(db: Db, noticeId: string, companyId: string, subscriptionIds: string[]): Promise<void> {
+  await db.updateTable('matches').set({ subscription_ids: JSON.stringify(subscriptionIds) })
+    .where('notice_id', '=', noticeId).where('company_id', '=', companyId).execute();
 }

@@ -1,8 +1,9 @@
 // Plain Kysely functions over the notice tables. No rules here: see the service.
-import { sql } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { NoticeRow } from '../../db/schema.ts';
+import type { NoticeRow, NoticesTable } from '../../db/schema.ts';
 import type { AlertFacts } from '../domain/alerts.ts';
+import type { ChangeDetail, NoticeDiff } from '../domain/changes.ts';
 import { newId, nowIso } from '../ids.ts';
 import { NO_LINKS, type Notice, type NoticeInput } from './notice.schema.ts';
 
@@ -15,8 +16,76 @@ export async function findBySource(db: Db, source: string, sourceId: string) {
     .executeTakeFirst();
 }
 
+export type { NoticeRow };
+
 export async function findById(db: Db, id: string) {
   return db.selectFrom('notices').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * The first stored notice of a procedure that is not an award notice: same
+ * source, same procedure id, same buyer (by organisationsnummer, else by name).
+ */
+export async function findProcedureNotice(
+  db: Db, source: string, procedureId: string, buyer: { name: string; orgNumber: string | null },
+): Promise<NoticeRow | undefined> {
+  return db
+    .selectFrom('notices')
+    .innerJoin('buyers', 'buyers.id', 'notices.buyer_id')
+    .selectAll('notices')
+    .where('notices.source', '=', source)
+    .where('notices.procedure_id', '=', procedureId)
+    .where('notices.kind', '!=', 'award')
+    .where((eb) => (buyer.orgNumber ? eb('buyers.org_number', '=', buyer.orgNumber) : eb('buyers.name', '=', buyer.name)))
+    .orderBy('notices.created_at')
+    .executeTakeFirst();
+}
+
+export async function insertNotice(db: Db, values: Insertable<NoticesTable>): Promise<void> {
+  await db.insertInto('notices').values(values).execute();
+}
+
+export async function updateNotice(db: Db, id: string, values: Updateable<NoticesTable>): Promise<void> {
+  await db.updateTable('notices').set(values).where('id', '=', id).execute();
+}
+
+/** Records what made a revision: the fields, whether it was material, old → new, and why. */
+export async function insertChange(
+  db: Db, change: { noticeId: string; revision: number; sourceRef: string; diff: NoticeDiff; reason: string | null },
+): Promise<void> {
+  const { noticeId, revision, sourceRef, diff, reason } = change;
+  await db
+    .insertInto('notice_changes')
+    .values({
+      id: newId(), notice_id: noticeId, revision, source_ref: sourceRef, fields: JSON.stringify(diff.fields),
+      material: Number(diff.material), details: JSON.stringify(diff.details), reason, created_at: nowIso(),
+    })
+    .execute();
+}
+
+export type MaterialChange = { revision: number; details: ChangeDetail[]; reason: string | null };
+
+/** The material changes of a notice after revision `after`, up to `upTo`, oldest first. */
+export async function materialChangesSince(db: Db, noticeId: string, after: number, upTo = Number.MAX_SAFE_INTEGER): Promise<MaterialChange[]> {
+  const rows = await db
+    .selectFrom('notice_changes')
+    .select(['revision', 'details', 'reason'])
+    .where('notice_id', '=', noticeId)
+    .where('revision', '>', after)
+    .where('revision', '<=', upTo)
+    .where('material', '=', 1)
+    .orderBy('revision')
+    .execute();
+  return rows.map((r) => ({ revision: r.revision, details: JSON.parse(r.details), reason: r.reason }));
+}
+
+/** Whether the notice changed materially after revision `after` (cheaper than reading the changes). */
+export async function hasMaterialChangeSince(db: Db, noticeId: string, after: number): Promise<boolean> {
+  const change = await db
+    .selectFrom('notice_changes').select('id')
+    .where('notice_id', '=', noticeId).where('material', '=', 1).where('revision', '>', after)
+    .executeTakeFirst();
+  return change !== undefined;
 }
 
 export async function listLatest(db: Db, limit: number) {
@@ -32,26 +101,6 @@ export async function listLatest(db: Db, limit: number) {
     .orderBy(sql`coalesce(notices.published_at, notices.created_at)`, 'desc')
     .orderBy('notices.id', 'desc')
     .limit(limit)
-    .execute();
-}
-
-/**
- * Notices that may invite firms now, narrowed in SQL; the exact rule
- * (domain/alerts.ts: winners, planning) is applied to each by the caller.
- */
-export async function listOpenCandidates(db: Db, now: Date, maxAgeDays: number) {
-  const since = new Date(now.getTime() - maxAgeDays * 24 * 3600 * 1000).toISOString();
-  return db
-    .selectFrom('notices')
-    .selectAll()
-    .where('status', '=', 'active')
-    .where('source', '!=', 'uhm')
-    .where('kind', 'in', ['tender', 'planning'])
-    .where((eb) => eb.or([
-      eb('deadline', '>', now.toISOString()),
-      eb.and([eb('deadline', 'is', null), eb('published_at', '>=', since)]),
-    ]))
-    .orderBy('deadline')
     .execute();
 }
 

@@ -1,7 +1,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import type { MatchEngine } from '../matching/match-engine.ts';
 import { notFound, parseOr400 } from '../http/errors.ts';
 import { noticeInputSchema } from './notice.schema.ts';
 import { findById, presentNotice } from './notices.repo.ts';
@@ -13,7 +12,7 @@ const patchSchema = z.record(z.string(), z.unknown()).refine((p) => !['source', 
 });
 const withdrawSchema = z.object({ reason: z.string().trim().min(1, 'say why the notice is withdrawn').max(1000) });
 
-export function noticesRouter(db: Db, engine: MatchEngine, onStored: () => void): Router {
+export function noticesRouter(db: Db, onStored: () => void): Router {
   const router = Router();
 
   async function answer(res: Response, result: StoreResult) {
@@ -24,11 +23,6 @@ export function noticesRouter(db: Db, engine: MatchEngine, onStored: () => void)
       .location(`/api/notices/${result.id}`)
       .json({ outcome: result.outcome, changed: result.changed ?? [], notice });
   }
-
-  // The reach preview: how many firms, local and in all, a draft would reach. Stores nothing.
-  router.post('/preview', async (req, res) => {
-    res.json(await engine.preview(parseOr400(noticeInputSchema, req.body)));
-  });
 
   // Publishing the same buyer's reference again corrects the notice (200 updated, with what changed).
   router.post('/', async (req, res) => {

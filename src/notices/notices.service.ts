@@ -1,13 +1,13 @@
 // Storing a notice: one transaction writes the notice, its children, what
 // changed and an outbox row; the relay then queues indexing and matching.
 import { inTransaction, type Db } from '../../db/database.ts';
-import type { NoticeRow } from '../../db/schema.ts';
 import { diffNotices, isOlderVersion, WITHDRAWAL, type NoticeDiff } from '../domain/changes.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { contentHash, newId, nowIso } from '../ids.ts';
 import { addToOutbox } from '../queue/outbox.repo.ts';
 import type { NoticeInput } from './notice.schema.ts';
 import * as repo from './notices.repo.ts';
+import type { NoticeRow } from './notices.repo.ts';
 
 export type StoreOutcome = 'new' | 'updated' | 'unchanged';
 export type StoreResult = { id: string; outcome: StoreOutcome; revision: number; material?: boolean; changed?: string[] };
@@ -75,7 +75,7 @@ export async function withdrawNotice(db: Db, id: string, reason: string): Promis
     if (!row) throw notFound('Notice');
     if (row.status === 'withdrawn') return unchanged(row);
     const revision = row.revision + 1;
-    await trx.updateTable('notices').set({ status: 'withdrawn', revision, updated_at: nowIso() }).where('id', '=', row.id).execute();
+    await repo.updateNotice(trx, row.id, { status: 'withdrawn', revision, updated_at: nowIso() });
     await recordChange(trx, row.id, revision, 'local:withdraw', WITHDRAWAL, reason);
     return { id: row.id, outcome: 'updated', revision, material: true, changed: WITHDRAWAL.fields };
   });
@@ -100,17 +100,7 @@ function merge(current: Stored, notice: Stored): Stored {
  */
 async function procedureNotice(db: Db, notice: Stored): Promise<NoticeRow | undefined> {
   if (!notice.procedureId || (notice.kind !== 'change' && notice.kind !== 'award')) return undefined;
-  const { name, orgNumber } = notice.buyer;
-  return db
-    .selectFrom('notices')
-    .innerJoin('buyers', 'buyers.id', 'notices.buyer_id')
-    .selectAll('notices')
-    .where('notices.source', '=', notice.source)
-    .where('notices.procedure_id', '=', notice.procedureId)
-    .where('notices.kind', '!=', 'award')
-    .where((eb) => (orgNumber ? eb('buyers.org_number', '=', orgNumber) : eb('buyers.name', '=', name)))
-    .orderBy('notices.created_at')
-    .executeTakeFirst();
+  return repo.findProcedureNotice(db, notice.source, notice.procedureId, notice.buyer);
 }
 
 const unchanged = (row: NoticeRow): StoreResult => ({ id: row.id, outcome: 'unchanged', revision: row.revision });
@@ -119,13 +109,10 @@ async function insert(db: Db, notice: Stored): Promise<StoreResult> {
   const id = newId();
   const now = nowIso();
   const buyerId = await repo.upsertBuyer(db, notice.buyer);
-  await db
-    .insertInto('notices')
-    .values({
-      ...repo.noticeColumns(notice, buyerId), content_hash: contentHash(notice),
-      id, revision: 1, status: 'active', created_at: now, updated_at: now,
-    })
-    .execute();
+  await repo.insertNotice(db, {
+    ...repo.noticeColumns(notice, buyerId), content_hash: contentHash(notice),
+    id, revision: 1, status: 'active', created_at: now, updated_at: now,
+  });
   await repo.insertChildren(db, id, notice);
   await addToOutbox(db, { topic: 'notice.stored', payload: { noticeId: id, revision: 1 } });
   return { id, outcome: 'new', revision: 1 };
@@ -138,11 +125,7 @@ async function update(db: Db, row: NoticeRow, notice: Stored, sourceRef: string)
   const revision = row.revision + 1;
   const now = nowIso();
   const buyerId = await repo.upsertBuyer(db, notice.buyer);
-  await db
-    .updateTable('notices')
-    .set({ ...repo.noticeColumns(notice, buyerId), content_hash: hash, revision, updated_at: now })
-    .where('id', '=', row.id)
-    .execute();
+  await repo.updateNotice(db, row.id, { ...repo.noticeColumns(notice, buyerId), content_hash: hash, revision, updated_at: now });
   await repo.deleteChildren(db, row.id);
   await repo.insertChildren(db, row.id, notice);
   await recordChange(db, row.id, revision, sourceRef, diff, null);
@@ -151,12 +134,6 @@ async function update(db: Db, row: NoticeRow, notice: Stored, sourceRef: string)
 
 /** What changed and why, then the outbox row that re-indexes, re-matches and tells firms. */
 async function recordChange(db: Db, noticeId: string, revision: number, sourceRef: string, diff: NoticeDiff, reason: string | null) {
-  await db
-    .insertInto('notice_changes')
-    .values({
-      id: newId(), notice_id: noticeId, revision, source_ref: sourceRef, fields: JSON.stringify(diff.fields),
-      material: Number(diff.material), details: JSON.stringify(diff.details), reason, created_at: nowIso(),
-    })
-    .execute();
+  await repo.insertChange(db, { noticeId, revision, sourceRef, diff, reason });
   await addToOutbox(db, { topic: 'notice.stored', payload: { noticeId, revision } });
 }

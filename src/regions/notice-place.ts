@@ -4,6 +4,7 @@
 import type { Db } from '../../db/database.ts';
 import { BUILT_IN_MUNICIPALITIES, municipalityFromName, type NoticePlace } from '../domain/regions.ts';
 import type { NoticeInput } from '../notices/notice.schema.ts';
+import { listMunicipalities, municipalityOfPostalCode } from './regions.repo.ts';
 
 type Municipality = { code: string; shortName: string };
 
@@ -15,8 +16,8 @@ export class PlaceResolver {
   /** Imported municipalities, or the built-in local ones before any import. */
   private async list(): Promise<Municipality[]> {
     if (!this.municipalities) {
-      const rows = await this.db.selectFrom('municipalities').select(['code', 'short_name']).execute();
-      this.municipalities = rows.length ? rows.map((r) => ({ code: r.code, shortName: r.short_name })) : BUILT_IN_MUNICIPALITIES;
+      const imported = await listMunicipalities(this.db);
+      this.municipalities = imported.length ? imported : BUILT_IN_MUNICIPALITIES;
     }
     return this.municipalities;
   }
@@ -26,12 +27,8 @@ export class PlaceResolver {
     const found = new Set<string>();
     const { postalCode, town } = notice.placeOfPerformance;
     if (postalCode) {
-      const row = await this.db
-        .selectFrom('postal_codes')
-        .select('municipality_code')
-        .where('postal_code', '=', postalCode.replace(/\s/g, ''))
-        .executeTakeFirst();
-      if (row) found.add(row.municipality_code);
+      const code = await municipalityOfPostalCode(this.db, postalCode.replace(/\s/g, ''));
+      if (code) found.add(code);
     }
     for (const name of [town, notice.buyer.name]) {
       const code = name ? municipalityFromName(name, municipalities) : null;

@@ -2,7 +2,7 @@
 // the documents that feed the index job and `npm run reindex`.
 import type { Db } from '../../db/database.ts';
 import { municipalityNuts3, type NoticePlace } from '../domain/regions.ts';
-import type { PlaceResolver } from '../matching/notice-place.ts';
+import type { PlaceResolver } from '../regions/notice-place.ts';
 import type { Criteria, NoticeInput } from '../notices/notice.schema.ts';
 import { storedDocument } from '../notices/notices.repo.ts';
 import { activeNoticesAfter, noticesByIds } from './search.repo.ts';

@@ -6,7 +6,7 @@ import type { Db } from '../../db/database.ts';
 import type { Config } from '../config.ts';
 import { CPV_DIVISIONS } from '../domain/cpv.ts';
 import { BUILT_IN_MUNICIPALITIES } from '../domain/regions.ts';
-import { PlaceResolver } from '../matching/notice-place.ts';
+import { PlaceResolver } from '../regions/notice-place.ts';
 import { activeDocuments, loadDocuments } from './document.ts';
 import { FallbackSearchIndex } from './fallback.ts';
 import { FtsSearchIndex } from './fts5.ts';

@@ -4,7 +4,7 @@
 // diacritics folded, å/ä/ö kept as letters of their own, light stemming, prefix
 // matching.
 import { normalize, stem, tokenize } from '../domain/keywords.ts';
-import { escapeHtml } from '../web/html.ts';
+import { escapeHtml } from '../domain/text.ts';
 
 /** Markers the backends put around matched words; turned into <mark> after escaping. */
 export const MARK_START = '\uE000';

@@ -1,5 +1,5 @@
 import { t, type Lang } from '../i18n/messages.ts';
-import { escapeHtml } from './html.ts';
+import { escapeHtml } from '../domain/text.ts';
 
 export function layout(lang: Lang, title: string, body: string): string {
   return `<!doctype html>

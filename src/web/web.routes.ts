@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts';
 import { notFound } from '../http/errors.ts';
 import { formatDateTime, formatMoment, formatMoney, t, type Lang } from '../i18n/messages.ts';
 import { findById, listLatest, presentNotice } from '../notices/notices.repo.ts';
-import { escapeHtml } from './html.ts';
+import { escapeHtml } from '../domain/text.ts';
 import { layout } from './layout.ts';
 
 export function webRouter(db: Db): Router {

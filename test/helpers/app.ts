@@ -1,12 +1,51 @@
 // A fresh Brygga for one test file: its own SQLite file, its own queue prefix,
-// real Redis, real SMTP (or the file outbox), listening on a free port.
+// real Redis, real SMTP (or the file outbox), listening on a free port, with
+// its workers in the same process (as `npm start` runs them) unless WORKERS=off.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { App } from '../../src/app.ts';
+import { HttpServer } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { Runtime } from '../../src/runtime.ts';
+import { startWorkers, type Workers } from '../../workers/start.ts';
 import { deletePrefix, testRedis, uniquePrefix } from './redis.ts';
+
+/** The runtime, its web server and its workers, composed as src/main.ts does; workers can be stopped and started again. */
+export class App {
+  private workers: Workers | null = null;
+  private constructor(readonly rt: Runtime, private readonly server: HttpServer) {}
+
+  static async start(rt: Runtime): Promise<App> {
+    const app = new App(rt, await HttpServer.listen(rt));
+    if (rt.config.workers === 'inline') app.startWorkers();
+    return app;
+  }
+
+  get config() { return this.rt.config; }
+  get db() { return this.rt.db; }
+  get producer() { return this.rt.producer; }
+  get engine() { return this.rt.engine; }
+  get search() { return this.rt.search; }
+  get mail() { return this.rt.mail; }
+  get log() { return this.rt.log; }
+  get url() { return this.server.url; }
+
+  startWorkers(): void {
+    this.workers ??= startWorkers(this.rt);
+  }
+
+  async stopWorkers(): Promise<void> {
+    await this.workers?.close();
+    this.workers = null;
+  }
+
+  async stop(): Promise<void> {
+    await this.server.close();
+    await this.stopWorkers();
+    await this.rt.stop();
+  }
+}
 
 export type TestApp = { app: App; dir: string; stop(): Promise<void> };
 
@@ -27,7 +66,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await new App(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })).start();
+  const app = await App.start(await Runtime.start(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })));
   return {
     app,
     dir,

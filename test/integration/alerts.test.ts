@@ -4,7 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { seedDemoIfEmpty } from '../../scripts/seed.ts';
+import { seedDemoIfEmpty } from '../../src/demo/seed.ts';
 import { ingestSources } from '../../src/ingest/ingest.service.ts';
 import { fileSource } from '../../src/ingest/sources.ts';
 import { api } from '../helpers/app.ts';

@@ -1,8 +1,8 @@
 // Matching over HTTP and SQLite: subscription filters, reasons in the API, and
 // the officers' reach preview on Brygga's demo data.
 import { expect } from 'chai';
-import { seedDemoIfEmpty } from '../../scripts/seed.ts';
-import { PlaceResolver } from '../../src/matching/notice-place.ts';
+import { seedDemoIfEmpty } from '../../src/demo/seed.ts';
+import { PlaceResolver } from '../../src/regions/notice-place.ts';
 import { importRegions, RegionsImportError } from '../../src/regions/regions.import.ts';
 import { api, startTestApp, type TestApp } from '../helpers/app.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';

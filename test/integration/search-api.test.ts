@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { CompiledQuery } from 'kysely';
 import { pino } from 'pino';
-import { App } from '../../src/app.ts';
+import { Runtime } from '../../src/runtime.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SearchService } from '../../src/search/search.service.ts';
 import { emptyQuery } from '../../src/search/search.types.ts';
-import { api, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
+import { api, App, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
 import { deletePrefix, freePort, testRedis, uniquePrefix } from '../helpers/redis.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
 
@@ -271,7 +271,7 @@ describe('GET /api/search with Meilisearch unreachable', function () {
       // Nothing listens there.
       MEILI_URL: `http://127.0.0.1:${await freePort()}`, MEILI_KEY: 'test-key',
     });
-    app = await new App(config, pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) })).start();
+    app = await App.start(await Runtime.start(config, pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) })));
   });
   after(async () => {
     await app?.stop();

@@ -1,7 +1,7 @@
 // The README's walk-through, step by step over the real stack with the demo
 // data: each step sends exactly the e-mails the README says, and nothing else.
 import { expect } from 'chai';
-import { seedDemoIfEmpty } from '../../scripts/seed.ts';
+import { seedDemoIfEmpty } from '../../src/demo/seed.ts';
 import { api } from '../helpers/app.ts';
 import { PUBLIC, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
 import { confirmAll } from '../helpers/smtp.ts';

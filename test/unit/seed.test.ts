@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { demoFirms } from '../../scripts/demo-data.ts';
-import { emailSlug } from '../../scripts/seed.ts';
+import { demoFirms } from '../../src/demo/demo-data.ts';
+import { emailSlug } from '../../src/demo/seed.ts';
 
 describe('demo e-mail addresses', () => {
   it('transliterate å, ä and ö instead of cutting the word', () => {
