@@ -1,6 +1,6 @@
 // The database as Kysely sees it. Dates are ISO-8601 UTC text, JSON is text,
 // booleans are 0/1: the same columns work on SQLite and PostgreSQL.
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface BuyersTable {
   id: string;
@@ -241,9 +241,6 @@ export interface Database {
   cpv_labels: CpvLabelsTable;
 }
 
+// Row types for the repos (`*.repo.ts`); services take row shapes from their repo.
 export type NoticeRow = Selectable<NoticesTable>;
-export type NewNotice = Insertable<NoticesTable>;
-export type CompanyRow = Selectable<CompaniesTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
-export type DeliveryRow = Selectable<DeliveriesTable>;
-export type OutboxRow = Selectable<OutboxTable>;
