@@ -27,22 +27,37 @@ export function stem(token: string): string {
   return token;
 }
 
-export type KeywordQuery = { terms: string[]; phrases: string[][]; exclude: string[]; excludePhrases: string[][] };
+export type QueryTerm = { word: string; stem: string };
+/** Words, "quoted phrases" and -exclusions: the one reading of what a user types, for search and for keyword subscriptions. */
+export type TextQuery = { terms: QueryTerm[]; phrases: string[][]; exclude: QueryTerm[]; excludePhrases: string[][] };
 
-/** `städ lokalvård "fönster puts" -bygg -"nya skolan"` → terms, phrases and exclusions. */
-export function parseKeywords(query: string): KeywordQuery {
-  const result: KeywordQuery = { terms: [], phrases: [], exclude: [], excludePhrases: [] };
+/**
+ * `städning "fönster puts" -bygg -"nya skolan"` → terms, phrases and
+ * exclusions, folded. Only letters and digits survive, so no query syntax of
+ * any backend can be smuggled in.
+ */
+export function parseTextQuery(query: string): TextQuery {
+  const result: TextQuery = { terms: [], phrases: [], exclude: [], excludePhrases: [] };
   for (const [, minus, phrase, word] of query.matchAll(/(-?)(?:"([^"]*)"|(\S+))/g)) {
     const tokens = tokenize(phrase ?? word);
     if (tokens.length === 0) continue;
     const isPhrase = phrase !== undefined && tokens.length > 1;
+    const terms = () => tokens.map((t) => ({ word: t, stem: stem(t) }));
     if (minus) {
       if (isPhrase) result.excludePhrases.push(tokens);
-      else result.exclude.push(...tokens.map(stem));
+      else result.exclude.push(...terms());
     } else if (isPhrase) result.phrases.push(tokens);
-    else result.terms.push(...tokens.map(stem));
+    else result.terms.push(...terms());
   }
   return result;
+}
+
+/** A keyword filter: the parsed query with the terms as stems, which the match rules compare. */
+export type KeywordQuery = { terms: string[]; phrases: string[][]; exclude: string[]; excludePhrases: string[][] };
+
+export function parseKeywords(query: string): KeywordQuery {
+  const q = parseTextQuery(query);
+  return { terms: q.terms.map((t) => t.stem), phrases: q.phrases, exclude: q.exclude.map((t) => t.stem), excludePhrases: q.excludePhrases };
 }
 
 export function isEmptyQuery(q: KeywordQuery): boolean {

@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { t, type Lang } from '../i18n/messages.ts';
+import { langOf, t, type Lang } from '../i18n/messages.ts';
 import { escapeHtml } from '../domain/text.ts';
 import { layout } from '../web/layout.ts';
 
@@ -72,7 +72,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (appError.status >= 500) log.error({ err: error, path: req.path }, 'request failed');
     if (wantsPage(req)) {
       // Swedish unless the browser prefers English.
-      const lang: Lang = req.acceptsLanguages('sv', 'en') === 'en' ? 'en' : 'sv';
+      const lang = langOf(req.acceptsLanguages('sv', 'en') || null);
       res.status(appError.status).type('html').send(errorPage(appError, lang));
     } else {
       res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details } });

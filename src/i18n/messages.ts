@@ -1,6 +1,9 @@
 // Every user-facing string, Swedish first. Add a key to both languages.
 export type Lang = 'sv' | 'en';
 
+/** A firm's (or a request's) language: English when asked for, else Swedish. */
+export const langOf = (language: string | null | undefined): Lang => (language === 'en' ? 'en' : 'sv');
+
 export const messages = {
   sv: {
     'app.tagline': 'Lokala leverantörer möter kommunens upphandlingar',

@@ -5,7 +5,7 @@ import { inTransaction, type Db } from '../../db/database.ts';
 import { activeSubscriptions, findCompany, recordPermanentFailure, subscriptionNames } from '../companies/companies.repo.ts';
 import { alertKind } from '../domain/alerts.ts';
 import type { Reason } from '../domain/match.ts';
-import { formatDate, t, type Lang } from '../i18n/messages.ts';
+import { formatDate, langOf, t, type Lang } from '../i18n/messages.ts';
 import { alertFacts, findById, materialChangesSince, storedDocument } from '../notices/notices.repo.ts';
 import { describeChanges } from './change-text.ts';
 import { materialChange } from './changes.ts';
@@ -36,7 +36,7 @@ async function firmFor(db: Db, id: string, status: 'confirmed' | 'unconfirmed'):
   const row = await findCompany(db, id);
   if (!row) return 'nothing-to-send';
   if (row.email_status !== status) return status === 'confirmed' ? 'not-confirmed' : 'nothing-to-send';
-  return { id: row.id, name: row.name, email: row.email, lang: row.language === 'en' ? 'en' : 'sv', confirmRound: row.confirm_round };
+  return { id: row.id, name: row.name, email: row.email, lang: langOf(row.language), confirmRound: row.confirm_round };
 }
 
 /**

@@ -6,7 +6,7 @@ import express, { Router } from 'express';
 import type { Db } from '../../db/database.ts';
 import { findCompany, subscriptionNames } from '../companies/companies.repo.ts';
 import { AppError } from '../http/errors.ts';
-import { t, type Lang } from '../i18n/messages.ts';
+import { langOf, t, type Lang } from '../i18n/messages.ts';
 import { escapeHtml } from '../domain/text.ts';
 import { layout } from '../web/layout.ts';
 import { confirmAddress, unsubscribe } from './subscriptions.service.ts';
@@ -22,7 +22,7 @@ export function mailRouter(db: Db, secret: string, onConfirmed: () => void): Rou
     // A confirmation link sent to an earlier address (or before a resend) is spent.
     const stale = purpose === 'confirm' && (payload?.r ?? 1) !== company?.confirm_round;
     if (!payload || !company || stale) throw new AppError(404, 'invalid_link', t('sv', 'page.badLink'));
-    const lang: Lang = company.language === 'en' ? 'en' : 'sv';
+    const lang = langOf(company.language);
     return { payload: payload as TokenPayload, company, lang };
   }
 

@@ -9,7 +9,7 @@ import { alertKind, subscriptionTakes, type AlertKind } from '../domain/alerts.t
 import { evaluate, type StoredFilters, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
 import { inTransaction } from '../../db/database.ts';
 import type { NoticeRow } from '../notices/notices.repo.ts';
-import type { NoticeInput } from '../notices/notice.schema.ts';
+import { noticeCodes, type NoticeInput } from '../notices/notice.schema.ts';
 import * as notices from '../notices/notices.repo.ts';
 import { explainExpired } from './expired.ts';
 import { MatchIndex, type MatchResults } from './match-index.ts';
@@ -85,13 +85,7 @@ export class MatchEngine {
   }
 
   async prepare(id: string, notice: NoticeInput): Promise<MatchNotice> {
-    const codes = [
-      { code: notice.cpv.main, lotId: null, isMain: true },
-      ...notice.cpv.additional.map((code) => ({ code, lotId: null, isMain: false })),
-      ...notice.lots.flatMap((lot) =>
-        lot.cpv ? [lot.cpv.main, ...lot.cpv.additional].map((code, i) => ({ code, lotId: lot.id, lotTitle: lot.title, isMain: i === 0 })) : [],
-      ),
-    ];
+    const codes = noticeCodes(notice);
     const text = [notice.title, notice.description ?? '', ...notice.lots.map((l) => l.title ?? '')].join(' ');
     return {
       id,

@@ -1,6 +1,7 @@
 // The notice as DESIGN.md describes it: what officers POST, what every parser
 // produces and what the API returns. One schema guards all of those doors.
 import { z } from 'zod';
+import type { NoticeCode } from '../domain/match.ts';
 import { CpvError, normalizeCpv } from '../domain/cpv.ts';
 import { EFORMS_CRITERIA, REQUIREMENTS } from '../domain/csr.ts';
 import { OrgNumberError, parseOrgNumber } from '../domain/orgnr.ts';
@@ -197,13 +198,14 @@ export type Lot = z.output<typeof lotSchema>;
 export type Criteria = z.output<typeof criteriaSchema>;
 export type Award = z.output<typeof awardSchema>;
 export type Links = z.output<typeof linksSchema>;
+type CpvSet = z.output<typeof cpvSet>;
 
 /** A stored notice as the API shows it. */
 export type Notice = NoticeInput & { id: string; sourceId: string };
 
-/** Every CPV code of a notice, procedure and lot level, without duplicates. */
-export function allCpvCodes(notice: Pick<NoticeInput, 'cpv' | 'lots'>): string[] {
-  const codes = [notice.cpv.main, ...notice.cpv.additional];
-  for (const lot of notice.lots) if (lot.cpv) codes.push(lot.cpv.main, ...lot.cpv.additional);
-  return [...new Set(codes)];
+/** Every CPV code of a notice: the procedure's, then each lot's, the first of each set its main code. */
+export function noticeCodes(notice: Pick<NoticeInput, 'cpv' | 'lots'>): NoticeCode[] {
+  const set = (cpv: CpvSet, lotId: string | null, lotTitle: string | null) =>
+    [cpv.main, ...cpv.additional].map((code, i) => ({ code, lotId, lotTitle, isMain: i === 0 }));
+  return [set(notice.cpv, null, null), ...notice.lots.map((lot) => (lot.cpv ? set(lot.cpv, lot.id, lot.title) : []))].flat();
 }

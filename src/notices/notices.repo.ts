@@ -5,7 +5,7 @@ import type { NoticeRow, NoticesTable } from '../../db/schema.ts';
 import type { AlertFacts } from '../domain/alerts.ts';
 import type { ChangeDetail, NoticeDiff } from '../domain/changes.ts';
 import { newId, nowIso } from '../ids.ts';
-import { NO_LINKS, type Notice, type NoticeInput } from './notice.schema.ts';
+import { NO_LINKS, noticeCodes, type Notice, type NoticeInput } from './notice.schema.ts';
 
 export async function findBySource(db: Db, source: string, sourceId: string) {
   return db
@@ -151,17 +151,7 @@ export async function deleteChildren(db: Db, noticeId: string): Promise<void> {
 
 /** Writes the query-friendly copies of a notice's CPV codes, lots, criteria, places and awards. */
 export async function insertChildren(db: Db, noticeId: string, input: NoticeInput): Promise<void> {
-  const cpv = [
-    { notice_id: noticeId, code: input.cpv.main, lot_id: null, is_main: 1 },
-    ...input.cpv.additional.map((code) => ({ notice_id: noticeId, code, lot_id: null, is_main: 0 })),
-    ...input.lots.flatMap((lot) =>
-      lot.cpv
-        ? [lot.cpv.main, ...lot.cpv.additional].map((code, i) => ({
-            notice_id: noticeId, code, lot_id: lot.id, is_main: i === 0 ? 1 : 0,
-          }))
-        : [],
-    ),
-  ];
+  const cpv = noticeCodes(input).map((c) => ({ notice_id: noticeId, code: c.code, lot_id: c.lotId, is_main: Number(c.isMain) }));
   await insertMany(db, 'notice_cpv', cpv);
   await insertMany(
     db,

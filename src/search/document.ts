@@ -3,7 +3,7 @@
 import type { Db } from '../../db/database.ts';
 import { municipalityNuts3, type NoticePlace } from '../domain/regions.ts';
 import type { PlaceResolver } from '../regions/notice-place.ts';
-import type { Criteria, NoticeInput } from '../notices/notice.schema.ts';
+import { noticeCodes, type Criteria, type NoticeInput } from '../notices/notice.schema.ts';
 import { storedDocument } from '../notices/notices.repo.ts';
 import { activeNoticesAfter, noticesByIds } from './search.repo.ts';
 import type { CsrFlag, SearchDocument } from './search.types.ts';
@@ -75,8 +75,7 @@ export type StoredNotice = {
 
 /** Pure: the document of a stored, active notice. */
 export function toSearchDocument({ id, revision, createdAt, buyerId, notice, place }: StoredNotice): SearchDocument {
-  const codes = new Set([notice.cpv.main, ...notice.cpv.additional]);
-  for (const lot of notice.lots) if (lot.cpv) for (const c of [lot.cpv.main, ...lot.cpv.additional]) codes.add(c);
+  const codes = new Set(noticeCodes(notice).map((c) => c.code));
   const cpv = new Set<string>();
   for (const code of codes) for (const c of cpvClosure(code)) cpv.add(c);
   const lotTitles = notice.lots.map((l) => l.title).filter((t): t is string => Boolean(t));

@@ -2,10 +2,9 @@
 // values with commas (`cpv=45000000,90900000` or `cpv=45000000&cpv=90900000`).
 // An unknown parameter is an error, not silently ignored.
 import { z } from 'zod';
-import { CpvError, normalizeCpv } from '../domain/cpv.ts';
 import { OrgNumberError, parseOrgNumber } from '../domain/orgnr.ts';
 import { COUNTY_NUTS3, isMunicipalityCode } from '../domain/regions.ts';
-import { NOTICE_KINDS } from '../notices/notice.schema.ts';
+import { cpvCode, NOTICE_KINDS } from '../notices/notice.schema.ts';
 import {
   CSR_FLAGS, LOCAL_REGION, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, RESULT_CAP, SEARCH_SORTS, SEARCH_STATUSES, type SearchQuery,
 } from './search.types.ts';
@@ -22,16 +21,8 @@ function list<T extends z.ZodType<unknown, string>>(item: T) {
     .default([] as never);
 }
 
-/** A CPV code at any level: 45, 452, 45000000, 45214200-2. */
-const cpv = z.string().transform((value, ctx) => {
-  try {
-    return normalizeCpv(/^\d{2,7}$/.test(value) ? value.padEnd(8, '0') : value);
-  } catch (error) {
-    if (!(error instanceof CpvError)) throw error;
-    ctx.addIssue({ code: 'custom', message: error.message });
-    return z.NEVER;
-  }
-});
+/** A CPV code at any level: 45, 452 (a prefix, padded with zeros), 45000000, 45214200-2. */
+const cpv = z.string().transform((value) => (/^\d{2,7}$/.test(value) ? value.padEnd(8, '0') : value)).pipe(cpvCode);
 
 /** A buyer's id, or its organisationsnummer (→ 10 digits). */
 const buyer = z.string().transform((value, ctx) => {

@@ -3,7 +3,7 @@
 // of keyword subscriptions (src/domain/keywords.ts): case and foreign
 // diacritics folded, å/ä/ö kept as letters of their own, light stemming, prefix
 // matching.
-import { normalize, stem, tokenize } from '../domain/keywords.ts';
+import { normalize, type QueryTerm, type TextQuery } from '../domain/keywords.ts';
 import { escapeHtml } from '../domain/text.ts';
 
 /** Markers the backends put around matched words; turned into <mark> after escaping. */
@@ -42,29 +42,8 @@ export function clean(text: string): string {
   return text.replace(/[\uE000\uE001\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
-export type QueryTerm = { word: string; stem: string };
-export type TextQuery = { terms: QueryTerm[]; phrases: string[][]; exclude: QueryTerm[]; excludePhrases: string[][] };
-
-/**
- * `städning "fönster puts" -bygg` → terms, phrases and exclusions, folded.
- * Every term must match (as a prefix of its stem), every phrase word for word,
- * and no exclusion may. Only letters and digits survive, so no query syntax
- * of either backend can be smuggled in.
- */
-export function parseTextQuery(q: string): TextQuery {
-  const result: TextQuery = { terms: [], phrases: [], exclude: [], excludePhrases: [] };
-  for (const [, minus, phrase, word] of q.matchAll(/(-?)(?:"([^"]*)"|(\S+))/g)) {
-    const tokens = tokenize(phrase ?? word);
-    if (tokens.length === 0) continue;
-    const isPhrase = phrase !== undefined && tokens.length > 1;
-    if (minus) {
-      if (isPhrase) result.excludePhrases.push(tokens);
-      else result.exclude.push(...tokens.map((t) => ({ word: t, stem: stem(t) })));
-    } else if (isPhrase) result.phrases.push(tokens);
-    else result.terms.push(...tokens.map((t) => ({ word: t, stem: stem(t) })));
-  }
-  return result;
-}
+// One query parser for search and keyword subscriptions (src/domain/keywords.ts).
+export { parseTextQuery, type QueryTerm, type TextQuery } from '../domain/keywords.ts';
 
 export function queryWords(q: TextQuery): number {
   return q.terms.length + q.phrases.length + q.exclude.length + q.excludePhrases.length;
