@@ -187,7 +187,11 @@ describe('notifications', function () {
       const port = Number(new URL(c.smtp.url).port);
       await c.smtp.close();
       for (let i = 0; i < 5; i++) await publish(c, `down${i}`);
-      await new Promise((r) => setTimeout(r, 1500));
+      // Every alert has failed at least once against the closed port before the server comes back.
+      await eventually(async () => {
+        const tried = await c.t.app.db.selectFrom('deliveries').select('id').where('kind', '=', 'instant').where('attempts', '>=', 1).execute();
+        return tried.length === 5;
+      });
       c.smtp = await startSmtp(port);
       await c.smtp.waitFor(5, 30_000);
       await settle(c);

@@ -97,9 +97,10 @@ describe('pipeline: publish → match → e-mail', function () {
     await t.app.producer.queue('match').add('match', { noticeId: again.body.notice.id, revision: 1 }, { jobId: 'match-duplicate' });
     await t.app.producer.queue('notify').add('notify', { kind: 'instant', companyId: ids.builder, noticeId: again.body.notice.id }, { jobId: 'notify-duplicate' });
     t.app.startWorkers();
+    // Both duplicates have run to the end (the notify job from the match one too): nothing more can come.
     await eventually(async () => (await t.app.producer.queue('match').getJob('match-duplicate'))?.finishedOn);
+    await eventually(async () => (await t.app.producer.queue('notify').getJob('notify-duplicate'))?.finishedOn);
     await eventually(() => queuesIdle(t));
-    await new Promise((r) => setTimeout(r, 300));
 
     expect(smtp.messages).to.have.length(2);
     const deliveries = await t.app.db.selectFrom('deliveries').selectAll().where('kind', '=', 'instant').execute();

@@ -15,6 +15,7 @@ import { FallbackSearchIndex } from '../../src/search/fallback.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { BATCH_SIZE, MeiliSearchIndex, MeiliTaskError, meiliSettings } from '../../src/search/meilisearch.ts';
 import { emptyQuery, type SearchDocument } from '../../src/search/search.types.ts';
+import { eventually } from '../helpers/app.ts';
 import { freePort } from '../helpers/redis.ts';
 import { fixtureDocuments } from './search-fixtures.ts';
 
@@ -236,8 +237,8 @@ describe('search: the Meilisearch adapter over HTTP (stand-in server)', function
       expect(fallback.hits.map((h) => h.id)).to.deep.equal(['N03']);
 
       await server.start();
-      await new Promise((r) => setTimeout(r, 60));
-      expect((await index.search(emptyQuery(), new Date())).backend).to.equal('meilisearch');
+      // Tried again once its back-off is over: wait for that, not for a fixed time.
+      await eventually(async () => (await index.search(emptyQuery(), new Date())).backend === 'meilisearch');
       await index.close(); // waits for the catch-up
       expect([...server.indexes.get('notices')!.docs.keys()].sort()).to.deep.equal(['N01', 'N02', 'N03', 'N04']);
       expect(await fts.pendingIds(10)).to.deep.equal([]);
