@@ -35,7 +35,7 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
   backfill: async ({ companyId, subscriptionId, change }, { engine, producer }) => {
     const asOf = new Date();
     const found = await engine.matchSubscription(subscriptionId, asOf);
-    if (found.length) await producer.add('notify', { kind: 'opening', companyId, ref: change, asOf: asOf.toISOString() });
+    if (found.length) await producer.addBulk('notify', [{ kind: 'opening', companyId, ref: change, asOf: asOf.toISOString() }]);
     return { matched: found.length };
   },
 

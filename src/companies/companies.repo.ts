@@ -10,6 +10,11 @@ export async function findCompany(db: Db, id: string) {
   return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Whether any firm is registered (the demo seeds only an empty database). */
+export async function hasCompanies(db: Db): Promise<boolean> {
+  return (await db.selectFrom('companies').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function findCompanyByOrgNumber(db: Db, orgNumber: string) {
   return db.selectFrom('companies').select('id').where('org_number', '=', orgNumber).executeTakeFirst();
 }

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import { defaultReminderDays, registerCompany, updateSubscription } from '../companies/companies.service.ts';
+import { hasCompanies } from '../companies/companies.repo.ts';
 import { companyInputSchema } from '../companies/company.schema.ts';
 import { stockholmDate } from '../domain/dates.ts';
 import { luhnCheckDigit } from '../domain/orgnr.ts';
@@ -49,8 +50,7 @@ export async function seedDemoIfEmpty({ db, log }: { db: Db; log: Logger }, now 
       }),
     );
   };
-  const existing = await db.selectFrom('companies').select('id').limit(1).executeTakeFirst();
-  if (existing) return false;
+  if (await hasCompanies(db)) return false;
 
   // Most notices were out before the firms registered: each firm's first e-mail
   // sums up what is open. The last few arrive after, as instant alerts.

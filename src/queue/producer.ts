@@ -28,10 +28,6 @@ export class Producer {
     return this.queues[name];
   }
 
-  async add<Q extends QueueName>(name: Q, payload: JobPayload<Q>): Promise<void> {
-    await this.addBulk(name, [payload]);
-  }
-
   async addBulk<Q extends QueueName>(name: Q, items: JobPayload<Q>[]): Promise<void> {
     if (items.length === 0) return;
     const id = jobId[name] as (p: JobPayload<Q>) => string;

@@ -136,11 +136,11 @@ describe('GET /api/search', function () {
     expect(await t.app.search.indexNotice(id)).to.equal('indexed');
     expect((await search('?q=takbyte')).body.total).to.equal(1);
     await t.app.db.updateTable('notices').set({ status: 'withdrawn', revision: 2 }).where('id', '=', id).execute();
-    await t.app.producer.add('index', { noticeId: id, revision: 2 });
+    await t.app.producer.addBulk('index', [{ noticeId: id, revision: 2 }]);
     await eventually(async () => (await search('?q=takbyte')).body.total === 0);
     expect(await t.app.search.indexNotice('01NOTANOTICE0000000000000')).to.equal('removed');
     await t.app.db.updateTable('notices').set({ status: 'active', revision: 3 }).where('id', '=', id).execute();
-    await t.app.producer.add('index', { noticeId: id, revision: 3 });
+    await t.app.producer.addBulk('index', [{ noticeId: id, revision: 3 }]);
     await eventually(async () => (await search('?q=takbyte')).body.total === 1);
   });
 
