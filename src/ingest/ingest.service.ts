@@ -6,7 +6,8 @@ import { noticeInputSchema, type NoticeInput } from '../notices/notice.schema.ts
 import { storeNotice } from '../notices/notices.service.ts';
 import { detectFormat, type IngestFormat } from './detect.ts';
 import { parseEforms } from './eforms.ts';
-import { parseOcds, type ParsedItem } from './ocds.ts';
+import { parseOcds } from './ocds.ts';
+import type { ParsedItem } from './parsed.ts';
 import { RejectedError } from './rejected.ts';
 import type { IngestSource } from './sources.ts';
 import { parseUhm } from './uhm.ts';

@@ -2,29 +2,20 @@
 //
 // Accepts a release package (`releases[]`), a record package (`records[]`), a
 // bare release, a bare record, or (leniently) a top-level array of releases or
-// records. Small files (the usual one-release-per-file feeds) go to JSON.parse
-// whole. Larger ones are streamed: stream-json tokenizes the input and only one
-// release or record at a time is built into an object, so memory stays flat
-// however large the file is. Each release becomes one ParsedItem: a notice, or
-// a rejection the caller can count without losing the rest of the file.
+// records. This module says which parts of a document are releases and maps
+// each release; json-stream.ts reads the JSON, whole or streamed, so memory
+// stays flat however large the file is. Each release becomes one ParsedItem: a
+// notice, or a rejection the caller can count without losing the rest of the file.
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { tryNormalizeCpv } from '../domain/cpv.ts';
-import { isValidOrgNumber, parseOrgNumber } from '../domain/orgnr.ts';
 import { httpUrl, type NoticeInputRaw } from '../notices/notice.schema.ts';
+import { concat, readHead } from './chunks.ts';
+import { parseJsonDocument, streamJson, type JsonObject as Obj, type JsonUnits } from './json-stream.ts';
+import {
+  calendarDate, clip, isoDate, money, noUsable, orgNumberDigits, requireNotice, str,
+  type AwardRaw, type CpvRaw, type Kind, type LinksRaw, type LotRaw, type Money, type ParsedItem,
+} from './parsed.ts';
 import { RejectedError } from './rejected.ts';
-
-/** One unit of a parsed feed: a notice, or why one release/row was skipped. */
-export type ParsedItem = { notice: NoticeInputRaw } | { rejected: string; ref: string };
-
-type Obj = Record<string, unknown>;
-type Kind = NonNullable<NoticeInputRaw['kind']>;
-type CpvSet = { main: string; additional: string[] };
-type Money = { amount: number; currency: string };
-type AwardRaw = NonNullable<NoticeInputRaw['awards']>[number];
-type LotRaw = NonNullable<NoticeInputRaw['lots']>[number];
-type LinksRaw = NonNullable<NoticeInputRaw['links']>;
 
 export interface ParseOcdsOptions {
   /**
@@ -36,70 +27,36 @@ export interface ParseOcdsOptions {
 }
 
 const WHOLE_DOCUMENT_LIMIT = 4 * 1024 * 1024;
+const NOT_CONTAINER = 'not OCDS: top-level value is not an object or array';
 
 /**
  * Streams notices out of an OCDS file. Throws RejectedError for malformed or
  * truncated JSON, for JSON that is not OCDS, and for a file without a single
  * usable release (after yielding its rejections: callers buffer per file).
  */
-export async function* parseOcds(
-  input: NodeJS.ReadableStream | Readable,
-  options: ParseOcdsOptions = {},
-): AsyncGenerator<ParsedItem> {
+export function parseOcds(input: NodeJS.ReadableStream | Readable, options: ParseOcdsOptions = {}): AsyncGenerator<ParsedItem> {
   const shape = { ocds: false };
-  let notices = 0;
-  let firstRejection: { rejected: string; ref: string } | null = null;
-  for await (const item of documentItems(input, options.wholeDocumentLimit ?? WHOLE_DOCUMENT_LIMIT, shape)) {
-    if ('notice' in item) notices++;
-    else firstRejection ??= item;
-    yield item;
-  }
-  if (notices > 0) return;
-  if (!shape.ocds) throw new RejectedError('not OCDS: expected a release package, record package, release or record');
-  const why = firstRejection ? ` (first: ${firstRejection.rejected} at ${firstRejection.ref})` : ' (no releases)';
-  throw new RejectedError(`no usable release${why}`);
+  return requireNotice(documentItems(input, options.wholeDocumentLimit ?? WHOLE_DOCUMENT_LIMIT, shape), (first) =>
+    shape.ocds ? noUsable('release', first, 'no releases') : 'not OCDS: expected a release package, record package, release or record',
+  );
 }
 
 /** `shape.ocds` is set once a package, record or release has been recognised. */
 type Shape = { ocds: boolean };
 
 async function* documentItems(input: NodeJS.ReadableStream | Readable, limit: number, shape: Shape): AsyncGenerator<ParsedItem> {
-  const chunks = (input as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let size = 0;
-  while (size <= limit) {
-    const next = await chunks.next();
-    if (next.done) {
-      yield* wholeDocumentItems(Buffer.concat(head), shape);
-      return;
-    }
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-    head.push(chunk);
-    size += chunk.length;
-  }
-  async function* all(): AsyncGenerator<Buffer | string> {
-    yield* head;
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-  }
-  yield* streamedItems(all(), shape);
+  const head = await readHead(input as AsyncIterable<Buffer | string>, (size) => size > limit);
+  if (head.ended) yield* wholeDocumentItems(parseJsonDocument(Buffer.concat(head.chunks)), shape);
+  else yield* streamJson(concat(head.chunks, head.rest), new OcdsUnits(shape));
 }
 
 // ---------------------------------------------------------------------------
 // Whole documents
 
-function wholeDocumentItems(bytes: Buffer, shape: Shape): ParsedItem[] {
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (!text.trim()) throw new RejectedError('malformed JSON: empty input');
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch (error) {
-    throw new RejectedError(`malformed JSON: ${(error as Error).message}`);
-  }
+function wholeDocumentItems(root: unknown, shape: Shape): ParsedItem[] {
   if (Array.isArray(root)) return root.flatMap((element, i) => elementItems(element, `[${i}]`, shape));
   const o = obj(root);
-  if (!o) throw new RejectedError('not OCDS: top-level value is not an object or array');
+  if (!o) throw new RejectedError(NOT_CONTAINER);
   if (Array.isArray(o.records)) {
     shape.ocds = true;
     return o.records.flatMap((record, i) => elementItems(record, `records[${i}]`, shape));
@@ -142,235 +99,55 @@ function rootItems(root: Obj, shape: Shape): ParsedItem[] {
 const NOT_OCDS = 'not an OCDS release or record';
 
 // ---------------------------------------------------------------------------
-// Streaming: tokens → releases
+// Streamed documents: which top-level arrays hold the releases
 
-/** Tokens of one release or record; far above any real one, it bounds memory on hostile input. */
-const MAX_TOKENS_PER_UNIT = 5_000_000;
 /** Top-level keys that only a package has (a bare record has ocid/releases/compiledRelease). */
 const PACKAGE_KEYS = new Set(['uri', 'publishedDate', 'publisher', 'version', 'license', 'publicationPolicy', 'extensions', 'packages']);
-
-async function* streamedItems(chunks: AsyncIterable<Buffer | string>, shape: Shape): AsyncGenerator<ParsedItem> {
-  const tokenize = jsonParser({ streamValues: false });
-  const decoder = new StringDecoder('utf8');
-  const walker = new Walker(shape);
-  let first = true;
-  for await (const chunk of chunks) {
-    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
-    walker.noteText(text);
-    let out;
-    try {
-      out = tokenize(text);
-    } catch (error) {
-      throw new RejectedError(`malformed JSON: ${(error as Error).message}`);
-    }
-    if (typeof out === 'object') walker.push(out.values);
-    if (walker.items.length) {
-      yield* walker.items;
-      walker.items = [];
-    }
-  }
-  walker.end();
-  yield* walker.items;
-}
+const NONE: readonly ParsedItem[] = [];
 
 /**
- * Builds one JSON value from packed tokens. Does what stream-json's Assembler
- * does, minus its generality: measured 15 % faster, and this loop is most of
- * the cost of a large feed.
+ * Streams `releases` and `records` element by element and keeps the rest of a
+ * root object, so a bare record or release is mapped once the root is read.
  */
-class ValueBuilder {
-  value: unknown = undefined;
-  tokens = 0;
-  private stack: unknown[] = []; // parent, key, isArray triples
-  private current: Obj | unknown[] | null = null;
-  private key = '';
-  private isArray = false;
-
-  /** Feeds one token; true once the value is complete. */
-  add(token: Token): boolean {
-    this.tokens++;
-    switch (token.name) {
-      case 'startObject':
-      case 'startArray':
-        if (this.current !== null) this.stack.push(this.current, this.key, this.isArray);
-        this.isArray = token.name === 'startArray';
-        this.current = this.isArray ? [] : {};
-        return false;
-      case 'endObject':
-      case 'endArray': {
-        const done = this.current;
-        if (this.stack.length === 0) return this.save(done, true);
-        this.isArray = this.stack.pop() as boolean;
-        this.key = this.stack.pop() as string;
-        this.current = this.stack.pop() as Obj | unknown[];
-        return this.save(done, false);
-      }
-      case 'keyValue':
-        this.key = token.value;
-        return false;
-      case 'stringValue':
-        return this.save(token.value, this.current === null);
-      case 'numberValue':
-        return this.save(parseFloat(token.value), this.current === null);
-      case 'nullValue':
-      case 'trueValue':
-      case 'falseValue':
-        return this.save(token.value, this.current === null);
-      default:
-        return false;
-    }
-  }
-
-  private save(value: unknown, top: boolean): boolean {
-    if (top) {
-      this.value = value;
-      return true;
-    }
-    if (this.isArray) (this.current as unknown[]).push(value);
-    else if (this.key === '__proto__') {
-      // like JSON.parse: an own property, never the prototype
-      Object.defineProperty(this.current, '__proto__', { value, writable: true, enumerable: true, configurable: true });
-    } else (this.current as Obj)[this.key] = value;
-    return false;
-  }
-}
-
-/**
- * A small state machine over the token stream. Outside a release it tracks
- * only the top-level structure; inside one it feeds a ValueBuilder.
- */
-class Walker {
-  items: ParsedItem[] = [];
-  private rootKind: 'none' | 'object' | 'array' = 'none';
-  private rootDone = false;
-  private sawText = false;
-  private root: Obj = {};
-  private key: string | null = null; // current top-level key
+class OcdsUnits implements JsonUnits<ParsedItem> {
+  readonly notContainer = NOT_CONTAINER;
+  readonly unitName = 'release or record';
   private sawRecordKey = false; // ocid, compiledRelease or versionedRelease seen at the top
-  private inArray: 'releases' | 'records' | null = null; // streaming a top-level array
   private bufferReleases = false; // `releases` of a bare record: wait for compiledRelease
   private buffered: unknown[] = [];
-  private index = 0; // element index in the streamed array
-  private unit: ValueBuilder | null = null; // the release, record or top-level value being built
-  private unitKey: string | null = null; // top-level key the unit belongs to, or null for an element
-  private skip = 0; // depth of a value being skipped
 
   constructor(private shape: Shape) {}
 
-  noteText(text: string): void {
-    if (!this.sawText && /\S/.test(text)) this.sawText = true;
-  }
-
-  push(tokens: Token[]): void {
-    for (const token of tokens) {
-      if (this.unit !== null) this.feed(token);
-      else if (this.skip > 0) this.skipToken(token);
-      else this.structural(token);
-    }
-  }
-
-  end(): void {
-    if (this.rootDone) return this.finishRoot();
-    if (this.rootKind === 'none') {
-      throw new RejectedError(this.sawText ? 'not OCDS: top-level value is not an object or array' : 'malformed JSON: empty input');
-    }
-    throw new RejectedError('malformed JSON: unexpected end of input (truncated file?)');
-  }
-
-  private feed(token: Token): void {
-    const unit = this.unit!;
-    if (!unit.add(token)) {
-      if (unit.tokens > MAX_TOKENS_PER_UNIT) {
-        throw new RejectedError(`release or record too large (over ${MAX_TOKENS_PER_UNIT} JSON tokens)`);
-      }
-      return;
-    }
-    this.unit = null;
-    if (this.unitKey !== null) this.root[this.unitKey] = unit.value;
-    else this.element(unit.value);
-  }
-
-  private startUnit(token: Token, key: string | null): void {
-    this.unit = new ValueBuilder();
-    this.unitKey = key;
-    this.feed(token);
-  }
-
-  private skipToken(token: Token): void {
-    if (token.name === 'startObject' || token.name === 'startArray') this.skip++;
-    else if (token.name === 'endObject' || token.name === 'endArray') this.skip--;
-  }
-
-  private skipValue(token: Token): void {
-    if (token.name === 'startObject' || token.name === 'startArray') this.skip = 1;
-  }
-
-  private structural(token: Token): void {
-    if (this.rootKind === 'none') return this.startRoot(token);
-    if (this.rootDone) return; // the tokenizer rejects trailing data itself
-    if (this.inArray !== null || this.rootKind === 'array') {
-      if (token.name === 'endArray') return this.endArray();
-      return this.startUnit(token, null);
-    }
-    // Inside the root object.
-    if (token.name === 'keyValue') {
-      this.key = token.value;
-      if (token.value === 'ocid' || token.value === 'compiledRelease' || token.value === 'versionedRelease') this.sawRecordKey = true;
-    } else if (token.name === 'endObject') {
-      this.rootDone = true;
-    } else {
-      this.rootValue(this.key!, token);
-    }
-  }
-
-  private startRoot(token: Token): void {
-    if (token.name === 'startObject') this.rootKind = 'object';
-    else if (token.name === 'startArray') this.rootKind = 'array';
-    else throw new RejectedError('not OCDS: top-level value is not an object or array');
-  }
-
-  private rootValue(key: string, token: Token): void {
-    if (key === 'versionedRelease') return this.skipValue(token); // large, and redundant with compiledRelease
-    if ((key === 'releases' || key === 'records') && token.name === 'startArray') {
-      if (key === 'releases' && 'compiledRelease' in this.root) return this.skipValue(token);
-      this.inArray = key;
-      this.index = 0;
+  rootValue(key: string, isArray: boolean, root: Obj): 'stream' | 'skip' | 'keep' {
+    if (key === 'ocid' || key === 'compiledRelease' || key === 'versionedRelease') this.sawRecordKey = true;
+    if (key === 'versionedRelease') return 'skip'; // large, and redundant with compiledRelease
+    if ((key === 'releases' || key === 'records') && isArray) {
+      if (key === 'releases' && 'compiledRelease' in root) return 'skip';
       // Package metadata comes first in practice; a record announces itself by ocid/compiledRelease.
-      const keys = Object.keys(this.root);
+      const keys = Object.keys(root);
       this.bufferReleases = key === 'releases' && this.sawRecordKey && !keys.some((k) => PACKAGE_KEYS.has(k));
       if (!this.bufferReleases) this.shape.ocds = true;
-      return;
+      return 'stream';
     }
-    this.startUnit(token, key);
+    return 'keep';
   }
 
-  private endArray(): void {
-    if (this.inArray !== null) this.inArray = null;
-    else this.rootDone = true; // end of a top-level array
-  }
-
-  private element(value: unknown): void {
-    const index = this.index++;
-    if (this.inArray === 'releases') {
-      if (this.bufferReleases) this.buffered.push(value);
-      else this.items.push(releaseToItem(value, `releases[${index}]`));
-    } else {
-      const where = this.inArray === 'records' ? `records[${index}]` : `[${index}]`;
-      this.items.push(...elementItems(value, where, this.shape));
+  element(value: unknown, index: number, key: string | null): readonly ParsedItem[] {
+    if (key === 'releases') {
+      if (!this.bufferReleases) return [releaseToItem(value, `releases[${index}]`)];
+      this.buffered.push(value);
+      return NONE;
     }
+    return elementItems(value, key === 'records' ? `records[${index}]` : `[${index}]`, this.shape);
   }
 
   /** A bare record or release is only known as such once the whole root object is read. */
-  private finishRoot(): void {
-    if (this.rootKind === 'array') return;
-    if (this.buffered.length > 0) this.root.releases = this.buffered;
+  end(root: Obj | null): readonly ParsedItem[] {
+    if (root === null) return NONE;
+    if (this.buffered.length > 0) root.releases = this.buffered;
     // A streamed package is done; a record whose releases were streamed still contributes its compiledRelease.
-    if (this.shape.ocds && !obj(this.root.compiledRelease)) return;
-    this.items.push(...rootItems(this.root, this.shape));
+    if (this.shape.ocds && !obj(root.compiledRelease)) return NONE;
+    return rootItems(root, this.shape);
   }
 }
 
@@ -430,7 +207,7 @@ function releaseToItem(value: unknown, where: string): ParsedItem {
     buyer,
     cpv,
     lots,
-    estimatedValue: money(tender.value),
+    estimatedValue: valueOf(tender.value),
     // A release dated with a day only stays a day; the version still sorts by the full date.
     publishedAt: calendarDate(release.date) ?? date,
     deadline: isoDate(obj(tender.tenderPeriod)?.endDate),
@@ -509,7 +286,7 @@ function buyerOf(release: Obj, tender: Obj, parties: unknown[]): NoticeInputRaw[
   const name = str(party?.name) ?? str(ref?.name) ?? str(obj(party?.identifier)?.legalName);
   if (!name) return null;
   const identifier = obj(party?.identifier) ?? obj(ref?.identifier);
-  return { name: clip(name, 500)!, orgNumber: swedishOrgNumber(identifier, false), nuts: null };
+  return { name: clip(name, 500), orgNumber: swedishOrgNumber(identifier, false), nuts: null };
 }
 
 function findParty(parties: unknown[], id: unknown): Obj | undefined {
@@ -530,7 +307,7 @@ function swedishOrgNumber(identifier: Obj | undefined, allowPersonal: boolean): 
   const scheme = str(identifier?.scheme)?.toUpperCase();
   const id = idOf(identifier?.id);
   if (!scheme || !id || !SWEDISH_SCHEMES.has(scheme)) return null;
-  return isValidOrgNumber(id, { allowPersonal }) ? parseOrgNumber(id, { allowPersonal }).digits : null;
+  return orgNumberDigits(id, allowPersonal);
 }
 
 /** A winner's identifier: Swedish ones normalised (sole traders allowed), others as given. */
@@ -542,7 +319,7 @@ function winnerOrgNumber(identifier: Obj | undefined): string | null {
 }
 
 /** Most frequent item classification is the main code (first on a tie); the rest are additional. */
-function cpvOf(items: unknown[]): CpvSet | null {
+function cpvOf(items: unknown[]): CpvRaw | null {
   const counts = new Map<string, number>();
   const extra: string[] = [];
   for (const entry of items) {
@@ -596,18 +373,17 @@ function lotsOf(tender: Obj): LotRaw[] {
     const id = idOf(lot.id);
     if (!id || id.length > 64 || lots.some((l) => l.id === id)) continue;
     const related = items.filter((item) => idOf(item.relatedLot) === id);
-    lots.push({ id, title: clip(str(lot.title), 1000), cpv: cpvOf(related), estimatedValue: money(lot.value) });
+    lots.push({ id, title: clip(str(lot.title), 1000), cpv: cpvOf(related), estimatedValue: valueOf(lot.value) });
   }
   return lots;
 }
 
-function money(value: unknown): Money | null {
+/** An OCDS Value ({ amount, currency }); amounts written as strings are read too. */
+function valueOf(value: unknown): Money | null {
   const v = obj(value);
   if (!v) return null;
   const amount = typeof v.amount === 'number' ? v.amount : typeof v.amount === 'string' && v.amount.trim() ? Number(v.amount) : NaN;
-  const currency = typeof v.currency === 'string' ? v.currency.trim().toUpperCase() : '';
-  if (!Number.isFinite(amount) || amount < 0 || !/^[A-Z]{3}$/.test(currency)) return null;
-  return { amount, currency };
+  return money(amount, typeof v.currency === 'string' ? v.currency : null);
 }
 
 // OCDS procurementMethod → eForms procedure type (BT-105). 'limited' and
@@ -655,7 +431,7 @@ function awardsOf(awards: Obj[], parties: unknown[], tendersReceived: number | n
     const suppliers = objects(award.suppliers);
     if (status ? status !== 'active' : suppliers.length === 0) continue;
     const lotId = idOf(arr(award.relatedLots)[0]);
-    const value = suppliers.length === 1 ? money(award.value) : null;
+    const value = suppliers.length === 1 ? valueOf(award.value) : null;
     for (const supplier of suppliers) {
       const party = findParty(parties, supplier.id);
       const name = str(party?.name) ?? str(supplier.name);
@@ -664,7 +440,7 @@ function awardsOf(awards: Obj[], parties: unknown[], tendersReceived: number | n
       out.push({
         lotId: lotId && lotId.length <= 64 ? lotId : null,
         winner: {
-          name: clip(name, 500)!,
+          name: clip(name, 500),
           orgNumber: winnerOrgNumber(obj(party?.identifier) ?? obj(supplier.identifier)),
           size: (scale && SCALES[scale]) || null,
           nuts: null,
@@ -710,23 +486,6 @@ function criteriaOf(tender: Obj): NoticeInputRaw['criteria'] | undefined {
 // ---------------------------------------------------------------------------
 // Small helpers for untyped JSON
 
-/** `2024-05-02` as it is: a day without a time (and one that exists: Date.parse takes 02-30 for 03-02). */
-export function calendarDate(value: unknown): string | null {
-  const s = str(value);
-  return s && /^\d{4}-\d{2}-\d{2}$/.test(s) && isoDate(s)?.startsWith(s) ? s : null;
-}
-
-/** ISO-8601 UTC; a date or a time without zone is read as UTC (OCDS requires a zone anyway). */
-export function isoDate(value: unknown): string | null {
-  let s = str(value);
-  if (!s) return null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) s += 'T00:00:00Z';
-  else if (/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)) s += 'Z';
-  const t = Date.parse(s);
-  if (Number.isNaN(t) || t < -30610224000000 || t > 253402300799000) return null; // years 1000–9999
-  return new Date(t).toISOString();
-}
-
 /**
  * The release date in ISO basic format (`20100315T093000Z`): sorts in time
  * order so a later release updates an earlier one, and has no `:` (job ids).
@@ -753,13 +512,6 @@ function objects(value: unknown): Obj[] {
   return out;
 }
 
-/** A trimmed non-empty string, or undefined. */
-function str(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const s = value.trim();
-  return s ? s : undefined;
-}
-
 /** Identifiers come as strings or numbers (`"id": 1`). */
 function idOf(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -768,11 +520,6 @@ function idOf(value: unknown): string | null {
 
 function count(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
-}
-
-function clip(value: string | undefined, max: number): string | null {
-  if (value === undefined) return null;
-  return value.length > max ? value.slice(0, max).trim() : value;
 }
 
 function first<T>(list: T[], pick: (item: T) => string | undefined): string | undefined {

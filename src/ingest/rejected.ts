@@ -8,3 +8,7 @@ export class RejectedError extends Error {
     this.name = 'RejectedError';
   }
 }
+
+export function reject(reason: string): never {
+  throw new RejectedError(reason);
+}

@@ -11,14 +11,11 @@ import { Readable, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
 import { tryNormalizeCpv } from '../domain/cpv.ts';
-import { isValidOrgNumber, parseOrgNumber } from '../domain/orgnr.ts';
 import type { NoticeInputRaw } from '../notices/notice.schema.ts';
-import { calendarDate, isoDate, type ParsedItem } from './ocds.ts';
+import { buffers, concat, readHead } from './chunks.ts';
+import { calendarDate, clip, isoDate, money, noUsable, orgNumberDigits, requireNotice, type AwardRaw, type Money, type ParsedItem } from './parsed.ts';
 import { RejectedError } from './rejected.ts';
 
-export type { ParsedItem } from './ocds.ts';
-
-type AwardRaw = NonNullable<NoticeInputRaw['awards']>[number];
 type Size = AwardRaw['winner']['size'];
 
 const COL = {
@@ -59,18 +56,8 @@ type Columns = Map<string, number>;
  * Parses one UHM CSV file. Throws RejectedError for malformed CSV or gzip, an
  * unknown header, missing columns, and a file without a single usable row.
  */
-export async function* parseUhm(input: Readable): AsyncGenerator<ParsedItem> {
-  let notices = 0;
-  let firstRejection: { rejected: string; ref: string } | null = null;
-  for await (const item of uhmItems(input)) {
-    if ('notice' in item) notices++;
-    else firstRejection ??= item;
-    yield item;
-  }
-  if (notices === 0) {
-    const why = firstRejection ? ` (first: ${firstRejection.rejected} at ${firstRejection.ref})` : ' (no data rows)';
-    throw new RejectedError(`no usable row${why}`);
-  }
+export function parseUhm(input: Readable): AsyncGenerator<ParsedItem> {
+  return requireNotice(uhmItems(input), (first) => noUsable('row', first, 'no data rows'));
 }
 
 async function* uhmItems(input: Readable): AsyncGenerator<ParsedItem> {
@@ -137,7 +124,12 @@ async function* contractedTenders(records: AsyncIterator<string[]>, columns: Col
 }
 
 function hasCpv(rec: string[], columns: Columns): boolean {
-  return tryNormalizeCpv(field(rec, columns, COL.cpv).split(/\s/)[0]) !== null;
+  return cpvOf(rec, columns) !== null;
+}
+
+/** "79212000 Revision" → 79212000; "00000000 Uppgift saknas" (unknown) fails normalisation. */
+function cpvOf(rec: string[], columns: Columns): string | null {
+  return tryNormalizeCpv(field(rec, columns, COL.cpv).split(/\s/)[0]);
 }
 
 /** One winning tender. UHM publishes no supplier orgnr; "Personuppgift" marks a redacted sole trader. */
@@ -147,8 +139,8 @@ function awardOf(rec: string[], columns: Columns): AwardRaw | null {
   const lot = field(rec, columns, COL.lot);
   return {
     // Lot ids are `<award notice id>_<lot>`; a handful run past the schema's 64 characters.
-    lotId: lot ? lot.slice(0, 64) : null,
-    winner: { name: name.slice(0, 500), orgNumber: null, size: sizeOf(field(rec, columns, COL.supplierSize)), nuts: null, postalCode: null },
+    lotId: lot ? clip(lot, 64) : null,
+    winner: { name: clip(name, 500), orgNumber: null, size: sizeOf(field(rec, columns, COL.supplierSize)), nuts: null, postalCode: null },
     value: null,
     tendersReceived: null,
   };
@@ -163,8 +155,7 @@ function baseNotice(rec: string[], columns: Columns, kind: FileKind, row: number
   if (!title) return { rejected: 'no title', ref: id };
   const buyerName = get(COL.buyerName);
   if (!buyerName) return { rejected: 'no buyer', ref: id };
-  // "79212000 Revision" → 79212000; "00000000 Uppgift saknas" (unknown) fails normalisation.
-  const cpv = tryNormalizeCpv(get(COL.cpv).split(/\s/)[0]);
+  const cpv = cpvOf(rec, columns);
   if (!cpv) return { rejected: 'no CPV', ref: id };
   const published = publishedAt(get(COL.published));
   return {
@@ -174,10 +165,10 @@ function baseNotice(rec: string[], columns: Columns, kind: FileKind, row: number
       procedureId: id,
       version: published ? `${published.slice(0, 10).replace(/-/g, '')}-${STAGE[kind]}` : String(STAGE[kind]),
       kind: kind === 'contracted-tenders' ? 'award' : 'tender',
-      title: title.slice(0, 1000),
+      title: clip(title, 1000),
       description: null,
       language: 'sv',
-      buyer: { name: buyerName.slice(0, 500), orgNumber: buyerOrgNumber(get(COL.buyerOrg)), nuts: null },
+      buyer: { name: clip(buyerName, 500), orgNumber: buyerOrgNumber(get(COL.buyerOrg)), nuts: null },
       cpv: { main: cpv, additional: [] },
       publishedAt: published,
       procedure: procedureOf(get(COL.procedure)),
@@ -188,7 +179,7 @@ function baseNotice(rec: string[], columns: Columns, kind: FileKind, row: number
 
 /** Comes as "2120001447" or "212000-1447"; Åland's Finnish business ids ("0145076-7") are not Swedish. */
 function buyerOrgNumber(value: string): string | null {
-  return value && isValidOrgNumber(value) ? parseOrgNumber(value).digits : null;
+  return value ? orgNumberDigits(value) : null;
 }
 
 /** UHM gives the day of publication: it stays a day, with no time made up for it. */
@@ -238,9 +229,9 @@ function flag(value: string): boolean {
 }
 
 /** A contracted value of 0 is how the export writes "not reported" (441 of 9,780 rows in 2021). */
-function sek(value: string): { amount: number; currency: string } | null {
+function sek(value: string): Money | null {
   const amount = Number(value.replace(/\s/g, '').replace(',', '.'));
-  return value && Number.isFinite(amount) && amount > 0 ? { amount, currency: 'SEK' } : null;
+  return amount > 0 ? money(amount, 'SEK') : null;
 }
 
 function sizeOf(value: string): Size {
@@ -277,23 +268,16 @@ async function nextRecord(records: AsyncIterator<string[]>): Promise<string[] | 
 const MAX_RECORD_SIZE = 1_000_000;
 
 async function* csvRecords(input: Readable): AsyncGenerator<string[]> {
-  const chunks = decompressed(input)[Symbol.asyncIterator]();
   // Read up to the end of the header line to choose the delimiter.
-  const head: Buffer[] = [];
-  let text = '';
-  while (!text.includes('\n') && text.length < 65_536) {
-    const next = await chunks.next();
-    if (next.done) break;
-    head.push(next.value);
-    text += next.value.toString('latin1'); // only looking for ASCII separators
-  }
+  const head = await readHead(decompressed(input), (size, last) => last.includes(10 /* \n */) || size >= 65_536);
+  const text = Buffer.concat(head.chunks).toString('latin1'); // only looking for ASCII separators
   const parser = parse({
     delimiter: delimiterOf(text.split('\n')[0]),
     bom: true,
     skip_empty_lines: true,
     max_record_size: MAX_RECORD_SIZE,
   });
-  pipeline(Readable.from(concat(head, chunks)), parser, () => {}); // errors surface on the parser
+  pipeline(Readable.from(concat(head.chunks, head.rest)), parser, () => {}); // errors surface on the parser
   yield* parser as AsyncIterable<string[]>;
 }
 
@@ -305,26 +289,10 @@ function delimiterOf(headerLine: string): string {
 
 /** The input's bytes, gunzipped when they start with the gzip magic 1f 8b. */
 async function* decompressed(input: Readable): AsyncGenerator<Buffer> {
-  const chunks = (input as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let size = 0;
-  while (size < 2) {
-    const next = await chunks.next();
-    if (next.done) break;
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-    head.push(chunk);
-    size += chunk.length;
-  }
-  const start = Buffer.concat(head);
-  if (start[0] !== 0x1f || start[1] !== 0x8b) return yield* concat([start], chunks);
+  const head = await readHead(buffers(input as AsyncIterable<Buffer | string>), (size) => size >= 2);
+  const start = Buffer.concat(head.chunks);
+  if (start[0] !== 0x1f || start[1] !== 0x8b) return yield* concat([start], head.rest);
   const gunzip = zlib.createGunzip();
-  pipeline(Readable.from(concat([start], chunks)), gunzip, () => {});
+  pipeline(Readable.from(concat([start], head.rest)), gunzip, () => {});
   yield* gunzip as AsyncIterable<Buffer>;
-}
-
-async function* concat(head: Buffer[], rest: AsyncIterator<Buffer | string>): AsyncGenerator<Buffer> {
-  yield* head;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) {
-    yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-  }
 }
