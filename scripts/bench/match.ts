@@ -17,7 +17,7 @@ import { CAPABILITIES, EFORMS_CRITERIA, REQUIREMENTS, type HeldCapability } from
 import { parseKeywords, Words } from '../../src/domain/keywords.ts';
 import { bestPerCompany, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription, type NoticeCode } from '../../src/domain/match.ts';
 import { MatchIndex, matchBruteForce, type MatchResults } from '../../src/matching/match-index.ts';
-import { mulberry32 } from '../../test/helpers/random.ts';
+import { mulberry32 } from './random.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,4 +1,7 @@
-/** mulberry32: a tiny seeded PRNG, so a failing seed can be replayed and benchmark runs compared. */
+/**
+ * mulberry32: a tiny seeded PRNG, so a failing seed can be replayed and benchmark runs compared.
+ * Here rather than under test/ because scripts never import tests; the tests import it from here.
+ */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
