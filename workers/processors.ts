@@ -1,18 +1,15 @@
 // One handler per queue. Startup fails when a queue has none (see startWorkers).
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Logger } from 'pino';
-import type { Db } from '../db/database.ts';
 import { changeRecipients } from '../src/mail/changes.ts';
 import {
-  PermanentMailError, sendChange, sendConfirmation, sendDigest, sendInstantAlert, sendOpening, sendReminder, type MailContext,
+  PermanentMailError, sendChange, sendConfirmation, sendDigest, sendInstantAlert, sendOpening, sendReminder,
 } from '../src/mail/delivery.service.ts';
 import { digestRecipients, periodOf } from '../src/mail/digest.ts';
-import type { MatchEngine } from '../src/matching/match-engine.ts';
 import { payloads, type JobPayload, type QueueName } from '../src/queue/jobs.ts';
-import type { Producer } from '../src/queue/producer.ts';
-import type { SearchService } from '../src/search/search.service.ts';
+import type { Runtime } from '../src/runtime.ts';
 
-export type WorkerContext = { db: Db; producer: Producer; mail: MailContext; engine: MatchEngine; search: SearchService; log: Logger };
+/** What handlers use of the runtime. */
+export type WorkerContext = Pick<Runtime, 'producer' | 'mail' | 'engine' | 'search' | 'log'>;
 
 type Handler<Q extends QueueName> = (payload: JobPayload<Q>, ctx: WorkerContext) => Promise<unknown>;
 

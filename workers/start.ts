@@ -8,24 +8,23 @@ import { processorFor } from './processors.ts';
 export type Workers = { close(): Promise<void> };
 
 export function startWorkers(rt: Runtime): Workers {
-  const ctx = rt; // the runtime is the handlers' context (db, producer, mail, engine, search, log)
   const { config } = rt;
   const options = {
     redisUrl: config.redisUrl, prefix: config.queuePrefix, concurrency: config.workerConcurrency,
     mailRatePerSecond: config.mail.ratePerSecond, lockMs: config.workerLockMs,
   };
   // Digests go out on a schedule; upserting is idempotent, so every worker process may do it.
-  const digests = ctx.producer.queue('digest');
+  const digests = rt.producer.queue('digest');
   const scheduled = Promise.all(
     (Object.keys(DIGEST_SCHEDULES) as (keyof typeof DIGEST_SCHEDULES)[]).map((frequency) =>
       digests.upsertJobScheduler(`digest-${frequency}`, DIGEST_SCHEDULES[frequency], { name: 'plan', data: { step: 'plan', frequency } }),
     ),
-  ).catch((error) => ctx.log.error({ err: (error as Error).message }, 'could not schedule digests'));
+  ).catch((error) => rt.log.error({ err: (error as Error).message }, 'could not schedule digests'));
   const workers = QUEUES.map((queue) => {
-    const processor = processorFor(queue, ctx);
+    const processor = processorFor(queue, rt);
     // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null for that connection.
     const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    connection.on('error', (error) => ctx.log.warn({ queue, err: error.message }, 'redis connection error'));
+    connection.on('error', (error) => rt.log.warn({ queue, err: error.message }, 'redis connection error'));
     const sendsMail = queue === 'notify' || queue === 'digest';
     const worker = new Worker(queue, processor, {
       connection,
@@ -38,9 +37,9 @@ export function startWorkers(rt: Runtime): Workers {
       stalledInterval: options.lockMs,
     });
     worker.on('failed', (job, error) =>
-      ctx.log.warn({ queue, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
+      rt.log.warn({ queue, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
     );
-    worker.on('error', (error) => ctx.log.error({ queue, err: error.message }, 'worker error'));
+    worker.on('error', (error) => rt.log.error({ queue, err: error.message }, 'worker error'));
     return { worker, connection };
   });
   return {
