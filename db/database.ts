@@ -9,6 +9,7 @@ import * as m0002 from './migrations/0002_notice_changes.ts';
 import * as m0003 from './migrations/0003_matching.ts';
 import * as m0004 from './migrations/0004_notifications.ts';
 import * as m0005 from './migrations/0005_trustworthy_alerts.ts';
+import * as m0006 from './migrations/0006_accounts.ts';
 
 export type Db = Kysely<Database>;
 /** A transaction held open across calls (an ingest batch commits every few files). */
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0003_matching': m0003,
   '0004_notifications': m0004,
   '0005_trustworthy_alerts': m0005,
+  '0006_accounts': m0006,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

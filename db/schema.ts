@@ -217,6 +217,59 @@ export interface CpvLabelsTable {
   label_en: string;
 }
 
+export interface UsersTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string | null;
+  /** Space-separated roles: firm, officer, staff, admin. */
+  roles: string;
+  /** The firm a `firm` user acts for. */
+  company_id: string | null;
+  /** The buyer organisation an `officer` acts for. */
+  buyer_id: string | null;
+  /** The firm's first user, who invites others. */
+  is_owner: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A one-time sign-in link, a session or an API token: `id.secret`, the secret kept as SHA-256. */
+interface UserSecret {
+  id: string;
+  user_id: string;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface LoginTokensTable extends UserSecret {
+  used_at: string | null;
+}
+
+export interface SessionsTable extends UserSecret {
+  last_seen_at: string;
+}
+
+export interface ApiTokensTable extends UserSecret {
+  name: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  user_id: string | null;
+  roles: string | null;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  ip: string | null;
+  /** JSON. */
+  details: Generated<string>;
+}
+
 export interface Database {
   buyers: BuyersTable;
   notices: NoticesTable;
@@ -239,6 +292,11 @@ export interface Database {
   municipalities: MunicipalitiesTable;
   postal_codes: PostalCodesTable;
   cpv_labels: CpvLabelsTable;
+  users: UsersTable;
+  login_tokens: LoginTokensTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }
 
 // Row types for the repos (`*.repo.ts`); services take row shapes from their repo.

@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { companiesRouter } from './companies/companies.routes.ts';
 import { staffRouter } from './companies/staff.routes.ts';
+import { authenticate } from './accounts/authenticate.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { anyone, SecuredRouter, type RouteInfo } from './http/secured-router.ts';
 import { importRouter } from './ingest/ingest.routes.ts';
 import { mailRouter } from './mail/mail.routes.ts';
 import { matchingRouter } from './matching/matching.routes.ts';
@@ -17,42 +19,56 @@ import { webRouter } from './web/web.routes.ts';
 export function httpApp(rt: Runtime): express.Express {
   const { db, config } = rt;
   const changed = () => rt.relay.nudge(); // work waits in the outbox: relay it now
-  const app = express();
-  app.disable('x-powered-by');
-  // The import route reads its own (larger, raw) body before the JSON parser.
-  app.use('/api/import', importRouter(db, config.importLimit, changed));
-  app.use(express.json({ limit: config.bodyLimit }));
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/readyz', async (_req, res) => {
+  const health = new SecuredRouter();
+  health.get('/healthz', anyone, (_req, res) => void res.json({ status: 'ok' }));
+  health.get('/readyz', anyone, async (_req, res) => {
     const checks = await rt.readiness();
     const ready = Object.values(checks).every((c) => c === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
   });
-  app.use('/api', matchingRouter(db, rt.engine, config));
-  app.use('/api/notices', noticesRouter(db, changed));
-  app.use('/api/companies', companiesRouter(db, changed));
-  app.use(mailRouter(db, rt.mail.secret, changed));
-  app.use('/api/staff', staffRouter(db));
-  app.use('/api/search', searchRouter(rt.search));
-  app.use(webRouter(db));
+  const routers = [
+    health,
+    // The import route reads its own (larger, raw) body before the JSON parser.
+    importRouter(db, config.importLimit, changed),
+    matchingRouter(db, rt.engine, config),
+    noticesRouter(db, changed),
+    companiesRouter(db, changed),
+    mailRouter(db, rt.mail.secret, changed),
+    staffRouter(db),
+    searchRouter(rt.search),
+    webRouter(db),
+  ];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(authenticate(db, config.sessions, config.publicUrl));
+  const [, importer, ...rest] = routers;
+  app.use(health.base, health.router);
+  app.use(importer.base, importer.router);
+  app.use(express.json({ limit: config.bodyLimit }));
+  for (const r of rest) app.use(r.base || '/', r.router);
   app.use(notFoundHandler);
   app.use(errorHandler(rt.log));
+  /** Every route with its rule: the route × role test walks them. */
+  app.locals.routes = routers.flatMap((r) => r.routes) satisfies RouteInfo[];
   return app;
 }
 
 /** The web server: listening (or failing to) before it answers, closing without cutting requests off. */
 export class HttpServer {
-  private constructor(private readonly server: Server, private readonly host: string) {}
+  private constructor(private readonly server: Server, private readonly host: string, readonly routes: RouteInfo[]) {}
 
   static listen(rt: Runtime, port = rt.config.port, host = rt.config.host): Promise<HttpServer> {
     // Not Express's app.listen(): Express 5 calls its callback on a listen error
     // too (e.g. EADDRINUSE), which would pass for success.
-    const server = createServer(httpApp(rt));
+    const app = httpApp(rt);
+    const server = createServer(app);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
         server.off('error', reject);
-        resolve(new HttpServer(server, host));
+        resolve(new HttpServer(server, host, app.locals.routes));
       });
     });
   }

@@ -48,6 +48,13 @@ const envSchema = z.object({
     .refine((codes) => codes.length > 0 && codes.every(isMunicipalityCode), 'comma-separated kommunkoder, e.g. 1441,1402,1480')
     .optional(),
   ALERT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
+  LOGIN_LINK_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|loopback|\d+|[\d.:/a-f, ]+)$/i, 'false, loopback, a number of hops, or addresses (Express trust proxy)')
+    .default('false'),
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: size.default('1mb'),
@@ -87,6 +94,12 @@ export type Config = {
   localArea: string[];
   /** A notice without a deadline is alerted only this many days after publication. */
   alertMaxAgeDays: number;
+  /** Sessions end after this long without a request, and after `maxHours` whatever happens. */
+  sessions: { idleMinutes: number; maxHours: number };
+  /** How long a sign-in link works. */
+  loginLinkMinutes: number;
+  /** Express's `trust proxy`: which proxies may tell the client's address (never all by default). */
+  trustProxy: string | number | false;
   seedDemo: boolean;
   logLevel: string;
   bodyLimit: string;
@@ -137,6 +150,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     homeMunicipality: e.HOME_MUNICIPALITY,
     localArea: [...new Set([e.HOME_MUNICIPALITY, ...(e.LOCAL_AREA ?? DEFAULT_LOCAL_AREA)])],
     alertMaxAgeDays: e.ALERT_MAX_AGE_DAYS,
+    sessions: { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS },
+    loginLinkMinutes: e.LOGIN_LINK_MINUTES,
+    trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,

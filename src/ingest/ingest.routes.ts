@@ -1,8 +1,9 @@
 // POST /api/import: one eForms XML, OCDS JSON or UHM CSV (plain or gzip) as the body.
-import express, { Router } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { AppError, parseOr400 } from '../http/errors.ts';
+import { roles, SecuredRouter } from '../http/secured-router.ts';
 import { totalsOf, ingestSource } from './ingest.service.ts';
 import { bufferSource } from './sources.ts';
 
@@ -13,9 +14,9 @@ const querySchema = z.object({
   name: z.string().max(200).default('upload'),
 });
 
-export function importRouter(db: Db, limit: string, onStored: () => void): Router {
-  const router = Router();
-  router.post('/', express.raw({ type: () => true, limit }), async (req, res) => {
+export function importRouter(db: Db, limit: string, onStored: () => void): SecuredRouter {
+  const router = new SecuredRouter('/api/import');
+  router.post('/', roles('staff', 'admin'), express.raw({ type: () => true, limit }), async (req, res) => {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (!ACCEPTED.includes(type)) {
       throw new AppError(415, 'unsupported_media_type', `Content-Type must be one of ${ACCEPTED.join(', ')}`, { contentType: type || null });

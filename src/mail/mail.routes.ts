@@ -2,19 +2,20 @@
 // link scanners follow GETs, and must not confirm or unsubscribe anyone.
 // POST acts, without a login: the signed token is the permission
 // (RFC 8058 one-click unsubscribe posts `List-Unsubscribe=One-Click` here).
-import express, { Router } from 'express';
+import express from 'express';
 import type { Db } from '../../db/database.ts';
 import { findCompany, subscriptionNames } from '../companies/companies.repo.ts';
 import { AppError } from '../http/errors.ts';
+import { anyone, SecuredRouter } from '../http/secured-router.ts';
 import { langOf, t, type Lang } from '../i18n/messages.ts';
 import { escapeHtml } from '../domain/text.ts';
 import { layout } from '../web/layout.ts';
 import { confirmAddress, unsubscribe } from './subscriptions.service.ts';
 import { verifyToken, type TokenPayload, type TokenPurpose } from './tokens.ts';
 
-export function mailRouter(db: Db, secret: string, onConfirmed: () => void): Router {
-  const router = Router();
-  router.use(express.urlencoded({ extended: false, limit: '2kb' }));
+export function mailRouter(db: Db, secret: string, onConfirmed: () => void): SecuredRouter {
+  const router = new SecuredRouter();
+  const formBody = express.urlencoded({ extended: false, limit: '2kb' });
 
   async function resolve(token: string, purpose: TokenPurpose) {
     const payload = verifyToken(secret, token, purpose);
@@ -32,7 +33,7 @@ export function mailRouter(db: Db, secret: string, onConfirmed: () => void): Rou
   const done = (lang: Lang, title: string, message: string) =>
     layout(lang, title, `<h1>${escapeHtml(title)}</h1><p role="status">${escapeHtml(message)}</p>`);
 
-  router.get('/unsubscribe/:token', async (req, res) => {
+  router.get('/unsubscribe/:token', anyone, async (req, res) => {
     const { payload, company, lang } = await resolve(req.params.token, 'unsubscribe');
     const name = payload.s && payload.s !== '*'
       ? (await subscriptionNames(db, [payload.s]))[0]?.name
@@ -43,7 +44,7 @@ export function mailRouter(db: Db, secret: string, onConfirmed: () => void): Rou
     res.type('html').send(form(lang, t(lang, 'page.unsubscribe.title'), question, t(lang, 'page.unsubscribe.button')));
   });
 
-  router.post('/unsubscribe/:token', async (req, res) => {
+  router.post('/unsubscribe/:token', anyone, formBody, async (req, res) => {
     const { payload, company, lang } = await resolve(req.params.token, 'unsubscribe');
     const which = payload.s ?? '*';
     await unsubscribe(db, company.id, which);
@@ -51,13 +52,13 @@ export function mailRouter(db: Db, secret: string, onConfirmed: () => void): Rou
     res.type('html').send(done(lang, t(lang, 'page.unsubscribe.title'), message));
   });
 
-  router.get('/confirm/:token', async (req, res) => {
+  router.get('/confirm/:token', anyone, async (req, res) => {
     const { company, lang } = await resolve(req.params.token, 'confirm');
     const question = t(lang, 'page.confirm.question', { email: company.email, company: company.name });
     res.type('html').send(form(lang, t(lang, 'page.confirm.title'), question, t(lang, 'page.confirm.button')));
   });
 
-  router.post('/confirm/:token', async (req, res) => {
+  router.post('/confirm/:token', anyone, formBody, async (req, res) => {
     const { company, lang } = await resolve(req.params.token, 'confirm');
     if (await confirmAddress(db, company.id)) onConfirmed(); // the summary of open matches waits in the outbox
     res.type('html').send(done(lang, t(lang, 'page.confirm.title'), t(lang, 'page.confirm.done')));

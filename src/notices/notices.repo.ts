@@ -104,6 +104,10 @@ export async function listLatest(db: Db, limit: number) {
     .execute();
 }
 
+export async function findBuyer(db: Db, id: string) {
+  return db.selectFrom('buyers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** Finds the buyer by organisationsnummer, else by name; creates it when new. */
 export async function upsertBuyer(db: Db, buyer: NoticeInput['buyer']): Promise<string> {
   let query = db.selectFrom('buyers').select('id');

@@ -1,9 +1,11 @@
-import { Router, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { notFound, parseOr400 } from '../http/errors.ts';
-import { noticeInputSchema } from './notice.schema.ts';
-import { findById, presentNotice } from './notices.repo.ts';
+import { has, mayPublishFor, type Principal } from '../domain/access.ts';
+import { AppError, notFound, parseOr400 } from '../http/errors.ts';
+import { anyone, principalOf, roles, SecuredRouter, type Rule } from '../http/secured-router.ts';
+import { noticeInputSchema, type NoticeInput } from './notice.schema.ts';
+import { findBuyer, findById, presentNotice } from './notices.repo.ts';
 import { patchNotice, storeNotice, withdrawNotice, type StoreResult } from './notices.service.ts';
 
 /** A PATCH names the top-level fields it replaces; identity fields stay. */
@@ -12,8 +14,28 @@ const patchSchema = z.record(z.string(), z.unknown()).refine((p) => !['source', 
 });
 const withdrawSchema = z.object({ reason: z.string().trim().min(1, 'say why the notice is withdrawn').max(1000) });
 
-export function noticesRouter(db: Db, onStored: () => void): Router {
-  const router = Router();
+/** An officer changes only its own buyer's notices; admin any. */
+const publisherOfNotice = (db: Db): Rule => ({
+  name: 'officer of the buyer, admin',
+  allows: async (p, req: Request) => {
+    const row = await findById(db, String(req.params.id));
+    return row ? mayPublishFor(p, row.buyer_id) : has(p, 'officer', 'admin'); // an unknown notice: a 404 for those who may publish
+  },
+});
+
+async function asPublishedBy(db: Db, p: Principal, input: NoticeInput): Promise<NoticeInput> {
+  if (p.roles.has('admin')) return input;
+  if (input.source !== 'local') {
+    if (p.roles.has('staff')) return input;
+    throw new AppError(403, 'forbidden', 'source: notices from feeds are written by imports (staff), not by officers');
+  }
+  const buyer = p.roles.has('officer') && p.buyerId ? await findBuyer(db, p.buyerId) : undefined;
+  if (!buyer) throw new AppError(403, 'forbidden', 'Only an officer of a buyer organisation publishes notices');
+  return { ...input, buyer: { name: buyer.name, orgNumber: buyer.org_number, nuts: buyer.nuts ?? input.buyer.nuts } };
+}
+
+export function noticesRouter(db: Db, onStored: () => void): SecuredRouter {
+  const router = new SecuredRouter('/api/notices');
 
   async function answer(res: Response, result: StoreResult) {
     if (result.outcome !== 'unchanged') onStored();
@@ -25,21 +47,24 @@ export function noticesRouter(db: Db, onStored: () => void): Router {
   }
 
   // Publishing the same buyer's reference again corrects the notice (200 updated, with what changed).
-  router.post('/', async (req, res) => {
-    await answer(res, await storeNotice(db, parseOr400(noticeInputSchema, req.body)));
+  // An officer publishes for its own buyer (taken from its organisation, not the body);
+  // feeds' sources (eForms, OCDS, UHM) are written by imports: staff or admin.
+  router.post('/', roles('officer', 'staff', 'admin'), async (req, res) => {
+    const input = parseOr400(noticeInputSchema, req.body);
+    await answer(res, await storeNotice(db, await asPublishedBy(db, principalOf(res)!, input)));
   });
 
-  router.patch('/:id', async (req, res) => {
+  router.patch('/:id', publisherOfNotice(db), async (req, res) => {
     const patch = parseOr400(patchSchema, req.body);
     await answer(res, await patchNotice(db, req.params.id, (current) => parseOr400(noticeInputSchema, { ...current, ...patch })));
   });
 
-  router.post('/:id/withdraw', async (req, res) => {
+  router.post('/:id/withdraw', publisherOfNotice(db), async (req, res) => {
     const { reason } = parseOr400(withdrawSchema, req.body);
     await answer(res, await withdrawNotice(db, req.params.id, reason));
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', anyone, async (req, res) => {
     const row = await findById(db, req.params.id);
     if (!row) throw notFound('Notice');
     res.json(presentNotice(row));

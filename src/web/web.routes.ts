@@ -1,17 +1,17 @@
 // The plain server-rendered pages (the full web application comes later).
-import { Router } from 'express';
 import type { Db } from '../../db/database.ts';
 import { notFound } from '../http/errors.ts';
+import { anyone, SecuredRouter } from '../http/secured-router.ts';
 import { formatDateTime, formatMoment, formatMoney, t, type Lang } from '../i18n/messages.ts';
 import { findById, listLatest, presentNotice } from '../notices/notices.repo.ts';
 import { escapeHtml } from '../domain/text.ts';
 import { layout } from './layout.ts';
 
-export function webRouter(db: Db): Router {
-  const router = Router();
+export function webRouter(db: Db): SecuredRouter {
+  const router = new SecuredRouter();
   const lang: Lang = 'sv';
 
-  router.get('/', async (_req, res) => {
+  router.get('/', anyone, async (_req, res) => {
     const notices = await listLatest(db, 50);
     const items = notices.map(
       (n) => `<li><a href="/notices/${escapeHtml(n.id)}">${escapeHtml(n.title)}</a><br>
@@ -24,7 +24,7 @@ ${items.length ? `<ul>${items.join('\n')}</ul>` : `<p>${escapeHtml(t(lang, 'noti
     res.type('html').send(layout(lang, t(lang, 'notices.latest'), body));
   });
 
-  router.get('/notices/:id', async (req, res) => {
+  router.get('/notices/:id', anyone, async (req, res) => {
     const row = await findById(db, req.params.id);
     if (!row) throw notFound('Notice');
     const n = presentNotice(row);

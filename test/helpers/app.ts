@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { addUser, createApiToken } from '../../src/accounts/accounts.service.ts';
 import { HttpServer } from '../../src/app.ts';
+import type { RouteInfo } from '../../src/http/secured-router.ts';
 import { loadConfig } from '../../src/config.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { startWorkers, type Workers } from '../../workers/start.ts';
@@ -14,13 +16,19 @@ import { deletePrefix, testRedis, uniquePrefix } from './redis.ts';
 /** The runtime, its web server and its workers, composed as src/main.ts does; workers can be stopped and started again. */
 export class App {
   private workers: Workers | null = null;
-  private constructor(readonly rt: Runtime, private readonly server: HttpServer) {}
+  private constructor(readonly rt: Runtime, private readonly server: HttpServer, readonly adminToken: string) {}
 
+  /** With an admin and its API token, which `api()` uses unless told otherwise. */
   static async start(rt: Runtime): Promise<App> {
-    const app = new App(rt, await HttpServer.listen(rt));
+    const admin = await addUser(rt.db, { email: 'admin@brygga.test', roles: ['admin'] });
+    const { token } = await createApiToken(rt.db, admin, 'tests');
+    const app = new App(rt, await HttpServer.listen(rt), token);
     if (rt.config.workers === 'inline') app.startWorkers();
     return app;
   }
+
+  /** Every route with its rule, as the application registered them. */
+  get routes(): RouteInfo[] { return this.server.routes; }
 
   get config() { return this.rt.config; }
   get db() { return this.rt.db; }
@@ -78,11 +86,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
-/** JSON over real HTTP. */
-export async function api(app: App, method: string, path: string, body?: unknown) {
+/** JSON over real HTTP, as the tests' admin unless another `token` (or null: nobody) is given. */
+export async function api(app: App, method: string, path: string, body?: unknown, { token = app.adminToken as string | null, headers = {} as Record<string, string> } = {}) {
   const response = await fetch(`${app.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();

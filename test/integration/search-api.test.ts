@@ -174,7 +174,7 @@ describe('GET /api/search', function () {
     const lab = requireSharedData(this, 'eforms', 'ted-converted', '21-364236-001-EXP.xml');
     const jrc = requireSharedData(this, 'eforms', 'ted-published', '2023-OJS167-00524889.xml');
     for (const file of [lab, jrc]) {
-      const res = await fetch(`${t.app.url}/api/import`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: readFileSync(file) });
+      const res = await fetch(`${t.app.url}/api/import`, { method: 'POST', headers: { 'content-type': 'application/xml', authorization: `Bearer ${t.app.adminToken}` }, body: readFileSync(file) });
       expect(res.status, await res.text()).to.equal(200);
     }
     await eventually(async () => (await search('?q=laboratorieinredning')).body.total === 1);
