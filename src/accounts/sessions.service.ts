@@ -56,3 +56,13 @@ export async function tokenPrincipal(db: Db, token: string, now = new Date()): P
   await repo.markApiTokenUsed(db, row.id, nowIso());
   return principalOf(db, row.user_id, 'token');
 }
+
+/** The session cookie: HttpOnly, SameSite=Lax, Secure when Brygga is served over https. */
+export function sessionCookie(token: string, maxHours: number, secure: boolean): string {
+  return [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxHours * 3600}`, ...(secure ? ['Secure'] : [])].join('; ');
+}
+
+/** Clears the session cookie (sign-out). */
+export function clearedSessionCookie(secure: boolean): string {
+  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(secure ? ['Secure'] : [])].join('; ');
+}
