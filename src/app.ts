@@ -6,6 +6,7 @@ import express from 'express';
 import { companiesRouter } from './companies/companies.routes.ts';
 import { staffRouter } from './companies/staff.routes.ts';
 import { authenticate } from './accounts/authenticate.ts';
+import { oidcRouter } from './accounts/oidc.routes.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { anyone, SecuredRouter, type RouteInfo } from './http/secured-router.ts';
 import { importRouter } from './ingest/ingest.routes.ts';
@@ -35,6 +36,7 @@ export function httpApp(rt: Runtime): express.Express {
     companiesRouter(db, changed),
     mailRouter(db, rt.mail.secret, changed),
     staffRouter(db),
+    oidcRouter(db, config, rt.mail.secret, rt.log),
     searchRouter(rt.search),
     webRouter(db),
   ];

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_LOCAL_AREA, isMunicipalityCode } from './domain/regions.ts';
+import { BUILT_IN_MUNICIPALITIES, DEFAULT_LOCAL_AREA, isMunicipalityCode, municipalityNuts3 } from './domain/regions.ts';
+import { parseOrgNumber } from './domain/orgnr.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(0).max(65535);
@@ -62,6 +63,24 @@ const envSchema = z.object({
   INGEST_MAX_BYTES: size.default('200mb'),
   MEILI_URL: z.url().optional(),
   MEILI_KEY: z.string().min(1).optional(),
+  // Single sign-on (OpenID Connect), on when OIDC_ISSUER is set.
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z
+    .string()
+    .refine((s) => s.split(/\s+/).includes('openid'), 'space-separated scopes, openid among them')
+    .default('openid email profile'),
+  OIDC_ROLE_CLAIM: z.string().trim().min(1).default('groups'),
+  OIDC_ROLES: z
+    .string()
+    .refine((s) => parseOidcRoles(s) !== null, 'comma-separated claim-value:role pairs, role one of officer, staff, admin, e.g. brygga-officer:officer,brygga-staff:staff')
+    .default('brygga-officer:officer,brygga-staff:staff,brygga-admin:admin'),
+  OIDC_BUYER_ORGNR: z
+    .string()
+    .refine((s) => { try { parseOrgNumber(s); return true; } catch { return false; } }, 'an organisationsnummer, e.g. 212000-1447')
+    .optional(),
+  OIDC_BUYER_NAME: z.string().trim().min(1).max(200).optional(),
 });
 
 export type Config = {
@@ -107,9 +126,73 @@ export type Config = {
   ingestMaxBytes: number;
   /** Meilisearch when MEILI_URL is set; the embedded FTS5 index always (and as its fallback). */
   search: { meiliUrl: string | null; meiliKey: string | null };
+  /** OpenID Connect single sign-on for officers and staff; null without OIDC_ISSUER. */
+  oidc: OidcSettings | null;
 };
 
 export class ConfigError extends Error {}
+
+/** The roles single sign-on may give; firms sign in by e-mail link. */
+export type OidcRole = 'officer' | 'staff' | 'admin';
+
+export type OidcSettings = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Asked for at the identity provider, space-separated. */
+  scopes: string;
+  /** The claim whose values map to roles (a name, or a dotted path such as realm_access.roles). */
+  roleClaim: string;
+  /** Claim value → the roles it gives. */
+  roles: Map<string, OidcRole[]>;
+  /** The buyer organisation an officer signing in acts for (created when missing). */
+  buyer: { orgNumber: string; name: string; nuts: string | null };
+};
+
+const OIDC_ROLES = new Set<string>(['officer', 'staff', 'admin']);
+
+/** "grp-a:officer,grp-b:staff" → claim value → roles; null when malformed. The last `:` separates, so values may hold colons. */
+export function parseOidcRoles(value: string): Map<string, OidcRole[]> | null {
+  const map = new Map<string, OidcRole[]>();
+  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const at = entry.lastIndexOf(':');
+    const claimValue = entry.slice(0, at).trim();
+    const role = entry.slice(at + 1).trim();
+    if (at < 1 || !claimValue || !OIDC_ROLES.has(role)) return null;
+    map.set(claimValue, [...new Set([...(map.get(claimValue) ?? []), role as OidcRole])]);
+  }
+  return map.size > 0 ? map : null;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+/** Lerums kommun's organisationsnummer: the default buyer when Lerum is the home municipality. */
+const LERUM_ORGNR = '212000-1447';
+
+function oidcSettings(e: z.output<typeof envSchema>): OidcSettings | null {
+  if (!e.OIDC_ISSUER) return null;
+  const fail = (key: string, message: string): never => {
+    throw new ConfigError(`Invalid configuration:\n  ${key}: ${message}`);
+  };
+  const issuer = new URL(e.OIDC_ISSUER);
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && LOOPBACK.test(issuer.hostname))) {
+    fail('OIDC_ISSUER', 'must be https (plain http only to this machine, for tests)');
+  }
+  if (!e.OIDC_CLIENT_ID) fail('OIDC_CLIENT_ID', 'required when OIDC_ISSUER is set');
+  if (!e.OIDC_CLIENT_SECRET) fail('OIDC_CLIENT_SECRET', 'required when OIDC_ISSUER is set');
+  const home = BUILT_IN_MUNICIPALITIES.find((m) => m.code === e.HOME_MUNICIPALITY);
+  const orgNumber = e.OIDC_BUYER_ORGNR ?? (e.HOME_MUNICIPALITY === '1441' ? LERUM_ORGNR : fail('OIDC_BUYER_ORGNR', 'required when OIDC_ISSUER is set and the home municipality is not Lerum (1441)'));
+  const name = e.OIDC_BUYER_NAME ?? (!e.OIDC_BUYER_ORGNR && home ? home.name : fail('OIDC_BUYER_NAME', 'required with OIDC_BUYER_ORGNR: the name of the buyer organisation'));
+  return {
+    // As configured (discovery compares it exactly), without a trailing slash added or removed.
+    issuer: e.OIDC_ISSUER,
+    clientId: e.OIDC_CLIENT_ID!,
+    clientSecret: e.OIDC_CLIENT_SECRET!,
+    scopes: e.OIDC_SCOPES.split(/\s+/).filter(Boolean).join(' '),
+    roleClaim: e.OIDC_ROLE_CLAIM,
+    roles: parseOidcRoles(e.OIDC_ROLES)!,
+    buyer: { orgNumber: parseOrgNumber(orgNumber).digits, name, nuts: e.OIDC_BUYER_ORGNR ? null : municipalityNuts3(e.HOME_MUNICIPALITY) },
+  };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings in .env files mean "not set".
@@ -159,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importLimit: e.IMPORT_LIMIT,
     ingestMaxBytes: bytesOf(e.INGEST_MAX_BYTES),
     search: { meiliUrl: e.MEILI_URL ?? null, meiliKey: e.MEILI_KEY ?? null },
+    oidc: oidcSettings(e),
   };
 }
 
