@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { companiesRouter } from './companies/companies.routes.ts';
 import { staffRouter } from './companies/staff.routes.ts';
+import { adminRouter, auditRouter, meRouter } from './accounts/accounts.routes.ts';
 import { authenticate } from './accounts/authenticate.ts';
 import { oidcRouter } from './accounts/oidc.routes.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -36,6 +37,9 @@ export function httpApp(rt: Runtime): express.Express {
     companiesRouter(db, changed),
     mailRouter(db, rt.mail.secret, changed),
     staffRouter(db),
+    meRouter(db),
+    adminRouter(db),
+    auditRouter(db),
     oidcRouter(db, config, rt.mail.secret, rt.log),
     searchRouter(rt.search),
     webRouter(db),

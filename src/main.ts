@@ -3,7 +3,7 @@
 import { startWorkers, type Workers } from '../workers/start.ts';
 import { HttpServer } from './app.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
-import { seedDemoIfEmpty } from './demo/seed.ts';
+import { demoSignIns, seedDemoIfEmpty } from './demo/seed.ts';
 import { createLogger } from './logger.ts';
 import { stopOwnRedis } from './own-redis.ts';
 import { Runtime } from './runtime.ts';
@@ -38,7 +38,21 @@ try {
 onShutdown(log, stop);
 if (config.seedDemo) await seedDemoIfEmpty(rt);
 log.info({ url: server.url, workers: config.workers, mail: config.mail.transport }, 'Brygga is running');
-console.log(`\n  Brygga is running at ${server.url}\n  E-mail goes to ${config.mail.transport === 'file' ? config.mail.outboxDir + '/' : 'SMTP'}\n`);
+const mailGoesTo = config.mail.transport === 'file' ? config.mail.outboxDir + '/' : 'SMTP';
+console.log(`\n  Brygga is running at ${server.url}\n  E-mail goes to ${mailGoesTo}\n${config.seedDemo ? demoUsage(await demoSignIns(rt.db)) : ''}`);
+
+/** How to sign in as each demo user, and how to get an API token: a few lines. */
+function demoUsage(users: { role: string; email: string; of: string | null }[]): string {
+  if (users.length === 0) return '';
+  const lines = users.map((u) => `    ${u.role.padEnd(8)} ${u.email}${u.of ? ` (${u.of})` : ''}`);
+  const example = (users.find((u) => u.role === 'officer') ?? users[0]).email;
+  return [
+    `  Demo users: sign in at ${config.publicUrl}/login with an address below; the link ${config.mail.transport === 'file' ? `arrives in ${mailGoesTo}` : 'is e-mailed'}`,
+    ...lines,
+    `  An API token for scripts: npm run users -- token --email ${example} --name my-script`,
+    '',
+  ].join('\n') + '\n';
+}
 
 /** A plain sentence for the usual reasons the web server cannot listen; null for anything else. */
 function listenProblem(error: unknown, { host, port }: Config): string | null {

@@ -2,8 +2,11 @@
 // so the demo notices are matched and mailed like real ones.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
+import { findUserByEmail, usersOfCompany } from '../accounts/accounts.repo.ts';
+import { addUser } from '../accounts/accounts.service.ts';
+import { buyerByOrgNumber } from '../accounts/organisations.repo.ts';
 import { defaultReminderDays, registerCompany, updateSubscription } from '../companies/companies.service.ts';
-import { hasCompanies } from '../companies/companies.repo.ts';
+import { findCompanyByOrgNumber, hasCompanies } from '../companies/companies.repo.ts';
 import { companyInputSchema } from '../companies/company.schema.ts';
 import { stockholmDate } from '../domain/dates.ts';
 import { luhnCheckDigit } from '../domain/orgnr.ts';
@@ -57,6 +60,7 @@ export async function seedDemoIfEmpty({ db, log }: { db: Db; log: Logger }, now 
   const early = demoNotices.length - 5;
   for (const [i, notice] of demoNotices.entries()) if (i < early) await publishDemo(i, notice);
 
+  const firmIds: string[] = [];
   for (const firm of demoFirms) {
     const slug = emailSlug(firm.name);
     const { id, subscriptionId } = await registerCompany(
@@ -71,6 +75,7 @@ export async function seedDemoIfEmpty({ db, log }: { db: Db; log: Logger }, now 
         csr: firm.csr,
       }),
     );
+    firmIds.push(id);
     // Demo addresses are fictitious (.example): take them as confirmed.
     await confirmAddress(db, id);
     // Registration made its first subscription from its categories: give it the firm's frequency and filters.
@@ -79,6 +84,48 @@ export async function seedDemoIfEmpty({ db, log }: { db: Db; log: Logger }, now 
   }
 
   for (const [i, notice] of demoNotices.entries()) if (i >= early) await publishDemo(i, notice);
+  await seedDemoUsers(db, firmIds[0]);
   log.info({ firms: demoFirms.length, notices: demoNotices.length }, 'demo data seeded');
   return true;
+}
+
+// --- demo users: one of each role ---------------------------------------------
+
+const DEMO_OFFICER_BUYER = demoBuyers.lerum;
+const demoFirmEmail = `info@${emailSlug(demoFirms[0].name)}.example`;
+const DEMO_STAFF = [
+  { role: 'admin', email: 'admin@brygga.example', name: 'Demo Administratör' },
+  { role: 'staff', email: 'naringsliv@brygga.example', name: 'Demo Näringslivsenheten' },
+  { role: 'officer', email: 'upphandlare@lerum.example', name: 'Demo Upphandlare' },
+] as const;
+
+/**
+ * An admin, a staff member, an officer of Lerums kommun and a user of the first
+ * demo firm (its owner: the one registration made, else one made here).
+ */
+async function seedDemoUsers(db: Db, firmId: string): Promise<void> {
+  const lerum = await buyerByOrgNumber(db, DEMO_OFFICER_BUYER.orgNumber.replace('-', ''));
+  for (const u of DEMO_STAFF) {
+    if (await findUserByEmail(db, u.email)) continue;
+    if (u.role === 'officer' && !lerum) continue; // no demo notice of Lerum stored its buyer
+    await addUser(db, { email: u.email, name: u.name, roles: [u.role], buyerId: u.role === 'officer' ? lerum!.id : null });
+  }
+  const users = await usersOfCompany(db, firmId);
+  if (!users.some((u) => u.is_owner === 1) && !(await findUserByEmail(db, demoFirmEmail))) {
+    await addUser(db, { email: demoFirmEmail, roles: ['firm'], companyId: firmId, isOwner: true });
+  }
+}
+
+export type DemoSignIn = { role: string; email: string; of: string | null };
+
+/** The demo users that exist, one line each for `npm start` to print (none when the demo was never seeded). */
+export async function demoSignIns(db: Db): Promise<DemoSignIn[]> {
+  const found: DemoSignIn[] = [];
+  for (const u of DEMO_STAFF) {
+    if (await findUserByEmail(db, u.email)) found.push({ role: u.role, email: u.email, of: u.role === 'officer' ? DEMO_OFFICER_BUYER.name : null });
+  }
+  const firm = await findCompanyByOrgNumber(db, `${demoFirms[0].stem}${luhnCheckDigit(demoFirms[0].stem)}`);
+  const owner = firm ? (await usersOfCompany(db, firm.id)).sort((a, b) => b.is_owner - a.is_owner)[0] : undefined;
+  if (owner) found.push({ role: 'firm', email: owner.email, of: demoFirms[0].name });
+  return found;
 }

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
+import { audit } from '../accounts/audit.ts';
 import { has, mayPublishFor, type Principal } from '../domain/access.ts';
 import { AppError, notFound, parseOr400 } from '../http/errors.ts';
 import { anyone, principalOf, roles, SecuredRouter, type Rule } from '../http/secured-router.ts';
@@ -37,8 +38,13 @@ async function asPublishedBy(db: Db, p: Principal, input: NoticeInput): Promise<
 export function noticesRouter(db: Db, onStored: () => void): SecuredRouter {
   const router = new SecuredRouter('/api/notices');
 
-  async function answer(res: Response, result: StoreResult) {
-    if (result.outcome !== 'unchanged') onStored();
+  /** Audits a change that happened (nothing for 'unchanged'), then answers with the notice. */
+  async function answer(res: Response, result: StoreResult, action: 'notice.publish' | 'notice.update' | 'notice.withdraw', details: object = {}) {
+    if (result.outcome !== 'unchanged') {
+      onStored();
+      const act = action === 'notice.publish' && result.outcome === 'updated' ? 'notice.update' : action;
+      await audit(db, res, act, 'notice', result.id, { revision: result.revision, changed: result.changed ?? [], ...details });
+    }
     const notice = presentNotice((await findById(db, result.id))!);
     res
       .status(result.outcome === 'new' ? 201 : 200)
@@ -51,17 +57,18 @@ export function noticesRouter(db: Db, onStored: () => void): SecuredRouter {
   // feeds' sources (eForms, OCDS, UHM) are written by imports: staff or admin.
   router.post('/', roles('officer', 'staff', 'admin'), async (req, res) => {
     const input = parseOr400(noticeInputSchema, req.body);
-    await answer(res, await storeNotice(db, await asPublishedBy(db, principalOf(res)!, input)));
+    const result = await storeNotice(db, await asPublishedBy(db, principalOf(res)!, input));
+    await answer(res, result, 'notice.publish', { source: input.source, reference: input.reference ?? input.sourceId ?? null });
   });
 
   router.patch('/:id', publisherOfNotice(db), async (req, res) => {
     const patch = parseOr400(patchSchema, req.body);
-    await answer(res, await patchNotice(db, req.params.id, (current) => parseOr400(noticeInputSchema, { ...current, ...patch })));
+    await answer(res, await patchNotice(db, req.params.id, (current) => parseOr400(noticeInputSchema, { ...current, ...patch })), 'notice.update');
   });
 
   router.post('/:id/withdraw', publisherOfNotice(db), async (req, res) => {
     const { reason } = parseOr400(withdrawSchema, req.body);
-    await answer(res, await withdrawNotice(db, req.params.id, reason));
+    await answer(res, await withdrawNotice(db, req.params.id, reason), 'notice.withdraw', { reason });
   });
 
   router.get('/:id', anyone, async (req, res) => {
