@@ -270,6 +270,31 @@ export interface AuditLogTable {
   details: Generated<string>;
 }
 
+/** What is left of a deleted firm's delivery ledger: how many e-mails of a kind, in a month, ended how. */
+export interface DeliveryCountsTable {
+  /** YYYY-MM (UTC). */
+  month: string;
+  kind: string;
+  /** sent | failed | pending */
+  status: string;
+  count: number;
+}
+
+/** The ledger of e-mail about accounts that belongs to no firm (a registration attempt); the id is the Message-ID. */
+export interface AccountMailsTable {
+  id: string;
+  /** known-firm | known-address */
+  kind: string;
+  /** What makes it one e-mail, e.g. the firm or user and the day. */
+  ref: string;
+  /** pending | sent | failed */
+  status: string;
+  attempts: Generated<number>;
+  error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   buyers: BuyersTable;
   notices: NoticesTable;
@@ -297,6 +322,8 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  delivery_counts: DeliveryCountsTable;
+  account_mails: AccountMailsTable;
 }
 
 // Row types for the repos (`*.repo.ts`); services take row shapes from their repo.

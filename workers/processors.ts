@@ -2,7 +2,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { changeRecipients } from '../src/mail/changes.ts';
 import {
-  PermanentMailError, sendChange, sendConfirmation, sendDigest, sendInstantAlert, sendOpening, sendReminder,
+  PermanentMailError, sendChange, sendConfirmation, sendDigest, sendInstantAlert, sendOpening, sendRegistrationAttempt, sendReminder,
 } from '../src/mail/delivery.service.ts';
 import { digestRecipients, periodOf } from '../src/mail/digest.ts';
 import { payloads, type JobPayload, type QueueName } from '../src/queue/jobs.ts';
@@ -42,7 +42,16 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
         case 'instant': return sendInstantAlert(mail, payload);
         case 'change': return sendChange(mail, payload);
         case 'opening': return sendOpening(mail, payload);
+      }
+    }),
+
+  // E-mail about accounts, on a rate budget of its own (see startWorkers).
+  account: (payload, { mail }) =>
+    permanentFailsOnce(() => {
+      switch (payload.kind) {
         case 'confirm': return sendConfirmation(mail, payload);
+        case 'known-firm':
+        case 'known-address': return sendRegistrationAttempt(mail, payload);
       }
     }),
 

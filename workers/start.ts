@@ -25,7 +25,9 @@ export function startWorkers(rt: Runtime): Workers {
     // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null for that connection.
     const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     connection.on('error', (error) => rt.log.warn({ queue, err: error.message }, 'redis connection error'));
-    const sendsMail = queue === 'notify' || queue === 'digest';
+    // Each queue that sends mail has its own limiter: alerts (notify), digests and
+    // account e-mail (confirmations, registration attempts) never wait on each other.
+    const sendsMail = queue === 'notify' || queue === 'digest' || queue === 'account';
     const worker = new Worker(queue, processor, {
       connection,
       prefix: options.prefix,

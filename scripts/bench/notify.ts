@@ -243,11 +243,12 @@ async function main(): Promise<void> {
     const documents = new Map(noticeRows.map((row) => [row.id, { id: row.id, ...repo.storedDocument(row) }]));
     await seedDb.destroy();
     const parsedReasons = JSON.parse(reasons);
-    const unsubscribeUrl = (companyId: string, s: string) => `${PUBLIC_URL}/unsubscribe/${signToken(SECRET, { p: 'unsubscribe', c: companyId, s })}`;
+    const unsubscribeUrl = (firm: { id: string; email: string }, s: string) =>
+      `${PUBLIC_URL}/unsubscribe/${signToken(SECRET, { p: 'unsubscribe', c: firm.id, s, email: firm.email })}`;
     let rawMessages: OutgoingMail[] | null = pairs.map((p, i) => {
       const links = [
-        { label: t('sv', 'mail.unsubscribe.one', { name: 'Lokalvård och fastighetsskötsel' }), url: unsubscribeUrl(p.firm.id, p.firm.subscriptionId) },
-        { label: t('sv', 'mail.unsubscribe.all'), url: unsubscribeUrl(p.firm.id, '*') },
+        { label: t('sv', 'mail.unsubscribe.one', { name: 'Lokalvård och fastighetsskötsel' }), url: unsubscribeUrl(p.firm, p.firm.subscriptionId) },
+        { label: t('sv', 'mail.unsubscribe.all'), url: unsubscribeUrl(p.firm, '*') },
       ];
       const item = { notice: documents.get(p.noticeId)!, reasons: parsedReasons, url: `${PUBLIC_URL}/notices/${p.noticeId}` };
       return {

@@ -5,6 +5,7 @@ import type { CompaniesTable, SubscriptionRow, SubscriptionsTable } from '../../
 import { nowIso } from '../ids.ts';
 
 export type { SubscriptionRow };
+export type NewSubscription = Insertable<SubscriptionsTable>;
 
 export async function findCompany(db: Db, id: string) {
   return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();

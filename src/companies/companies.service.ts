@@ -2,6 +2,8 @@
 // Every change is one transaction; what workers must act on goes through the outbox.
 import { z } from 'zod';
 import { inTransaction, type Db } from '../../db/database.ts';
+import { findUserByEmail } from '../accounts/accounts.repo.ts';
+import { addUser } from '../accounts/accounts.service.ts';
 import { parseOrgNumber, OrgNumberError } from '../domain/orgnr.ts';
 import { AppError, notFound, parseOr400 } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
@@ -17,28 +19,73 @@ import * as repo from './companies.repo.ts';
 /** Closing reminders by default for instant alerts; digests list closing notices already. */
 export const defaultReminderDays = (frequency: string): number | null => (frequency === 'instant' ? 3 : null);
 
-export async function registerCompany(db: Db, input: CompanyInput): Promise<{ id: string; subscriptionId: string }> {
+export type Registration = {
+  /** The new firm's id; for a number already registered, an id that names nothing (see below). */
+  id: string;
+  subscriptionId: string;
+  /** False when nothing was stored: the number, or the address, is already known. */
+  registered: boolean;
+  /** The firm as registered (or as it would have been): what the API answers with, either way. */
+  details: CompanyDetails;
+};
+
+/**
+ * Registers a firm with its first subscription and its owner: a `firm` user
+ * with the registration address, who signs in by e-mail link and invites
+ * others. The confirmation e-mail goes out through the outbox.
+ *
+ * Registration does not tell who is registered. When the organisationsnummer
+ * is already registered, or the address already belongs to a user (an address
+ * is one user), nothing is stored; the firm's owners (or the address) are told
+ * by e-mail instead (at most once a day), and the caller gets the same answer
+ * as for a new firm, built from what it sent, with ids that name nothing.
+ */
+export async function registerCompany(db: Db, input: CompanyInput, now = new Date()): Promise<Registration> {
   const orgNumber = checkedOrgNumber(input.orgNumber, input.soleTrader);
+  const draft = draftOf(input, orgNumber, now.toISOString());
+  const id = draft.company.id;
+  const subscriptionId = draft.subscriptions[0].id;
   return inTransaction(db, async (trx) => {
-    if (await repo.findCompanyByOrgNumber(trx, orgNumber)) {
-      throw new AppError(409, 'already_registered', 'orgNumber: a company with this organisationsnummer is already registered', [
-        { path: 'orgNumber', message: 'already registered' },
-      ]);
+    const day = now.toISOString().slice(0, 10);
+    const known = await repo.findCompanyByOrgNumber(trx, orgNumber);
+    if (known) {
+      await addToOutbox(trx, { topic: 'registration.known', payload: { companyId: known.id, day } });
+      return { id, subscriptionId, registered: false, details: draft };
     }
-    const id = newId();
-    const now = nowIso();
-    await repo.insertCompany(trx, {
-      id, org_number: orgNumber, name: input.name, email: input.email,
-      municipality_code: input.municipalityCode, language: input.language, created_at: now, updated_at: now,
-    });
-    await repo.replaceCategories(trx, id, codesOf(input.categories));
-    await repo.replaceCapabilities(trx, id, capabilitiesOf(input.csr));
-    const first = subscriptionInputSchema.parse({ name: t(input.language, 'subscription.default'), cpv: input.categories });
-    const subscriptionId = await createSubscription(trx, id, first);
+    const user = await findUserByEmail(trx, input.email);
+    if (user) {
+      await addToOutbox(trx, { topic: 'registration.known', payload: { userId: user.id, day } });
+      return { id, subscriptionId, registered: false, details: draft };
+    }
+    await repo.insertCompany(trx, draft.company);
+    await repo.replaceCategories(trx, id, draft.categories.map((c) => c.code));
+    await repo.replaceCapabilities(trx, id, draft.capabilities.map((c) => ({ capability: c.capability, validUntil: c.valid_until })));
+    await insertSubscription(trx, draft.subscriptions[0], draft.subscriptionCpv.map((c) => c.code));
+    await addUser(trx, { email: input.email, roles: ['firm'], companyId: id, isOwner: true });
     // Double opt-in: the confirmation e-mail goes out through the outbox.
     await addToOutbox(trx, { topic: 'company.registered', payload: { companyId: id, round: 1 } });
-    return { id, subscriptionId };
+    return { id, subscriptionId, registered: true, details: draft };
   });
+}
+
+/** The rows a registration stores, as `companyDetails` reads them back. */
+function draftOf(input: CompanyInput, orgNumber: string, now: string): CompanyDetails {
+  const id = newId();
+  const first = subscriptionInputSchema.parse({ name: t(input.language, 'subscription.default'), cpv: input.categories });
+  const { name, cpv, frequency, reminderDays = defaultReminderDays(frequency), ...filters } = first;
+  const subscription: repo.SubscriptionRow = {
+    id: newId(), company_id: id, name, frequency, active: 1, reminder_days: reminderDays, filters: JSON.stringify(filters), created_at: now, updated_at: now,
+  };
+  return {
+    company: {
+      id, org_number: orgNumber, name: input.name, email: input.email, municipality_code: input.municipalityCode, language: input.language,
+      email_status: 'unconfirmed', email_confirmed_at: null, permanent_failures: 0, confirm_round: 1, created_at: now, updated_at: now,
+    },
+    categories: codesOf(input.categories).map((code) => ({ code })),
+    capabilities: capabilitiesOf(input.csr).map((c) => ({ capability: c.capability, valid_until: c.validUntil })),
+    subscriptions: [subscription],
+    subscriptionCpv: codesOf(cpv).map((code) => ({ subscription_id: subscription.id, code })),
+  };
 }
 
 /**
@@ -50,7 +97,7 @@ export async function updateCompany(db: Db, id: string, patch: unknown): Promise
   await inTransaction(db, async (trx) => {
     const details = await repo.companyDetails(trx, id);
     if (!details) throw notFound('Company');
-    const current = presentCompany(details);
+    const current = presentCompany(details, { full: true });
     const editable = Object.fromEntries(Object.keys(companyPatchSchema.shape).map((key) => [key, current[key as keyof typeof current]]));
     const next = patched(companyPatchSchema, editable, patch);
     const categories = codesOf(next.categories);
@@ -133,11 +180,14 @@ export async function setSubscriptionActive(db: Db, companyId: string, id: strin
   });
 }
 
+/** Who sees a sole trader's personnummer whole: the firm's own users and admin (`full`); everyone else, masked. */
+export type Viewer = { full: boolean };
+
 /** The API shape of a company; subscriptions carry their CPV codes. */
-export async function getCompany(db: Db, id: string) {
+export async function getCompany(db: Db, id: string, viewer: Viewer) {
   const details = await repo.companyDetails(db, id);
   if (!details) throw notFound('Company');
-  return presentCompany(details);
+  return presentCompany(details, viewer);
 }
 
 /** The API shape of one subscription; another firm's is not found. */
@@ -151,12 +201,17 @@ async function createSubscription(trx: Db, companyId: string, input: Subscriptio
   const id = newId();
   const now = nowIso();
   const { name, cpv, frequency, reminderDays = defaultReminderDays(frequency), ...filters } = input;
-  await repo.insertSubscription(trx, {
+  await insertSubscription(trx, {
     id, company_id: companyId, name, frequency, reminder_days: reminderDays, filters: JSON.stringify(filters), created_at: now, updated_at: now,
-  });
-  await repo.replaceSubscriptionCpv(trx, id, codesOf(cpv));
-  await subscriptionChanged(trx, companyId, id);
+  }, cpv);
   return id;
+}
+
+/** Stores a subscription with its codes; the engines reload and it is matched against what is open now. */
+async function insertSubscription(trx: Db, row: repo.NewSubscription, cpv: string[]): Promise<void> {
+  await repo.insertSubscription(trx, row);
+  await repo.replaceSubscriptionCpv(trx, row.id, codesOf(cpv));
+  await subscriptionChanged(trx, row.company_id, row.id);
 }
 
 /** Engines reload, and the subscription is matched against the notices open now (one summary e-mail). */
@@ -165,12 +220,12 @@ async function subscriptionChanged(trx: Db, companyId: string, subscriptionId: s
   await addToOutbox(trx, { topic: 'subscription.changed', payload: { companyId, subscriptionId, change: newId() } });
 }
 
-type CompanyDetails = NonNullable<Awaited<ReturnType<typeof repo.companyDetails>>>;
+export type CompanyDetails = NonNullable<Awaited<ReturnType<typeof repo.companyDetails>>>;
 
-function presentCompany({ company, categories, capabilities, subscriptions, subscriptionCpv }: CompanyDetails) {
+export function presentCompany({ company, categories, capabilities, subscriptions, subscriptionCpv }: CompanyDetails, viewer: Viewer) {
   return {
     id: company.id,
-    orgNumber: parseOrgNumber(company.org_number, { allowPersonal: true }).canonical,
+    orgNumber: shownOrgNumber(company.org_number, viewer),
     name: company.name,
     email: company.email,
     municipalityCode: company.municipality_code,
@@ -219,6 +274,12 @@ const capabilitiesOf = (csr: CompanyInput['csr']) =>
     .map(([capability, validUntil]) => ({ capability, validUntil }));
 const normalised = (s: SubscriptionInput) => ({ ...s, cpv: codesOf(s.cpv) });
 const whatItMatches = ({ name: _name, frequency: _frequency, reminderDays: _reminderDays, ...rest }: SubscriptionInput) => rest;
+
+/** `850101-1234` → `850101-****` for a sole trader (a personnummer), unless the viewer may see it whole. */
+export function shownOrgNumber(digits: string, viewer: Viewer): string {
+  const { canonical, legalForm } = parseOrgNumber(digits, { allowPersonal: true });
+  return legalForm === 'personal' && !viewer.full ? `${canonical.slice(0, 7)}****` : canonical;
+}
 
 function checkedOrgNumber(value: string, soleTrader: boolean): string {
   try {

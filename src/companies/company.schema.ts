@@ -25,7 +25,8 @@ export const companyInputSchema = z.object({
   orgNumber: z.string().min(1),
   /** Enskild firma: the organisationsnummer is the owner's personnummer. */
   soleTrader: z.boolean().default(false),
-  name: name(300),
+  /** Plain text, one line, at most 120 characters: it heads the firm's e-mails. */
+  name: name(120),
   email: z.email().max(254),
   municipalityCode: z.string().refine(isMunicipalityCode, 'a four-digit kommunkod, e.g. 1441'),
   language: z.enum(['sv', 'en']).default('sv'),
@@ -81,7 +82,16 @@ export const companyPatchSchema = companyInputSchema.pick({
   name: true, email: true, municipalityCode: true, language: true, categories: true, csr: true,
 });
 
+/** A user the owner invites: signs in with an e-mail link to this address. */
+export const firmUserInputSchema = z.object({
+  email: z.email().max(254),
+  name: name(120).nullable().optional(),
+  /** Another owner (who may invite, remove and delete the company). */
+  owner: z.boolean().default(false),
+});
+
 export type CompanyInput = z.output<typeof companyInputSchema>;
+export type FirmUserInput = z.output<typeof firmUserInputSchema>;
 export type SubscriptionInput = z.output<typeof subscriptionInputSchema>;
 export type SubscriptionFilters = z.output<typeof filtersSchema>;
 // What is stored is what the match engine reads (domain/match.ts).

@@ -2,6 +2,7 @@
 // for new subscriptions, closing reminders, digests and address
 // confirmations. The SMTP conversation happens outside any DB transaction.
 import { inTransaction, type Db } from '../../db/database.ts';
+import { findUserById, usersOfCompany } from '../accounts/accounts.repo.ts';
 import { activeSubscriptions, findCompany, recordPermanentFailure, subscriptionNames } from '../companies/companies.repo.ts';
 import { alertKind } from '../domain/alerts.ts';
 import type { Reason } from '../domain/match.ts';
@@ -14,8 +15,9 @@ import * as ledger from './ledger.repo.ts';
 import type { Claim, DeliveryKind, Item } from './ledger.repo.ts';
 import { matchedSubscriptionIds, noticesWithReasons } from './mail.repo.ts';
 import type { Mailer } from './mailer.ts';
-import { counted, listed, render, renderConfirmation, type MailNotice, type Rendered, type Section, type UnsubscribeLink } from './templates.ts';
-import { signToken } from './tokens.ts';
+import { counted, listed, render, renderConfirmation, renderRegistrationAttempt, type MailNotice, type Rendered, type Section, type UnsubscribeLink } from './templates.ts';
+import { claimAccountMail, markAccountMail } from './account-mail.repo.ts';
+import { CONFIRM_DAYS, signToken } from './tokens.ts';
 
 export type MailContext = { db: Db; mailer: Mailer; publicUrl: string; secret: string; suspendAfter: number; alertMaxAgeDays: number };
 export type DeliveryResult = 'sent' | 'already-sent' | 'nothing-to-send' | 'not-confirmed';
@@ -165,14 +167,52 @@ export async function sendConfirmation(ctx: MailContext, job: { companyId: strin
   if (job.round !== firm.confirmRound) return 'nothing-to-send';
   const claimed = await claim(ctx, firm, 'confirm', String(job.round), () => []);
   if (typeof claimed === 'string') return claimed;
-  const url = `${ctx.publicUrl}/confirm/${signToken(ctx.secret, { p: 'confirm', c: firm.id, r: firm.confirmRound })}`;
-  return deliver(ctx, claimed, firm, renderConfirmation(firm.lang, firm.name, firm.email, url), null);
+  const url = `${ctx.publicUrl}/confirm/${signToken(ctx.secret, { p: 'confirm', c: firm.id, r: firm.confirmRound, email: firm.email })}`;
+  return deliver(ctx, claimed, firm, renderConfirmation(firm.lang, firm.name, firm.email, url, CONFIRM_DAYS), null);
+}
+
+/**
+ * Someone registered a number already registered (the firm's owners are told)
+ * or with an address that is already a user's (that address is told). At most
+ * one such e-mail per firm or user a day, whatever the number of attempts.
+ */
+export async function sendRegistrationAttempt(
+  ctx: MailContext, job: { kind: 'known-firm'; companyId: string; day: string } | { kind: 'known-address'; userId: string; day: string },
+): Promise<DeliveryResult> {
+  let to: string;
+  let message: Rendered;
+  if (job.kind === 'known-firm') {
+    const company = await findCompany(ctx.db, job.companyId);
+    if (!company) return 'nothing-to-send';
+    const owners = (await usersOfCompany(ctx.db, company.id)).filter((u) => u.is_owner === 1).map((u) => u.email);
+    to = (owners.length ? owners : [company.email]).join(', ');
+    message = renderRegistrationAttempt(langOf(company.language), { firm: company.name });
+  } else {
+    const user = await findUserById(ctx.db, job.userId);
+    if (!user) return 'nothing-to-send';
+    const company = user.company_id ? await findCompany(ctx.db, user.company_id) : undefined;
+    to = user.email;
+    message = renderRegistrationAttempt(langOf(company?.language), { email: user.email });
+  }
+  const ref = `${job.kind === 'known-firm' ? job.companyId : job.userId}-${job.day}`;
+  const claimed = await claimAccountMail(ctx.db, job.kind, ref);
+  if (!claimed) return 'already-sent';
+  try {
+    await ctx.mailer.send({ to, messageId: `<${claimed.id}@brygga>`, ...message });
+  } catch (error) {
+    const permanent = isPermanent(error);
+    await markAccountMail(ctx.db, claimed.id, { sent: false, error: String((error as Error).message), final: permanent });
+    if (permanent) throw new PermanentMailError(String((error as Error).message));
+    throw error;
+  }
+  await markAccountMail(ctx.db, claimed.id, { sent: true });
+  return 'sent';
 }
 
 async function deliverNotices(
   ctx: MailContext, claimed: Claim, firm: Firm, subject: string, intro: string, sections: Section[], subscriptionIds: string[], headerForAll = false,
 ): Promise<DeliveryResult> {
-  const unsubscribe = await unsubscribeLinks(ctx, firm.id, firm.lang, subscriptionIds, headerForAll);
+  const unsubscribe = await unsubscribeLinks(ctx, firm, subscriptionIds, headerForAll);
   const moreUrl = `${ctx.publicUrl}/api/companies/${firm.id}/matches?status=open`;
   const message = render(firm.lang, { subject, intro, company: firm.name, sections, moreUrl, unsubscribe: unsubscribe.links });
   return deliver(ctx, claimed, firm, message, unsubscribe.header);
@@ -219,8 +259,10 @@ async function mailNotices(ctx: MailContext, companyId: string, noticeIds: strin
 }
 
 /** Links to stop each subscription and all of them; the header link stops the first (or all, for digests). */
-async function unsubscribeLinks(ctx: MailContext, companyId: string, lang: Lang, subscriptionIds: string[], headerForAll = false) {
-  const url = (s: string) => `${ctx.publicUrl}/unsubscribe/${signToken(ctx.secret, { p: 'unsubscribe', c: companyId, s })}`;
+async function unsubscribeLinks(ctx: MailContext, firm: Firm, subscriptionIds: string[], headerForAll = false) {
+  const { lang } = firm;
+  // Bound to the address it goes to: after the firm changes address, these links stop working.
+  const url = (s: string) => `${ctx.publicUrl}/unsubscribe/${signToken(ctx.secret, { p: 'unsubscribe', c: firm.id, s, email: firm.email })}`;
   const names = subscriptionIds.length
     ? (await subscriptionNames(ctx.db, subscriptionIds)).filter((s) => s.active === 1)
     : [];

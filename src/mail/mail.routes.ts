@@ -11,18 +11,25 @@ import { langOf, t, type Lang } from '../i18n/messages.ts';
 import { escapeHtml } from '../domain/text.ts';
 import { layout } from '../web/layout.ts';
 import { confirmAddress, unsubscribe } from './subscriptions.service.ts';
-import { verifyToken, type TokenPayload, type TokenPurpose } from './tokens.ts';
+import { addressHash, checkToken, type TokenPayload, type TokenPurpose } from './tokens.ts';
 
 export function mailRouter(db: Db, secret: string, onConfirmed: () => void): SecuredRouter {
   const router = new SecuredRouter();
   const formBody = express.urlencoded({ extended: false, limit: '2kb' });
 
   async function resolve(token: string, purpose: TokenPurpose) {
-    const payload = verifyToken(secret, token, purpose);
+    const checked = checkToken(secret, token, purpose);
+    const payload = checked.ok ? checked.payload : null;
     const company = payload ? await findCompany(db, payload.c) : undefined;
-    // A confirmation link sent to an earlier address (or before a resend) is spent.
+    // A link works only for the address it was mailed to: after the firm gives
+    // a new address, links sent to the old one (confirm or unsubscribe) are spent.
+    const sameAddress = !!payload && !!company && payload.e === addressHash(secret, company.email);
+    // A confirmation link sent before a resend is spent too.
     const stale = purpose === 'confirm' && (payload?.r ?? 1) !== company?.confirm_round;
-    if (!payload || !company || stale) throw new AppError(404, 'invalid_link', t('sv', 'page.badLink'));
+    if (!payload || !company || !sameAddress || stale) {
+      const expired = !checked.ok && checked.reason === 'expired';
+      throw new AppError(404, 'invalid_link', t('sv', expired ? 'page.expiredLink' : 'page.badLink'));
+    }
     const lang = langOf(company.language);
     return { payload: payload as TokenPayload, company, lang };
   }

@@ -129,12 +129,44 @@ export function listed(lang: Lang, parts: string[]): string {
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} ${t(lang, 'mail.and')} ${parts[parts.length - 1]}`;
 }
 
-export function renderConfirmation(lang: Lang, company: string, email: string, url: string): Rendered {
-  const body = t(lang, 'mail.confirm.body', { company, email });
-  return {
-    subject: t(lang, 'mail.confirm.subject'),
-    text: [body, '', `${t(lang, 'mail.confirm.link')}: ${url}`, '', t(lang, 'mail.confirm.ignore')].join('\n'),
-    html: `<!doctype html><html lang="${lang}"><body style="font-family:sans-serif;max-width:40em"><p>${escapeHtml(body)}</p>
-<p><a href="${escapeHtml(url)}">${escapeHtml(t(lang, 'mail.confirm.link'))}</a></p><p style="color:#555">${escapeHtml(t(lang, 'mail.confirm.ignore'))}</p></body></html>`,
-  };
+export function renderConfirmation(lang: Lang, company: string, email: string, url: string, days: number): Rendered {
+  return plainMessage(lang, t(lang, 'mail.confirm.subject'), [
+    t(lang, 'mail.confirm.body', { company, email }),
+    { label: t(lang, 'mail.confirm.link'), url },
+    t(lang, 'mail.confirm.expires', { days: String(days) }),
+    { muted: t(lang, 'mail.confirm.ignore') },
+  ]);
+}
+
+/**
+ * A registration named what Brygga knows: a registered firm (told to its
+ * owners) or an address that is already a user's (told to that address).
+ * Only stored facts and fixed sentences: nothing the registrant typed.
+ */
+export function renderRegistrationAttempt(lang: Lang, known: { firm: string } | { email: string }): Rendered {
+  if ('firm' in known) {
+    return plainMessage(lang, t(lang, 'mail.known.firm.subject'), [
+      t(lang, 'mail.known.firm.body', { company: known.firm }),
+      t(lang, 'mail.known.firm.colleague'),
+      { muted: t(lang, 'mail.known.ignore') },
+    ]);
+  }
+  return plainMessage(lang, t(lang, 'mail.known.address.subject'), [
+    t(lang, 'mail.known.address.body', { email: known.email }),
+    t(lang, 'mail.known.address.you'),
+    { muted: t(lang, 'mail.known.ignore') },
+  ]);
+}
+
+type Paragraph = string | { label: string; url: string } | { muted: string };
+
+/** A short message of paragraphs (and at most a link or two), as text and HTML. */
+function plainMessage(lang: Lang, subject: string, paragraphs: Paragraph[]): Rendered {
+  const text = paragraphs.map((p) => (typeof p === 'string' ? p : 'url' in p ? `${p.label}: ${p.url}` : p.muted)).join('\n\n');
+  const html = paragraphs
+    .map((p) => typeof p === 'string' ? `<p>${escapeHtml(p)}</p>`
+      : 'url' in p ? `<p><a href="${escapeHtml(p.url)}">${escapeHtml(p.label)}</a></p>`
+        : `<p style="color:#555">${escapeHtml(p.muted)}</p>`)
+    .join('\n');
+  return { subject, text, html: `<!doctype html><html lang="${lang}"><body style="font-family:sans-serif;max-width:40em">${html}</body></html>` };
 }

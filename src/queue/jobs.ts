@@ -2,7 +2,10 @@
 // A payload is checked with zod when a worker takes it: a bad job fails loudly, once.
 import { z } from 'zod';
 
-export const QUEUES = ['index', 'match', 'backfill', 'notify', 'digest'] as const;
+// `account` carries e-mail about accounts (address confirmations, registration
+// attempts) on a rate budget of its own: a flood of registrations never delays
+// an alert, and alerts never hold up a confirmation.
+export const QUEUES = ['index', 'match', 'backfill', 'notify', 'digest', 'account'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'an id');
@@ -21,7 +24,13 @@ export const payloads = {
     // One e-mail listing the open notices a new subscription (or a newly confirmed firm) matches,
     // among those stored by `asOf`: later ones reach the firm as alerts or in digests.
     z.object({ kind: z.literal('opening'), companyId: id, ref: id, asOf: z.iso.datetime() }),
+  ]),
+  account: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('confirm'), companyId: id, round: z.number().int().positive().default(1) }),
+    // Someone registered a number already registered (told to the firm's owners), or with
+    // an address that is already a user (told to that address); at most once a day each.
+    z.object({ kind: z.literal('known-firm'), companyId: id, day: z.iso.date() }),
+    z.object({ kind: z.literal('known-address'), userId: id, day: z.iso.date() }),
   ]),
   digest: z.discriminatedUnion('step', [
     // From the job scheduler: find the firms due a digest now (or `at`, for a run by hand).
@@ -46,7 +55,13 @@ export const jobId = {
       case 'instant': return `notify-${p.companyId}-${p.noticeId}`;
       case 'change': return `change-${p.companyId}-${p.noticeId}-${p.revision}`;
       case 'opening': return `opening-${p.companyId}-${p.ref}`;
+    }
+  },
+  account: (p: JobPayload<'account'>) => {
+    switch (p.kind) {
       case 'confirm': return `confirm-${p.companyId}-${p.round}`;
+      case 'known-firm': return `known-firm-${p.companyId}-${p.day}`;
+      case 'known-address': return `known-address-${p.userId}-${p.day}`;
     }
   },
   digest: (p: JobPayload<'digest'>) =>

@@ -10,7 +10,9 @@ export type OutboxMessage =
   /** A subscription was added, changed or resumed: match it against the notices open now. */
   | { topic: 'subscription.changed'; payload: { companyId: string; subscriptionId: string; change: string } }
   /** The address was confirmed: tell the firm what already matches (one summary e-mail). */
-  | { topic: 'company.confirmed'; payload: { companyId: string; at: string } };
+  | { topic: 'company.confirmed'; payload: { companyId: string; at: string } }
+  /** A registration named a number already registered (`companyId`) or an address already a user's (`userId`): tell them, once that day. */
+  | { topic: 'registration.known'; payload: { companyId: string; day: string } | { userId: string; day: string } };
 
 export async function addToOutbox(db: Db, message: OutboxMessage): Promise<void> {
   await db

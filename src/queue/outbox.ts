@@ -19,8 +19,12 @@ export async function relayOutbox(db: Db, producer: Producer, batch = 500): Prom
   await producer.addBulk('index', stored);
   await producer.addBulk('match', stored);
   await producer.addBulk('backfill', payloadsOf('subscription.changed'));
-  await producer.addBulk('notify', [
+  await producer.addBulk('account', [
     ...payloadsOf('company.registered').map((p) => ({ kind: 'confirm' as const, companyId: p.companyId, round: p.round ?? 1 })),
+    ...payloadsOf('registration.known').map((p) =>
+      'companyId' in p ? { kind: 'known-firm' as const, companyId: p.companyId, day: p.day } : { kind: 'known-address' as const, userId: p.userId, day: p.day }),
+  ]);
+  await producer.addBulk('notify', [
     ...payloadsOf('company.confirmed').map((p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: 'confirmed', asOf: p.at })),
   ]);
   await markRelayed(db, messages.map((m) => m.id));

@@ -2,6 +2,7 @@
 // from the e-mail, subscribe, publish; and waiting until the queues are quiet.
 import { expect } from 'chai';
 import { luhnCheckDigit } from '../../src/domain/orgnr.ts';
+import { QUEUES } from '../../src/queue/jobs.ts';
 import { api, eventually, startTestApp, type TestApp } from './app.ts';
 import { confirmAll, startSmtp, type TestSmtp } from './smtp.ts';
 
@@ -66,12 +67,14 @@ export async function settle({ t }: Ctx, timeoutMs = 20_000) {
   await eventually(async () => {
     const pending = await t.app.db.selectFrom('outbox').select('id').where('relayed_at', 'is', null).execute();
     if (pending.length) return false;
-    for (const q of ['index', 'match', 'backfill', 'notify', 'digest'] as const) {
+    for (const q of QUEUES) {
       const counts = await t.app.producer.queue(q).getJobCounts('waiting', 'active', 'prioritized');
       if (Object.values(counts).some((n) => n > 0)) return false;
     }
-    const delayed = await t.app.producer.queue('notify').getJobCounts('delayed');
-    return delayed.delayed === 0;
+    for (const q of ['notify', 'account'] as const) {
+      if ((await t.app.producer.queue(q).getJobCounts('delayed')).delayed > 0) return false;
+    }
+    return true;
   }, timeoutMs);
 }
 
