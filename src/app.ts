@@ -8,19 +8,24 @@ import { staffRouter } from './companies/staff.routes.ts';
 import { adminRouter, auditRouter, meRouter } from './accounts/accounts.routes.ts';
 import { authenticate } from './accounts/authenticate.ts';
 import { oidcRouter } from './accounts/oidc.routes.ts';
+import { signinRouter } from './accounts/signin.routes.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { rateLimits } from './http/rate-limits.ts';
 import { anyone, SecuredRouter, type RouteInfo } from './http/secured-router.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { importRouter } from './ingest/ingest.routes.ts';
 import { mailRouter } from './mail/mail.routes.ts';
 import { matchingRouter } from './matching/matching.routes.ts';
 import { noticesRouter } from './notices/notices.routes.ts';
 import type { Runtime } from './runtime.ts';
 import { searchRouter } from './search/search.routes.ts';
+import { assetsRouter } from './web/assets.routes.ts';
 import { webRouter } from './web/web.routes.ts';
 
 export function httpApp(rt: Runtime): express.Express {
   const { db, config } = rt;
   const changed = () => rt.relay.nudge(); // work waits in the outbox: relay it now
+  const limits = rateLimits(rt.redis, config, rt.log); // in Redis: shared by every process
   const health = new SecuredRouter();
   health.get('/healthz', anyone, (_req, res) => void res.json({ status: 'ok' }));
   health.get('/readyz', anyone, async (_req, res) => {
@@ -32,6 +37,7 @@ export function httpApp(rt: Runtime): express.Express {
     health,
     // The import route reads its own (larger, raw) body before the JSON parser.
     importRouter(db, config.importLimit, changed),
+    signinRouter(db, config, limits.signin, changed),
     matchingRouter(db, rt.engine, config),
     noticesRouter(db, changed),
     companiesRouter(db, changed),
@@ -43,16 +49,20 @@ export function httpApp(rt: Runtime): express.Express {
     oidcRouter(db, config, rt.mail.secret, rt.log),
     searchRouter(rt.search),
     webRouter(db),
+    assetsRouter(),
   ];
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(authenticate(db, config.sessions, config.publicUrl));
+  app.use(securityHeaders(config.publicUrl));
+  app.use(limits.bearerAttempts(authenticate(db, config.sessions, config.publicUrl)));
   const [, importer, ...rest] = routers;
   app.use(health.base, health.router);
   app.use(importer.base, importer.router);
   app.use(express.json({ limit: config.bodyLimit }));
+  // Registration is limited per address and per client (its body read first: the address is in it).
+  app.post('/api/companies', ...limits.registration);
   for (const r of rest) app.use(r.base || '/', r.router);
   app.use(notFoundHandler);
   app.use(errorHandler(rt.log));

@@ -10,6 +10,18 @@ import { parseOrgNumber } from './domain/orgnr.ts';
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(0).max(65535);
 const size = z.string().regex(/^\d+(kb|mb)$/i, 'a size such as 1mb or 512kb');
+/** A rate limit: this many requests per window, e.g. 5/15m (s, m or h). */
+const rate = z
+  .string()
+  .regex(/^\d{1,6}\/\d{1,5}[smh]$/, 'a count per time, e.g. 5/15m (s, m or h)')
+  .transform((v): RateLimit => {
+    const [count, window] = v.split('/');
+    const unit = { s: 1000, m: 60_000, h: 3_600_000 }[window.slice(-1) as 's' | 'm' | 'h'];
+    return { limit: Number(count), windowMs: Number(window.slice(0, -1)) * unit };
+  })
+  .refine((r) => r.limit >= 1 && r.windowMs >= 1000, 'at least 1 request per at least 1 s');
+
+export type RateLimit = { limit: number; windowMs: number };
 
 /** '20mb' → bytes. */
 export function bytesOf(value: string): number {
@@ -56,6 +68,11 @@ const envSchema = z.object({
     .string()
     .regex(/^(false|loopback|\d+|[\d.:/a-f, ]+)$/i, 'false, loopback, a number of hops, or addresses (Express trust proxy)')
     .default('false'),
+  RATE_LIMIT_SIGNIN_PER_ADDRESS: rate.prefault('5/15m'),
+  RATE_LIMIT_SIGNIN_PER_CLIENT: rate.prefault('20/15m'),
+  RATE_LIMIT_REGISTER_PER_ADDRESS: rate.prefault('3/1h'),
+  RATE_LIMIT_REGISTER_PER_CLIENT: rate.prefault('10/1h'),
+  RATE_LIMIT_TOKEN_FAILURES_PER_CLIENT: rate.prefault('20/15m'),
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: size.default('1mb'),
@@ -119,6 +136,18 @@ export type Config = {
   loginLinkMinutes: number;
   /** Express's `trust proxy`: which proxies may tell the client's address (never all by default). */
   trustProxy: string | number | false;
+  /**
+   * Shared by all processes (counted in Redis). A client is its address (IPv6 by /56),
+   * as `trustProxy` lets Express tell it; an address is the e-mail address asked about.
+   */
+  rateLimits: {
+    signinPerAddress: RateLimit;
+    signinPerClient: RateLimit;
+    registerPerAddress: RateLimit;
+    registerPerClient: RateLimit;
+    /** Bearer tokens that are unknown, expired or revoked; past the limit every bearer request of the client waits. */
+    tokenFailuresPerClient: RateLimit;
+  };
   seedDemo: boolean;
   logLevel: string;
   bodyLimit: string;
@@ -236,6 +265,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessions: { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS },
     loginLinkMinutes: e.LOGIN_LINK_MINUTES,
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    rateLimits: {
+      signinPerAddress: e.RATE_LIMIT_SIGNIN_PER_ADDRESS,
+      signinPerClient: e.RATE_LIMIT_SIGNIN_PER_CLIENT,
+      registerPerAddress: e.RATE_LIMIT_REGISTER_PER_ADDRESS,
+      registerPerClient: e.RATE_LIMIT_REGISTER_PER_CLIENT,
+      tokenFailuresPerClient: e.RATE_LIMIT_TOKEN_FAILURES_PER_CLIENT,
+    },
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,

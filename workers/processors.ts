@@ -1,5 +1,6 @@
 // One handler per queue. Startup fails when a queue has none (see startWorkers).
 import { UnrecoverableError, type Job } from 'bullmq';
+import { sendSignInLink } from '../src/accounts/signin.service.ts';
 import { changeRecipients } from '../src/mail/changes.ts';
 import {
   PermanentMailError, sendChange, sendConfirmation, sendDigest, sendInstantAlert, sendOpening, sendRegistrationAttempt, sendReminder,
@@ -9,7 +10,7 @@ import { payloads, type JobPayload, type QueueName } from '../src/queue/jobs.ts'
 import type { Runtime } from '../src/runtime.ts';
 
 /** What handlers use of the runtime. */
-export type WorkerContext = Pick<Runtime, 'producer' | 'mail' | 'engine' | 'search' | 'log'>;
+export type WorkerContext = Pick<Runtime, 'producer' | 'mail' | 'engine' | 'search' | 'log' | 'config'>;
 
 type Handler<Q extends QueueName> = (payload: JobPayload<Q>, ctx: WorkerContext) => Promise<unknown>;
 
@@ -46,10 +47,12 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
     }),
 
   // E-mail about accounts, on a rate budget of its own (see startWorkers).
-  account: (payload, { mail }) =>
+  account: (payload, { mail, config }) =>
     permanentFailsOnce(() => {
       switch (payload.kind) {
         case 'confirm': return sendConfirmation(mail, payload);
+        // No ledger: one job per request is one e-mail, and each attempt mails a token of its own.
+        case 'signin': return sendSignInLink(mail, payload, config.loginLinkMinutes);
         case 'known-firm':
         case 'known-address': return sendRegistrationAttempt(mail, payload);
       }

@@ -58,7 +58,7 @@ function toAppError(error: unknown): AppError {
 
 // Pages people open from links in e-mail. Mail clients and link checkers often
 // send no Accept header or "*/*", so these get a page unless JSON is asked for.
-const LINKED_PAGES = /^\/(?:$|notices\/|confirm\/|unsubscribe\/)/;
+const LINKED_PAGES = /^\/(?:$|notices\/|confirm\/|unsubscribe\/|login\/)/;
 
 /** A page for people, JSON for API clients (anything under /api/, or asking for JSON). */
 function wantsPage(req: Request): boolean {
@@ -80,14 +80,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
-type PageKind = 'notFound' | 'badLink' | 'badRequest' | 'internal';
+type PageKind = 'notFound' | 'badLink' | 'badRequest' | 'tooMany' | 'internal';
 
 function errorPage(error: AppError, lang: Lang): string {
   // The AppError's message is written for developers; people get an explanation by kind.
   const kind: PageKind = error.status >= 500 ? 'internal'
     : error.code === 'invalid_link' ? 'badLink'
       : error.status === 404 ? 'notFound'
-        : 'badRequest';
+        : error.status === 429 ? 'tooMany'
+          : 'badRequest';
   const title = t(lang, `page.error.${kind}.title`);
   return layout(lang, title, `<h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(t(lang, `page.error.${kind}.text`))}</p>

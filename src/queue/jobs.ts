@@ -27,6 +27,8 @@ export const payloads = {
   ]),
   account: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('confirm'), companyId: id, round: z.number().int().positive().default(1) }),
+    // A sign-in link: the worker makes the one-time token, so its secret exists only in the e-mail.
+    z.object({ kind: z.literal('signin'), userId: id, requestId: id, lang: z.enum(['sv', 'en']).default('sv') }),
     // Someone registered a number already registered (told to the firm's owners), or with
     // an address that is already a user (told to that address); at most once a day each.
     z.object({ kind: z.literal('known-firm'), companyId: id, day: z.iso.date() }),
@@ -60,6 +62,7 @@ export const jobId = {
   account: (p: JobPayload<'account'>) => {
     switch (p.kind) {
       case 'confirm': return `confirm-${p.companyId}-${p.round}`;
+      case 'signin': return `signin-${p.requestId}`;
       case 'known-firm': return `known-firm-${p.companyId}-${p.day}`;
       case 'known-address': return `known-address-${p.userId}-${p.day}`;
     }

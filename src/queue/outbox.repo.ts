@@ -12,7 +12,9 @@ export type OutboxMessage =
   /** The address was confirmed: tell the firm what already matches (one summary e-mail). */
   | { topic: 'company.confirmed'; payload: { companyId: string; at: string } }
   /** A registration named a number already registered (`companyId`) or an address already a user's (`userId`): tell them, once that day. */
-  | { topic: 'registration.known'; payload: { companyId: string; day: string } | { userId: string; day: string } };
+  | { topic: 'registration.known'; payload: { companyId: string; day: string } | { userId: string; day: string } }
+  /** Someone asked for a sign-in link for a user's address: the worker makes the one-time link and mails it. */
+  | { topic: 'signin.requested'; payload: { userId: string; requestId: string; lang: 'sv' | 'en' } };
 
 export async function addToOutbox(db: Db, message: OutboxMessage): Promise<void> {
   await db

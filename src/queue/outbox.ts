@@ -21,6 +21,7 @@ export async function relayOutbox(db: Db, producer: Producer, batch = 500): Prom
   await producer.addBulk('backfill', payloadsOf('subscription.changed'));
   await producer.addBulk('account', [
     ...payloadsOf('company.registered').map((p) => ({ kind: 'confirm' as const, companyId: p.companyId, round: p.round ?? 1 })),
+    ...payloadsOf('signin.requested').map((p) => ({ kind: 'signin' as const, userId: p.userId, requestId: p.requestId, lang: p.lang })),
     ...payloadsOf('registration.known').map((p) =>
       'companyId' in p ? { kind: 'known-firm' as const, companyId: p.companyId, day: p.day } : { kind: 'known-address' as const, userId: p.userId, day: p.day }),
   ]);
