@@ -21,9 +21,11 @@ export async function startSession(db: Db, userId: string, policy: SessionPolicy
   return { token: issued.token, expiresAt };
 }
 
+/** Ends the session the cookie holds; a cookie that only names a session id (without its secret) ends nothing. */
 export async function endSession(db: Db, token: string): Promise<void> {
   const parts = splitToken(token);
-  if (parts) await repo.deleteSession(db, parts.id);
+  const session = parts ? await repo.findSession(db, parts.id) : undefined;
+  if (parts && session && secretMatches(parts.secret, session.secret_hash)) await repo.deleteSession(db, session.id);
 }
 
 async function principalOf(db: Db, userId: string, via: Principal['via']): Promise<Principal | null> {

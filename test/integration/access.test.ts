@@ -12,7 +12,7 @@ import { nextOrgNumber } from '../helpers/firms.ts';
 
 const CALLERS = [
   'anonymous', 'expired session', 'firm (own)', 'firm (other)', 'officer (own buyer)', 'officer (other buyer)',
-  'officer by session', 'staff', 'admin',
+  'officer by session', 'staff', 'firm owner', 'admin', // admin last: its DELETE really deletes
 ] as const;
 type Caller = (typeof CALLERS)[number];
 type Expect = 'ok' | 401 | 403;
@@ -26,12 +26,15 @@ function allow(...callers: Caller[]): Record<Caller, Expect> {
 }
 const ALL = [...CALLERS];
 const PUBLIC = allow(...ALL);
-const FIRM_READ = allow('firm (own)', 'staff', 'admin');
-const FIRM_WRITE = allow('firm (own)', 'admin');
+const FIRM_READ = allow('firm (own)', 'firm owner', 'staff', 'admin');
+const FIRM_WRITE = allow('firm (own)', 'firm owner', 'admin');
 const OFFICERS = ['officer (own buyer)', 'officer (other buyer)', 'officer by session'] as const;
 const PUBLISHER_OF_NOTICE = allow('officer (own buyer)', 'officer by session', 'admin');
 const PUBLISH = allow(...OFFICERS, 'staff', 'admin');
 const STAFF = allow('staff', 'admin');
+const ADMIN = allow('admin');
+const SIGNED_IN = allow(...CALLERS.filter((c) => c !== 'anonymous' && c !== 'expired session'));
+const FIRM_OWNER = allow('firm owner', 'admin');
 
 /** Every route of the application, and who may use it. */
 const TABLE: Record<string, Record<Caller, Expect>> = {
@@ -61,6 +64,36 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /api/search': PUBLIC,
   'GET /': PUBLIC,
   'GET /notices/:id': PUBLIC,
+  'GET /assets/brygga.css': PUBLIC,
+  // Signing in
+  'GET /login': PUBLIC,
+  'POST /login': PUBLIC,
+  'GET /login/:token': PUBLIC,
+  'POST /login/:token': PUBLIC,
+  'POST /logout': PUBLIC,
+  'POST /logout/everywhere': SIGNED_IN,
+  'GET /api/me': SIGNED_IN,
+  // Tokens need a session to be made: a leaked token cannot mint its successor.
+  'GET /api/me/tokens': SIGNED_IN,
+  'POST /api/me/tokens': allow('officer by session'),
+  'DELETE /api/me/tokens/:id': SIGNED_IN,
+  // A firm's data and users
+  'GET /api/companies/:id/export': allow('firm (own)', 'firm owner', 'admin'),
+  'DELETE /api/companies/:id': FIRM_OWNER,
+  'GET /api/companies/:id/users': allow('firm (own)', 'firm owner', 'staff', 'admin'),
+  'POST /api/companies/:id/users': FIRM_OWNER,
+  'DELETE /api/companies/:id/users/:uid': FIRM_OWNER,
+  // Administration and staff
+  'GET /api/admin/users': ADMIN,
+  'POST /api/admin/users': ADMIN,
+  'GET /api/admin/users/:id': ADMIN,
+  'PATCH /api/admin/users/:id': ADMIN,
+  'DELETE /api/admin/users/:id': ADMIN,
+  'GET /api/admin/users/:id/tokens': ADMIN,
+  'DELETE /api/admin/tokens/:id': ADMIN,
+  'GET /api/admin/buyers': ADMIN,
+  'POST /api/admin/buyers': ADMIN,
+  'GET /api/staff/audit': STAFF,
 };
 
 type World = {
@@ -78,6 +111,7 @@ async function world(t: TestApp): Promise<World> {
     return res.body as { id: string; subscriptions: { id: string }[] };
   };
   const [a, b] = [await register(`A${Date.now()}`), await register(`B${Date.now()}`)];
+  const owner = await db.selectFrom('users').select('id').where('company_id', '=', a.id).where('is_owner', '=', 1).executeTakeFirstOrThrow();
   const published = await api(t.app, 'POST', '/api/notices', {
     reference: `KS ${Date.now()}`, title: 'Städning', buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' }, cpv: { main: '90911200' },
   });
@@ -94,7 +128,9 @@ async function world(t: TestApp): Promise<World> {
     return { id, token: (await createApiToken(db, id, 'access test')).token };
   };
   const officerA = await tokenFor('officer-a', ['officer'], { buyerId: buyerA });
-  const session = await startSession(db, officerA.id, t.app.config.sessions);
+  // Another officer of the same buyer signs in by session (one signing out everywhere ends only its own).
+  const sessionOfficer = await tokenFor('officer-s', ['officer'], { buyerId: buyerA });
+  const session = await startSession(db, sessionOfficer.id, t.app.config.sessions);
   const expired = issueSecret();
   await insertSession(db, { id: expired.id, user_id: officerA.id, secret_hash: expired.hash, expires_at: '2020-01-01T00:00:00.000Z' });
   return {
@@ -109,6 +145,7 @@ async function world(t: TestApp): Promise<World> {
       'officer by session': { cookie: session.token },
       'staff': { token: (await tokenFor('staff', ['staff'])).token },
       'admin': { token: (await tokenFor('admin', ['admin'])).token },
+      'firm owner': { token: (await createApiToken(db, owner.id, 'access test')).token },
     },
   };
 }
@@ -119,14 +156,19 @@ function concrete(route: RouteInfo, w: World): string {
     .replace(/^\/api\/notices\/:id/, `/api/notices/${w.noticeA}`)
     .replace(/^\/notices\/:id/, `/notices/${w.noticeA}`)
     .replace(':sid', w.subscriptionA)
-    .replace(':token', 'not-a-token');
+    .replace(':token', 'not-a-token')
+    .replace(/:(id|uid)$/, '01NOSUCHTHING0000000000000'); // a user or token nobody has
 }
 
 describe('who may use which route', function () {
   this.timeout(180_000);
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ WORKERS: 'off' });
+    // Every caller here is one client: limits that would stop a real attacker would stop the table.
+    t = await startTestApp({
+      WORKERS: 'off', RATE_LIMIT_REGISTER_PER_ADDRESS: '10000/1h', RATE_LIMIT_REGISTER_PER_CLIENT: '10000/1h',
+      RATE_LIMIT_SIGNIN_PER_ADDRESS: '10000/1h', RATE_LIMIT_SIGNIN_PER_CLIENT: '10000/1h', RATE_LIMIT_TOKEN_FAILURES_PER_CLIENT: '10000/1h',
+    });
   });
   after(async () => t?.stop());
 
