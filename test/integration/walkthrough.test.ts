@@ -1,6 +1,7 @@
 // The README's walk-through, step by step over the real stack with the demo
 // data: each step sends exactly the e-mails the README says, and nothing else.
 import { expect } from 'chai';
+import { createApiToken } from '../../src/accounts/accounts.service.ts';
 import { seedDemoIfEmpty } from '../../src/demo/seed.ts';
 import { api } from '../helpers/app.ts';
 import { PUBLIC, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
@@ -30,10 +31,13 @@ describe('the README walk-through', function () {
     deadline, links: { documents: 'https://upphandling.lerum.se/999' },
   });
   let id = '';
+  let officer = ''; // the demo officer's API token, as `npm run users -- token` prints it
 
   before(async () => {
     c = await startWithSmtp();
     await seedDemoIfEmpty(c.t.app);
+    const user = await c.t.app.db.selectFrom('users').select('id').where('email', '=', 'upphandlare@lerum.example').executeTakeFirstOrThrow();
+    officer = (await createApiToken(c.t.app.db, user.id, 'walk-through')).token;
     await step();
   });
 
@@ -41,7 +45,7 @@ describe('the README walk-through', function () {
     const res = await api(c.t.app, 'POST', '/api/companies', {
       orgNumber: '556016-0680', name: 'Exempel Städ AB', email: 'anbud@exempel.se',
       municipalityCode: '1441', categories: ['90910000'], csr: ['collective-agreement'],
-    });
+    }, { token: null });
     expect(res.status).to.equal(201);
     await confirmAll(c.smtp, PUBLIC, c.t.app.url, ['anbud@exempel.se']);
     const { sent } = await step();
@@ -49,7 +53,7 @@ describe('the README walk-through', function () {
   });
 
   it('3. an officer publishes: "Ny upphandling" to the three cleaning firms on instant alerts', async () => {
-    const res = await api(c.t.app, 'POST', '/api/notices', notice('2027-01-29T12:00:00+01:00'));
+    const res = await api(c.t.app, 'POST', '/api/notices', notice('2027-01-29T12:00:00+01:00'), { token: officer });
     expect(res.body.outcome).to.equal('new');
     id = res.body.notice.id;
     const { sent, texts } = await step();
@@ -58,7 +62,7 @@ describe('the README walk-through', function () {
   });
 
   it('4. the officer corrects the deadline: "Ändrad upphandling", old → new, to the same three', async () => {
-    const res = await api(c.t.app, 'POST', '/api/notices', notice('2027-02-12T12:00:00+01:00'));
+    const res = await api(c.t.app, 'POST', '/api/notices', notice('2027-02-12T12:00:00+01:00'), { token: officer });
     expect(res.body).to.deep.include({ outcome: 'updated', changed: ['deadline'] });
     const { sent, texts } = await step();
     expect(sent).to.deep.equal(CLEANERS.map((to) => [to, 'Ändrad upphandling: Städning av Lerums simhall']));
@@ -66,7 +70,7 @@ describe('the README walk-through', function () {
   });
 
   it('5. the officer withdraws it: "Återkallad upphandling" with the reason, once, and it leaves search', async () => {
-    const res = await api(c.t.app, 'POST', `/api/notices/${id}/withdraw`, { reason: 'Behovet har upphört' });
+    const res = await api(c.t.app, 'POST', `/api/notices/${id}/withdraw`, { reason: 'Behovet har upphört' }, { token: officer });
     expect(res.status).to.equal(200);
     const { sent, texts } = await step();
     expect(sent).to.deep.equal(CLEANERS.map((to) => [to, 'Återkallad upphandling: Städning av Lerums simhall']));
