@@ -10,7 +10,9 @@ import { authenticate } from './accounts/authenticate.ts';
 import { oidcRouter } from './accounts/oidc.routes.ts';
 import { signinRouter } from './accounts/signin.routes.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { Metrics } from './http/metrics.ts';
 import { rateLimits } from './http/rate-limits.ts';
+import { requestLog, trackRoute } from './http/request-log.ts';
 import { anyone, SecuredRouter, type RouteInfo } from './http/secured-router.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { importRouter } from './ingest/ingest.routes.ts';
@@ -26,6 +28,7 @@ export function httpApp(rt: Runtime): express.Express {
   const { db, config } = rt;
   const changed = () => rt.relay.nudge(); // work waits in the outbox: relay it now
   const limits = rateLimits(rt.redis, config, rt.log); // in Redis: shared by every process
+  const metrics = new Metrics({ db, producer: rt.producer, search: rt.search, log: rt.log }); // a registry of this app's own
   const health = new SecuredRouter();
   health.get('/healthz', anyone, (_req, res) => void res.json({ status: 'ok' }));
   health.get('/readyz', anyone, async (_req, res) => {
@@ -46,6 +49,7 @@ export function httpApp(rt: Runtime): express.Express {
     meRouter(db),
     adminRouter(db),
     auditRouter(db),
+    metrics.router(),
     oidcRouter(db, config, rt.mail.secret, rt.log),
     searchRouter(rt.search),
     webRouter(db),
@@ -55,6 +59,7 @@ export function httpApp(rt: Runtime): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(trackRoute, requestLog(rt.log), metrics.observe);
   app.use(securityHeaders(config.publicUrl));
   app.use(limits.bearerAttempts(authenticate(db, config.sessions, config.publicUrl)));
   const [, importer, ...rest] = routers;

@@ -94,6 +94,7 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /api/admin/buyers': ADMIN,
   'POST /api/admin/buyers': ADMIN,
   'GET /api/staff/audit': STAFF,
+  'GET /metrics': STAFF,
 };
 
 type World = {
