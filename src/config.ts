@@ -54,6 +54,7 @@ const envSchema = z.object({
   SECRET_KEY: z.string().min(32, 'at least 32 characters; e.g. openssl rand -hex 32').optional(),
   QUEUE_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   HOME_MUNICIPALITY: z.string().refine(isMunicipalityCode, 'a four-digit kommunkod').default('1441'),
   LOCAL_AREA: z
     .string()
@@ -125,6 +126,8 @@ export type Config = {
   backoffMs: number;
   /** How long a worker holds a job; a crashed worker's jobs run again after about this long. */
   workerLockMs: number;
+  /** How long stopping waits for running jobs; then they are left to return to the queue when their lock runs out. */
+  shutdownTimeoutMs: number;
   homeMunicipality: string;
   /** Kommunkoder of the local area: the home municipality and its neighbours. */
   localArea: string[];
@@ -259,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: e.SECRET_KEY ?? null,
     backoffMs: e.QUEUE_BACKOFF_MS,
     workerLockMs: e.WORKER_LOCK_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     homeMunicipality: e.HOME_MUNICIPALITY,
     localArea: [...new Set([e.HOME_MUNICIPALITY, ...(e.LOCAL_AREA ?? DEFAULT_LOCAL_AREA)])],
     alertMaxAgeDays: e.ALERT_MAX_AGE_DAYS,

@@ -12,6 +12,7 @@ import { createLogger } from './logger.ts';
 import type { MailContext } from './mail/delivery.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { MatchEngine } from './matching/match-engine.ts';
+import { warnIfRedisNotPersistent } from './ops/redis-persistence.ts';
 import { startOutboxRelay, type OutboxRelay } from './queue/outbox.ts';
 import { Producer } from './queue/producer.ts';
 import { createSearch, type SearchService } from './search/search.service.ts';
@@ -44,6 +45,7 @@ export class Runtime {
       redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection error'));
       opened.unshift({ close: () => redis.quit().catch(() => undefined) });
       await redis.connect();
+      await warnIfRedisNotPersistent(redis, log);
       const producer = new Producer(redis, config.queuePrefix, log, config.backoffMs);
       const mailer = createMailer(config.mail);
       const mail: MailContext = {

@@ -6,17 +6,32 @@ import {
   PermanentMailError, sendChange, sendConfirmation, sendDigest, sendInstantAlert, sendOpening, sendRegistrationAttempt, sendReminder,
 } from '../src/mail/delivery.service.ts';
 import { digestRecipients, periodOf } from '../src/mail/digest.ts';
+import { markDone } from '../src/ops/reconcile.repo.ts';
+import { reconcile } from '../src/ops/reconcile.ts';
 import { payloads, type JobPayload, type QueueName } from '../src/queue/jobs.ts';
+import { ensureSchedulers } from '../src/queue/schedules.ts';
 import type { Runtime } from '../src/runtime.ts';
 
 /** What handlers use of the runtime. */
-export type WorkerContext = Pick<Runtime, 'producer' | 'mail' | 'engine' | 'search' | 'log' | 'config'>;
+export type WorkerContext = Pick<Runtime, 'producer' | 'mail' | 'engine' | 'search' | 'log' | 'config'> & {
+  /** How often reconciliation runs (the scheduler it re-creates). */
+  reconcileEveryMs?: number;
+};
+
+/** Reconciliation runs every 5 minutes unless the workers were started with another interval. */
+export const RECONCILE_EVERY_MS = 5 * 60_000;
+export const RECONCILE_GRACE_MS = 60_000;
 
 type Handler<Q extends QueueName> = (payload: JobPayload<Q>, ctx: WorkerContext) => Promise<unknown>;
 
 export const handlers: { [Q in QueueName]: Handler<Q> } = {
   // Idempotent; a withdrawn or deleted notice leaves the index. Throws while Meilisearch is unreachable, so the job retries.
-  index: async ({ noticeId }, { search }) => search.indexNotice(noticeId),
+  // Each finished index or match job marks the revision it handled; reconciliation looks for notices without it.
+  index: async ({ noticeId, revision }, { search, mail }) => {
+    const outcome = await search.indexNotice(noticeId);
+    await markDone(mail.db, 'indexed', noticeId, revision);
+    return outcome;
+  },
 
   // New matches alert instant subscribers; a material change (or withdrawal) reaches the instant subscribers told before.
   match: async ({ noticeId, revision }, { engine, producer, mail }) => {
@@ -26,6 +41,7 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
       ...outcome.instant.map((companyId) => ({ kind: 'instant' as const, companyId, noticeId })),
       ...changed.map((companyId) => ({ kind: 'change' as const, companyId, noticeId, revision })),
     ]);
+    await markDone(mail.db, 'matched', noticeId, revision);
     return { matched: outcome.matched.length, alerts: outcome.instant.length, changes: changed.length };
   },
 
@@ -68,6 +84,12 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
     const firms = await digestRecipients(mail.db, payload.frequency);
     await producer.addBulk('digest', firms.map((companyId) => ({ step: 'send' as const, frequency: payload.frequency, companyId, period, at: payload.at })));
     return { firms: firms.length, period };
+  },
+
+  // Queues again what Redis lost, and re-creates the job schedulers (see src/ops/reconcile.ts).
+  reconcile: async ({ graceMs = RECONCILE_GRACE_MS }, { mail, producer, log, config, reconcileEveryMs = RECONCILE_EVERY_MS }) => {
+    await ensureSchedulers(producer, { everyMs: reconcileEveryMs, graceMs });
+    return reconcile({ db: mail.db, producer, log, alertMaxAgeDays: config.alertMaxAgeDays }, { graceMs });
   },
 };
 

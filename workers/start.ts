@@ -1,27 +1,57 @@
 // Runs one BullMQ worker per queue, in this process.
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DIGEST_SCHEDULES, QUEUES } from '../src/queue/jobs.ts';
+import { QUEUES } from '../src/queue/jobs.ts';
+import { ensureSchedulers, upsertSchedulers } from '../src/queue/schedules.ts';
 import type { Runtime } from '../src/runtime.ts';
-import { processorFor } from './processors.ts';
+import { processorFor, RECONCILE_EVERY_MS, RECONCILE_GRACE_MS, type WorkerContext } from './processors.ts';
 
 export type Workers = { close(): Promise<void> };
 
-export function startWorkers(rt: Runtime): Workers {
+export type WorkerOptions = {
+  /** How often reconciliation runs (default 5 minutes); the schedulers are checked at least once a minute. */
+  reconcileEveryMs?: number;
+  /** Reconciliation leaves notices changed and matches made this recently to the jobs in flight (default 1 minute). */
+  reconcileGraceMs?: number;
+};
+
+export function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Workers {
   const { config } = rt;
   const options = {
     redisUrl: config.redisUrl, prefix: config.queuePrefix, concurrency: config.workerConcurrency,
     mailRatePerSecond: config.mail.ratePerSecond, lockMs: config.workerLockMs,
   };
-  // Digests go out on a schedule; upserting is idempotent, so every worker process may do it.
-  const digests = rt.producer.queue('digest');
-  const scheduled = Promise.all(
-    (Object.keys(DIGEST_SCHEDULES) as (keyof typeof DIGEST_SCHEDULES)[]).map((frequency) =>
-      digests.upsertJobScheduler(`digest-${frequency}`, DIGEST_SCHEDULES[frequency], { name: 'plan', data: { step: 'plan', frequency } }),
-    ),
-  ).catch((error) => rt.log.error({ err: (error as Error).message }, 'could not schedule digests'));
+  const reconcile = { everyMs: opts.reconcileEveryMs ?? RECONCILE_EVERY_MS, graceMs: opts.reconcileGraceMs ?? RECONCILE_GRACE_MS };
+  // Digests go out on a schedule, and reconciliation runs on one; upserting is
+  // idempotent, so every worker process may do it. One reconciliation at start-up.
+  const scheduled = upsertSchedulers(rt.producer, reconcile)
+    .then(() => rt.producer.addBulk('reconcile', [{ trigger: 'start', graceMs: reconcile.graceMs }]))
+    .catch((error) => rt.log.error({ err: (error as Error).message }, 'could not schedule digests and reconciliation'));
+  // A Redis that lost its data lost the schedulers too: put them back, and reconcile at once.
+  let checking = false;
+  const checker = setInterval(async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      const missing = await ensureSchedulers(rt.producer, reconcile);
+      if (missing.length) {
+        rt.log.warn({ schedulers: missing }, 'job schedulers were missing (did Redis lose its data?): re-created them; reconciling now');
+        await rt.producer.addBulk('reconcile', [{ trigger: 'schedulers-lost', graceMs: reconcile.graceMs }]);
+      }
+    } catch (error) {
+      rt.log.warn({ err: (error as Error).message }, 'could not check the job schedulers');
+    } finally {
+      checking = false;
+    }
+  }, Math.min(60_000, reconcile.everyMs));
+  checker.unref();
+
+  const ctx: WorkerContext = {
+    producer: rt.producer, mail: rt.mail, engine: rt.engine, search: rt.search, log: rt.log, config: rt.config,
+    reconcileEveryMs: reconcile.everyMs,
+  };
   const workers = QUEUES.map((queue) => {
-    const processor = processorFor(queue, rt);
+    const processor = processorFor(queue, ctx);
     // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null for that connection.
     const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     connection.on('error', (error) => rt.log.warn({ queue, err: error.message }, 'redis connection error'));
@@ -31,7 +61,7 @@ export function startWorkers(rt: Runtime): Workers {
     const worker = new Worker(queue, processor, {
       connection,
       prefix: options.prefix,
-      concurrency: sendsMail ? options.concurrency : Math.max(1, Math.floor(options.concurrency / 2)),
+      concurrency: queue === 'reconcile' ? 1 : sendsMail ? options.concurrency : Math.max(1, Math.floor(options.concurrency / 2)),
       // Mail goes out no faster than the SMTP relay allows (across all workers).
       limiter: sendsMail ? { max: options.mailRatePerSecond, duration: 1000 } : undefined,
       // A crashed worker's jobs are taken up again once their lock runs out.
@@ -45,11 +75,31 @@ export function startWorkers(rt: Runtime): Workers {
     return { worker, connection };
   });
   return {
+    /**
+     * Waits for running jobs to finish (nothing is cut off mid-send), but at most
+     * SHUTDOWN_TIMEOUT_MS: then the connections are dropped, and the jobs still
+     * running go back to the queue when their lock runs out (WORKER_LOCK_MS).
+     */
     async close() {
-      await scheduled;
-      // close() waits for running jobs to finish: nothing is cut off mid-send.
-      await Promise.all(workers.map((w) => w.worker.close()));
-      await Promise.all(workers.map((w) => w.connection.quit().catch(() => undefined)));
+      clearInterval(checker);
+      const graceful = (async () => {
+        await scheduled;
+        await Promise.all(workers.map((w) => w.worker.close()));
+        await Promise.all(workers.map((w) => w.connection.quit().catch(() => undefined)));
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), config.shutdownTimeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (!timedOut) return;
+      rt.log.warn(
+        { timeoutMs: config.shutdownTimeoutMs },
+        'workers did not stop within SHUTDOWN_TIMEOUT_MS: closing them now; running jobs return to the queue when their lock runs out',
+      );
+      graceful.catch(() => undefined);
+      for (const w of workers) w.connection.disconnect();
     },
   };
 }

@@ -25,10 +25,15 @@ export function createMailer(config: Config['mail']): Mailer {
   return { send: (mail) => mailer.send({ ...mail, subject: cleanText(mail.subject) }), close: () => mailer.close() };
 }
 
+/** Connecting, the server's greeting, and any silence during the conversation (ms). */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
+
 function smtpMailer(url: string, from: string): Mailer {
   // Options go with the url in the first argument: a second argument would be taken as
   // message defaults, and every message would open a connection of its own.
-  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 5 });
+  // Time-outs of seconds, not nodemailer's minutes: a relay that accepts and then says
+  // nothing fails the send (a transient error, retried) instead of holding a worker, and shutdown.
+  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 5, ...SMTP_TIMEOUTS });
   return {
     async send(mail) {
       await transport.sendMail({ from, ...mail });

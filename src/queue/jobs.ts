@@ -5,7 +5,8 @@ import { z } from 'zod';
 // `account` carries e-mail about accounts (address confirmations, registration
 // attempts) on a rate budget of its own: a flood of registrations never delays
 // an alert, and alerts never hold up a confirmation.
-export const QUEUES = ['index', 'match', 'backfill', 'notify', 'digest', 'account'] as const;
+// `reconcile` queues again what Redis lost (see src/ops/reconcile.ts): on a schedule and at start-up.
+export const QUEUES = ['index', 'match', 'backfill', 'notify', 'digest', 'account', 'reconcile'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'an id');
@@ -43,6 +44,11 @@ export const payloads = {
       at: z.iso.datetime().optional(),
     }),
   ]),
+  reconcile: z.object({
+    trigger: z.enum(['start', 'schedule', 'schedulers-lost']),
+    /** Leave notices changed and matches made this recently (ms) to the jobs in flight. */
+    graceMs: z.number().int().min(0).max(24 * 3600 * 1000).optional(),
+  }),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type JobPayload<Q extends QueueName> = z.output<(typeof payloads)[Q]>;
@@ -69,6 +75,7 @@ export const jobId = {
   },
   digest: (p: JobPayload<'digest'>) =>
     p.step === 'send' ? `digest-${p.frequency}-${p.period}-${p.companyId}` : `digest-plan-${p.frequency}-${Date.now()}`,
+  reconcile: (p: JobPayload<'reconcile'>) => `reconcile-${p.trigger}-${Date.now()}`,
 } satisfies { [Q in QueueName]: (p: JobPayload<Q>) => string };
 
 /** When digests go out: weekdays at 07:00 and Mondays at 07:00; closing reminders every day at 08:00, Swedish time. */

@@ -1,0 +1,84 @@
+// What reconciliation looks for: work the queues should have done and the
+// database shows was not done. The index and match jobs leave a mark when they
+// finish (the notice revision they handled, in `revisions` under
+// `indexed:<notice>` / `matched:<notice>`); a notice whose mark is missing or
+// older than its revision was not (fully) handled, e.g. because Redis lost the job.
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { NoticeRow } from '../../db/schema.ts';
+
+export type Step = 'indexed' | 'matched';
+
+const markName = (step: Step, noticeId: string) => `${step}:${noticeId}`;
+
+/** Records that `step` finished for the notice at `revision`; a mark never moves back. */
+export async function markDone(db: Db, step: Step, noticeId: string, revision: number): Promise<void> {
+  await db
+    .insertInto('revisions')
+    .values({ name: markName(step, noticeId), value: revision })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: (eb) => eb.ref('excluded.value') }).where('revisions.value', '<', (eb) => eb.ref('excluded.value')))
+    .execute();
+}
+
+/** Notices changed between `since` and `before` whose `step` mark is missing or older than their revision, oldest change first. */
+export async function staleNotices(db: Db, step: Step, since: string, before: string, limit: number): Promise<{ noticeId: string; revision: number }[]> {
+  const rows = await db
+    .selectFrom('notices')
+    .leftJoin('revisions as mark', (join) => join.on('mark.name', '=', sql<string>`${step + ':'} || ${sql.ref('notices.id')}`))
+    .select(['notices.id', 'notices.revision'])
+    .where('notices.updated_at', '>=', since)
+    .where('notices.updated_at', '<=', before)
+    .where((eb) => eb.or([eb('mark.value', 'is', null), eb('mark.value', '<', eb.ref('notices.revision'))]))
+    .orderBy('notices.updated_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ noticeId: r.id, revision: r.revision }));
+}
+
+/**
+ * Matches recorded before `before` of notices that may still invite firms
+ * (the SQL part of domain/alerts.ts; the caller applies the rule exactly), of
+ * confirmed firms with an active instant subscription, that no e-mail carried
+ * as new: no instant ledger row, and no digest or summary item.
+ */
+export async function unalertedMatches(db: Db, now: Date, before: string, limit: number) {
+  return db
+    .selectFrom('matches')
+    .innerJoin('notices', 'notices.id', 'matches.notice_id')
+    .innerJoin('companies', 'companies.id', 'matches.company_id')
+    .where('companies.email_status', '=', 'confirmed')
+    .where('matches.created_at', '<=', before)
+    .where('notices.status', '=', 'active')
+    .where('notices.source', '!=', 'uhm')
+    .where('notices.kind', 'in', ['tender', 'planning'])
+    .where((eb) => eb.or([eb('notices.deadline', 'is', null), eb('notices.deadline', '>', now.toISOString())]))
+    .where((eb) => eb.exists(eb.selectFrom('subscriptions').select('subscriptions.id')
+      .whereRef('subscriptions.company_id', '=', 'matches.company_id')
+      .where('subscriptions.active', '=', 1).where('subscriptions.frequency', '=', 'instant')))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('deliveries.id')
+      .whereRef('deliveries.company_id', '=', 'matches.company_id')
+      .where('deliveries.kind', '=', 'instant')
+      .whereRef('deliveries.ref', '=', 'matches.notice_id'))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('delivery_items').select('delivery_items.notice_id')
+      .whereRef('delivery_items.company_id', '=', 'matches.company_id')
+      .whereRef('delivery_items.notice_id', '=', 'matches.notice_id')
+      .where('delivery_items.section', '=', 'new'))))
+    .select(['matches.company_id', 'matches.subscription_ids'])
+    .selectAll('notices')
+    .orderBy('matches.created_at')
+    .limit(limit)
+    .execute() as Promise<(NoticeRow & { company_id: string; subscription_ids: string })[]>;
+}
+
+/** The firms' active instant subscriptions with the kinds of notice each takes. */
+export async function instantSubscriptions(db: Db, companyIds: string[]): Promise<Map<string, string[]>> {
+  if (companyIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('subscriptions')
+    .select(['id', 'filters'])
+    .where('company_id', 'in', companyIds)
+    .where('active', '=', 1)
+    .where('frequency', '=', 'instant')
+    .execute();
+  return new Map(rows.map((r) => [r.id, (JSON.parse(r.filters) as { kinds?: string[] }).kinds ?? []]));
+}

@@ -1,0 +1,116 @@
+// npm run backup / npm run restore: an online backup of a running Brygga's
+// database, restored into a fresh folder, and a Runtime that starts on it
+// with every notice, firm, subscription and ledger row.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect } from 'chai';
+import { pino } from 'pino';
+import type { Db } from '../../db/database.ts';
+import { loadConfig } from '../../src/config.ts';
+import { Runtime } from '../../src/runtime.ts';
+import { publish, registerFirm, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
+import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+const tsx = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href;
+
+/** Runs a script as `npm run <name>` does, in `cwd` (no .env of the developer's), with DATABASE_URL set. */
+function run(script: string, args: string[], databaseUrl: string, cwd: string) {
+  const result = spawnSync(process.execPath, ['--import', tsx, join(root, 'scripts', script), ...args], {
+    cwd, env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' }, encoding: 'utf8',
+  });
+  return { code: result.status, output: result.stdout + result.stderr };
+}
+
+const TABLES = ['notices', 'companies', 'subscriptions', 'matches', 'deliveries', 'delivery_items', 'users'] as const;
+
+async function counts(db: Db): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of TABLES) {
+    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    out[table] = Number(row.n);
+  }
+  return out;
+}
+
+describe('backup and restore', function () {
+  this.timeout(60_000);
+  let c: Ctx;
+  const dirs: string[] = [];
+  const fresh = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'brygga-backup-'));
+    dirs.push(dir);
+    return dir;
+  };
+  after(async () => {
+    await c?.t.stop();
+    await c?.smtp.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('backs up a running database and restores it into a fresh folder where Brygga starts with everything', async () => {
+    c = await startWithSmtp();
+    await registerFirm(c, 'a@firma.example');
+    await registerFirm(c, 'b@firma.example', [{}, { name: 'Städ', frequency: 'daily' }]);
+    await publish(c, 'one');
+    await publish(c, 'two');
+    await c.smtp.waitFor(4);
+    await settle(c);
+    const before = await counts(c.t.app.db);
+    expect(before.deliveries).to.be.at.least(4);
+    expect(before.subscriptions).to.equal(3);
+
+    // Online: the service keeps running (and holds the database open) while it is copied.
+    const work = fresh();
+    const file = join(work, 'backups', 'brygga.backup');
+    const backedUp = run('backup.ts', [file], c.t.app.config.databaseUrl, work);
+    expect(backedUp.code, backedUp.output).to.equal(0);
+    expect(backedUp.output).to.include('Backed up');
+
+    const target = fresh();
+    const url = `file:${join(target, 'var', 'brygga.db')}`;
+    const restored = run('restore.ts', [file], url, target);
+    expect(restored.code, restored.output).to.equal(0);
+    // A database that holds anything is not overwritten without --force.
+    const again = run('restore.ts', [file], url, target);
+    expect(again.code).to.equal(1);
+    expect(again.output).to.include('not empty').and.include('--force');
+    const forced = run('restore.ts', [file, '--force'], url, target);
+    expect(forced.code, forced.output).to.equal(0);
+
+    const redis = await testRedis();
+    const prefix = uniquePrefix('restored');
+    const config = loadConfig({
+      NODE_ENV: 'test', DATABASE_URL: url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, SEED_DEMO: 'false',
+      SECRET_KEY: 'test-secret-test-secret-test-secret-0123', MAIL_OUTBOX_DIR: join(target, 'outbox'),
+    });
+    const rt = await Runtime.start(config, pino({ level: 'silent' }));
+    try {
+      expect(await counts(rt.db)).to.deep.equal(before);
+      const original = await c.t.app.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
+      expect(await rt.db.selectFrom('deliveries').selectAll().orderBy('id').execute()).to.deep.equal(original);
+      expect(await rt.search.fts.count()).to.equal(2);
+      expect(await rt.readiness()).to.deep.equal({ database: 'ok', redis: 'ok' });
+    } finally {
+      await rt.stop();
+      await deletePrefix(redis.url, prefix);
+    }
+  });
+
+  it('refuses what is not a Brygga backup, and a missing file', async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'junk.backup'), 'not a database');
+    const url = `file:${join(dir, 'brygga.db')}`;
+    const junk = run('restore.ts', [join(dir, 'junk.backup')], url, dir);
+    expect(junk.code).to.equal(1);
+    expect(junk.output).to.include('Restore refused');
+    const missing = run('backup.ts', [join(dir, 'x.backup')], `file:${join(dir, 'none.db')}`, dir);
+    expect(missing.code).to.equal(1);
+    expect(missing.output).to.include('there is no database');
+    expect(run('restore.ts', [], url, dir).code).to.equal(2);
+  });
+});

@@ -1,0 +1,104 @@
+// Redis losing its data mid-run (a FLUSHALL of a Redis without persistence):
+// jobs queued for notices, and alerts queued for matches, are gone, and so are
+// the digest schedulers. Reconciliation finds the work in the database and
+// queues it again; every alert still arrives exactly once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import { Runtime } from '../../src/runtime.ts';
+import { startWorkers, type Workers } from '../../workers/start.ts';
+import { App, eventually, type TestApp } from '../helpers/app.ts';
+import { PUBLIC, publish, registerFirm, settle, type Ctx } from '../helpers/firms.ts';
+import { startPrivateRedis, type TestRedis } from '../helpers/redis.ts';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
+
+describe('reconciliation after Redis lost its data', function () {
+  this.timeout(90_000);
+  let redis: TestRedis;
+  let smtp: TestSmtp;
+  let dir: string;
+  let app: App;
+  let workers: Workers | null = null;
+  const logs: string[] = [];
+
+  before(async () => {
+    redis = await startPrivateRedis(); // --save '' --appendonly no: a restart would lose everything
+    smtp = await startSmtp();
+    dir = mkdtempSync(join(tmpdir(), 'brygga-reconcile-'));
+    const config = loadConfig({
+      NODE_ENV: 'test', PORT: '0', DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redis.url, QUEUE_PREFIX: 'reconcile',
+      MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, PUBLIC_URL: PUBLIC, SEED_DEMO: 'false', WORKERS: 'off',
+      SECRET_KEY: 'test-secret-test-secret-test-secret-0123', QUEUE_BACKOFF_MS: '200', LOG_LEVEL: 'warn',
+    });
+    const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+    app = await App.start(await Runtime.start(config, pino({ level: 'warn' }, sink)));
+    workers = startWorkers(app.rt, { reconcileEveryMs: 500, reconcileGraceMs: 0 });
+  });
+
+  after(async () => {
+    await app?.stop();
+    await workers?.close();
+    await smtp?.close();
+    await redis?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('queues the lost work again from the database: every alert once, the schedulers back', async () => {
+    expect(logs.some((l) => l.includes('Redis persistence is off')), 'a warning at start-up').to.equal(true);
+    const c: Ctx = { t: { app, dir, stop: async () => undefined } as TestApp, smtp };
+    const firms = ['a@firma.example', 'b@firma.example', 'c@firma.example'];
+    for (const email of firms) await registerFirm(c, email);
+
+    // Before the loss: alerts as usual.
+    await publish(c, 'before-1');
+    await publish(c, 'before-2');
+    await smtp.waitFor(6);
+    await settle(c);
+
+    // Matched, but the alerts wait in the (paused) notify queue when Redis loses them.
+    const queue = (name: 'index' | 'match' | 'notify') => app.producer.queue(name);
+    await queue('notify').pause();
+    const matchedOnly = (await publish(c, 'matched-only')).notice.id;
+    const queued = async (name: 'match' | 'notify') => (await queue(name).getJobCounts('waiting')).waiting;
+    await eventually(async () => (await queued('notify')) >= 3);
+    // Stored, but neither indexed nor matched when Redis loses the jobs.
+    await queue('index').pause();
+    await queue('match').pause();
+    const storedOnly = (await publish(c, 'stored-only')).notice.id;
+    await eventually(async () => !(await app.db.selectFrom('outbox').select('id').where('relayed_at', 'is', null).executeTakeFirst()));
+    expect(await queued('match')).to.equal(1);
+    expect(smtp.messages).to.have.length(6);
+
+    const admin = new Redis(redis.url);
+    await admin.flushall();
+    await admin.quit();
+    expect(await app.producer.queue('digest').getJobScheduler('digest-daily')).to.equal(undefined);
+
+    // The workers notice the missing schedulers, re-create them and reconcile.
+    await smtp.waitFor(12, 30_000);
+    await new Promise((r) => setTimeout(r, 2000)); // a few more reconciliation runs: nothing more is sent
+    expect(smtp.messages).to.have.length(12);
+    const told = smtp.messages.map((m) => `${m.to.join(',')} ${m.parsed.subject?.replace(/ – .*/, '')}`).sort();
+    expect(told).to.deep.equal(firms.flatMap((email) =>
+      ['before-1', 'before-2', 'matched-only', 'stored-only'].map((ref) => `${email} Ny upphandling: Lokalvård ${ref}`)).sort());
+    const ledger = await app.db.selectFrom('deliveries').select(['company_id', 'ref', 'status']).where('kind', '=', 'instant').execute();
+    expect(ledger).to.have.length(12);
+    expect(ledger.every((d) => d.status === 'sent')).to.equal(true);
+    expect(ledger.filter((d) => d.ref === matchedOnly || d.ref === storedOnly)).to.have.length(6);
+
+    // The stored-only notice was indexed after all, and the schedulers are back.
+    const found = await eventually(async () => (await app.search.fts.count()) === 4);
+    expect(found).to.equal(true);
+    for (const id of ['digest-daily', 'digest-weekly', 'digest-reminder']) {
+      expect(await app.producer.queue('digest').getJobScheduler(id), id).to.not.equal(undefined);
+    }
+    expect(await app.producer.queue('reconcile').getJobScheduler('reconcile')).to.not.equal(undefined);
+    expect(logs.some((l) => l.includes('job schedulers were missing'))).to.equal(true);
+    expect(logs.some((l) => l.includes('reconciliation queued work'))).to.equal(true);
+  });
+});
