@@ -7,7 +7,7 @@ import { cleanText } from '../domain/text.ts';
 const line = (max: number) => z.string().overwrite((s) => cleanText(s)).trim().min(1).max(max);
 
 /** ULIDs: user, token and audit ids. */
-export const id = z.string().regex(/^[0-9A-Z]{26}$/, 'an id as Brygga gives them (26 characters)');
+export const id = z.string().max(26, 'an id as Brygga gives them (26 characters)').regex(/^[0-9A-Z]{26}$/, 'an id as Brygga gives them (26 characters)');
 
 export const email = z.string().trim().toLowerCase().pipe(z.email('an e-mail address').max(254));
 
@@ -15,10 +15,11 @@ export const email = z.string().trim().toLowerCase().pipe(z.email('an e-mail add
 export const roleList = z
   .array(z.enum(ROLES, { error: `a role: one of ${ROLES.join(', ')}` }))
   .min(1, `at least one role: ${ROLES.join(', ')}`)
+  .max(ROLES.length * 2, `at most ${ROLES.length * 2} roles: ${ROLES.join(', ')}`)
   .transform((roles) => [...new Set(roles)]);
 
 /** An organisationsnummer of a buyer (a legal person), stored as ten digits. */
-export const buyerOrgNumber = z.string().transform((value, ctx) => {
+export const buyerOrgNumber = z.string().max(40).transform((value, ctx) => {
   try {
     return parseOrgNumber(value).digits;
   } catch (error) {
@@ -59,7 +60,7 @@ export const newTokenSchema = z.strictObject({
 export const newBuyerSchema = z.strictObject({
   name: line(500),
   orgNumber: buyerOrgNumber,
-  nuts: z.string().trim().toUpperCase().regex(/^[A-Z]{2}[0-9A-Z]{0,3}$/, 'a NUTS code, e.g. SE232').nullable().optional(),
+  nuts: z.string().trim().max(5, 'a NUTS code, e.g. SE232').toUpperCase().regex(/^[A-Z]{2}[0-9A-Z]{0,3}$/, 'a NUTS code, e.g. SE232').nullable().optional(),
 });
 
 export const auditQuerySchema = z.object({

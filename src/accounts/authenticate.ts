@@ -12,9 +12,19 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function cookieValue(req: Request, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key === name) return decodeCookie(value.join('='));
   }
   return null;
+}
+
+/** A cookie value that does not decode (a stray `%`) is no cookie: it cannot hold a session, and is not worth a 500. */
+function decodeCookie(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch (error) {
+    if (error instanceof URIError) return null;
+    throw error;
+  }
 }
 
 /** Whether a browser sent this request from one of our own pages. */

@@ -252,7 +252,7 @@ function presentSubscription(s: repo.SubscriptionRow, cpv: string[]) {
   };
 }
 
-const patchBody = z.record(z.string(), z.unknown());
+const patchBody = z.record(z.string().max(100), z.unknown()).refine((p) => Object.keys(p).length <= 50, 'at most 50 fields');
 
 /** A PATCH body laid over the current values and checked whole, so every rule (e.g. minValue ≤ maxValue) holds after it. */
 function patched<S extends z.ZodType>(schema: S, current: Record<string, unknown>, patch: unknown): z.output<S> {

@@ -12,23 +12,24 @@ const name = (max: number) => z.string().overwrite((s) => cleanText(s)).trim().m
 const capabilityCode = z
   .string()
   .trim()
+  .max(60, `a capability: one of ${Object.keys(CAPABILITIES).join(', ')}`)
   .toLowerCase()
   .refine(isCapability, { message: `a capability: one of ${Object.keys(CAPABILITIES).join(', ')}` });
 
 /** A CSR capability: a bare code, or a code with an expiry date (certificates). */
 export const capabilitySchema = z.preprocess(
   (value) => (typeof value === 'string' ? { capability: value } : value),
-  z.object({ capability: capabilityCode, validUntil: z.iso.date().nullable().default(null) }),
+  z.object({ capability: capabilityCode, validUntil: z.string().max(10, 'a date, e.g. 2027-06-30').pipe(z.iso.date()).nullable().default(null) }),
 );
 
 export const companyInputSchema = z.object({
-  orgNumber: z.string().min(1),
+  orgNumber: z.string().min(1).max(40),
   /** Enskild firma: the organisationsnummer is the owner's personnummer. */
   soleTrader: z.boolean().default(false),
   /** Plain text, one line, at most 120 characters: it heads the firm's e-mails. */
   name: name(120),
   email: z.email().max(254),
-  municipalityCode: z.string().refine(isMunicipalityCode, 'a four-digit kommunkod, e.g. 1441'),
+  municipalityCode: z.string().max(4, 'a four-digit kommunkod, e.g. 1441').refine(isMunicipalityCode, 'a four-digit kommunkod, e.g. 1441'),
   language: z.enum(['sv', 'en']).default('sv'),
   categories: z.array(cpvCode).min(1, 'at least one CPV category').max(200),
   csr: z.array(capabilitySchema).max(100).default([]),
@@ -39,6 +40,7 @@ export const FREQUENCIES = ['instant', 'daily', 'weekly'] as const;
 const region = z
   .string()
   .trim()
+  .max(5, 'local, a kommunkod (1441) or a NUTS code (SE232)')
   .refine((r) => r === 'local' || isMunicipalityCode(r) || /^SE[0-9]{0,3}$/.test(r), 'local, a kommunkod (1441) or a NUTS code (SE232)');
 
 /** What narrows a subscription beyond its CPV codes; every key optional. */
@@ -57,7 +59,7 @@ export const filtersSchema = z
     regions: z.array(region).max(100).default([]),
     minValue: z.number().nonnegative().nullable().default(null),
     maxValue: z.number().nonnegative().nullable().default(null),
-    kinds: z.array(z.enum(NOTICE_KINDS)).default([]),
+    kinds: z.array(z.enum(NOTICE_KINDS)).max(NOTICE_KINDS.length).default([]),
     procedures: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
     onlyCsr: z.boolean().default(false),
     strict: z.boolean().default(false),

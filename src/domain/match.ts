@@ -344,8 +344,9 @@ export function profileOutcome(c: MatchCriteria, held: Set<string>): ProfileOutc
     outcome.reasons.push(RESERVED_ELIGIBLE_REASON);
     outcome.scoreDelta += 10;
   }
+  const unmet = new Set(missing);
   for (const requirement of requirements) {
-    const met = !missing.includes(requirement);
+    const met = !unmet.has(requirement);
     outcome.reasons.push(requirementReason(requirement, met));
     outcome.scoreDelta += met ? 5 : -10;
   }

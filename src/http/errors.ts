@@ -35,10 +35,10 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.ou
 export const notFoundHandler: RequestHandler = (req, _res, next) =>
   next(new AppError(404, 'not_found', `No route for ${req.method} ${req.path}`));
 
-/** Maps body-parser's and the router's errors (too large, bad JSON, undecodable URL) and everything else to AppError. */
+/** Maps body-parser's and the router's errors (too large, bad JSON, undecodable URL or body) and everything else to AppError. */
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const e = error as { type?: string; status?: number; expose?: boolean; limit?: number; message?: string };
+  const e = error as { type?: string; status?: number; expose?: boolean; limit?: number; message?: string; code?: unknown };
   if (e?.type === 'entity.too.large') {
     return new AppError(413, 'payload_too_large', `Request body exceeds the limit of ${e.limit} bytes`);
   }
@@ -48,12 +48,30 @@ function toAppError(error: unknown): AppError {
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return new AppError(415, 'unsupported_encoding', e.message ?? 'Unsupported encoding');
   }
-  // Other client errors from Express and its parsers (http-errors mark them `expose`),
-  // and a URL whose %-escapes do not decode (the router's URIError, status 400).
-  if ((e?.expose || error instanceof URIError) && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+  // A body that does not decode as its Content-Encoding says (zlib's and brotli's errors, passed on by body-parser).
+  if (e?.status === 400 && typeof e.code === 'string' && /^(?:Z_|ERR_BROTLI|ERR__ERROR)/.test(e.code)) {
+    return new AppError(400, 'invalid_encoding', `Request body does not decode as its Content-Encoding says (${e.message ?? e.code})`);
+  }
+  // A URL whose %-escapes do not decode (the router's URIError, status 400), wherever it is decoded.
+  if (error instanceof URIError) {
+    return new AppError(400, 'bad_request', e.status === 400 && e.message ? e.message : 'The address is not validly %-encoded');
+  }
+  // Other client errors from Express and its parsers (http-errors mark them `expose`).
+  if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return new AppError(e.status, 'bad_request', e.message ?? 'Bad request');
   }
   return new AppError(500, 'internal', 'Something went wrong on our side');
+}
+
+/**
+ * Where a request went, for the log: the route pattern when one matched, else
+ * the resource (/api/notices, /confirm): what follows may be an id or a token.
+ */
+function routeOf(req: Request): string {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
+  const parts = req.path.split('/');
+  return parts.slice(0, parts[1] === 'api' ? 3 : 2).join('/');
 }
 
 // Pages people open from links in e-mail. Mail clients and link checkers often
@@ -70,6 +88,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = toAppError(error);
     if (appError.status >= 500) log.error({ err: error, path: req.path }, 'request failed');
+    // The client's mistake (a malformed URL, encoding or body), not ours: a warning, without a stack.
+    else if (!(error instanceof AppError)) {
+      // What kind of error, not its message: the message may quote the URL (ids, tokens).
+      const e = error as { type?: unknown; code?: unknown; name?: unknown };
+      const reason = [e?.type, e?.code, e?.name].find((v) => typeof v === 'string') ?? null;
+      log.warn({ method: req.method, route: routeOf(req), status: appError.status, code: appError.code, reason }, 'client error');
+    }
     if (wantsPage(req)) {
       // Swedish unless the browser prefers English.
       const lang = langOf(req.acceptsLanguages('sv', 'en') || null);

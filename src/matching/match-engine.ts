@@ -6,7 +6,7 @@ import { capabilitiesInForce, isRequirement, requirementLabel, EFORMS_CRITERIA, 
 import { parseKeywords, Words } from '../domain/keywords.ts';
 import { stockholmDate } from '../domain/dates.ts';
 import { alertKind, subscriptionTakes, type AlertKind } from '../domain/alerts.ts';
-import { evaluate, type StoredFilters, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
+import { evaluate, hasCsrCriteria, type StoredFilters, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
 import { inTransaction } from '../../db/database.ts';
 import type { NoticeRow } from '../notices/notices.repo.ts';
 import { noticeCodes, type NoticeInput } from '../notices/notice.schema.ts';
@@ -174,44 +174,126 @@ export class MatchEngine {
    * How many firms a draft would reach, local and in all, and how each CSR
    * criterion and each lot changes that: officers see before publishing
    * whether local firms can take part. Nothing is stored.
+   *
+   * Work is bounded by the draft's size, never by its size times itself: the
+   * requirements (a closed list, each once) are all weighed in one match of
+   * the draft without them (`withoutRequirements`); the reserved criterion
+   * takes one more match and each lot one over its own codes. The event loop
+   * is given a turn between matches.
    */
   async preview(draft: NoticeInput, now = new Date()): Promise<ReachPreview> {
+    await this.refresh();
     const notice = await this.prepare('preview', draft);
     const today = stockholmDate(now);
-    const reach = async (n: MatchNotice): Promise<MatchResult[]> => (await this.run(n, now)).bestPerCompany();
-    const count = (results: MatchResult[]): Reach => ({
-      total: results.length,
-      local: results.filter((r) => this.localArea.includes(this.companies.get(r.companyId)!.municipalityCode)).length,
-    });
-    const held = (r: MatchResult) => capabilitiesInForce(this.companies.get(r.companyId)!.capabilities, today);
+    const local = new Set(this.localArea);
+    const heldBy = new Map<string, Set<string>>();
+    const held = (companyId: string) => {
+      let set = heldBy.get(companyId);
+      if (!set) heldBy.set(companyId, (set = capabilitiesInForce(this.companies.get(companyId)!.capabilities, today)));
+      return set;
+    };
+    const match = async (n: MatchNotice): Promise<MatchResults> => {
+      await new Promise((resolve) => setImmediate(resolve)); // let /healthz and others in between matches
+      return this.index.match(n, today).results;
+    };
+    const firmsOf = (results: MatchResults): Set<string> => {
+      const firms = new Set<string>();
+      for (let i = 0; i < results.size; i++) firms.add(results.companyId(i));
+      return firms;
+    };
+    const count = (firms: Iterable<string>): Reach => {
+      let total = 0;
+      let inArea = 0;
+      for (const id of firms) {
+        total++;
+        if (local.has(this.companies.get(id)!.municipalityCode)) inArea++;
+      }
+      return { total, local: inArea };
+    };
+    const where = (firms: Set<string>, test: (companyId: string) => boolean) => [...firms].filter(test);
 
-    const firms = await reach(notice);
+    const firms = firmsOf(await match(notice));
     const criteria: ReachPreview['criteria'] = [];
-    for (const requirement of new Set(notice.criteria.requirements)) {
-      const without = { ...notice, criteria: { ...notice.criteria, requirements: notice.criteria.requirements.filter((r) => r !== requirement) } };
-      criteria.push({
-        criterion: `requirement:${requirement}`,
-        label: isRequirement(requirement) ? requirementLabel(requirement) : { sv: requirement, en: requirement },
-        meeting: count(firms.filter((r) => satisfies(requirement, held(r)))),
-        withoutIt: count(await reach(without)),
-      });
+    const requirements = [...new Set(notice.criteria.requirements)];
+    if (requirements.length) {
+      const withoutIt = await this.withoutEachRequirement(notice, requirements, match, held);
+      for (const requirement of requirements) {
+        criteria.push({
+          criterion: `requirement:${requirement}`,
+          label: isRequirement(requirement) ? requirementLabel(requirement) : { sv: requirement, en: requirement },
+          meeting: count(where(firms, (id) => satisfies(requirement, held(id)))),
+          withoutIt: count(withoutIt.get(requirement)!),
+        });
+      }
     }
     if (notice.criteria.reserved.includes('res-ws')) {
       const without = { ...notice, criteria: { ...notice.criteria, reserved: notice.criteria.reserved.filter((r) => r !== 'res-ws') } };
-      const open = await reach(without);
+      const open = firmsOf(await match(without));
       criteria.push({
         criterion: 'reserved:res-ws',
         label: EFORMS_CRITERIA.reserved['res-ws'],
-        meeting: count(open.filter((r) => RESERVED_ELIGIBLE.some((c) => held(r).has(c)))),
+        meeting: count(where(open, (id) => RESERVED_ELIGIBLE.some((c) => held(id).has(c)))),
         withoutIt: count(open),
       });
     }
     const lots: ReachPreview['lots'] = [];
+    const codesByLot = new Map<string, MatchNotice['codes']>();
+    for (const code of notice.codes) {
+      if (code.lotId === null) continue;
+      const codes = codesByLot.get(code.lotId);
+      if (codes) codes.push(code);
+      else codesByLot.set(code.lotId, [code]);
+    }
+    // Lots with the same codes reach the same firms: one match for each set of codes.
+    const reachByCodes = new Map<string, Reach>();
     for (const lot of draft.lots) {
-      const codes = notice.codes.filter((c) => c.lotId === lot.id);
-      if (codes.length) lots.push({ lotId: lot.id, title: lot.title, firms: count(await reach({ ...notice, codes })) });
+      const codes = codesByLot.get(lot.id);
+      if (!codes) continue;
+      const key = codes.map((c) => `${c.code}${c.isMain ? '*' : ''}`).join(' ');
+      let firms = reachByCodes.get(key);
+      if (!firms) reachByCodes.set(key, (firms = count(firmsOf(await match({ ...notice, codes })))));
+      lots.push({ lotId: lot.id, title: lot.title, firms });
     }
     return { firms: count(firms), criteria, lots };
   }
-}
 
+  /**
+   * For each requirement, the firms the draft would reach without it, from one
+   * match of the draft without any requirement. Requirements decide only
+   * whether a strict subscription takes the notice (every requirement met) —
+   * and, through "CSR criteria at all", an onlyCsr one. So a firm is reached
+   * without R when one of its subscriptions matches the draft without
+   * requirements and is not strict, or is strict and R is all it misses.
+   * The draft keeps its "has CSR criteria" when every variant has it: a GPP
+   * code stands in (GPP codes decide nothing else in matching).
+   */
+  private async withoutEachRequirement(
+    notice: MatchNotice,
+    requirements: string[],
+    match: (n: MatchNotice) => Promise<MatchResults>,
+    held: (companyId: string) => Set<string>,
+  ): Promise<Map<string, Set<string>>> {
+    const none = { ...notice.criteria, requirements: [] };
+    const csrInEveryVariant = requirements.length > 1 || hasCsrCriteria(none);
+    const loose = { ...notice, criteria: csrInEveryVariant && !hasCsrCriteria(none) ? { ...none, gpp: ['other'] } : none };
+    const results = await match(loose);
+    const missing = new Map<string, string[]>();
+    const missingOf = (companyId: string) => {
+      let list = missing.get(companyId);
+      if (!list) missing.set(companyId, (list = requirements.filter((r) => !satisfies(r, held(companyId)))));
+      return list;
+    };
+    const reached = new Map(requirements.map((r) => [r, new Set<string>()]));
+    for (let i = 0; i < results.size; i++) {
+      const companyId = results.companyId(i);
+      if (!this.subscriptions.get(results.subscriptionId(i))?.rule.strict) {
+        for (const firms of reached.values()) firms.add(companyId);
+        continue;
+      }
+      const lacks = missingOf(companyId);
+      if (lacks.length === 0) for (const firms of reached.values()) firms.add(companyId);
+      else if (lacks.length === 1) reached.get(lacks[0])!.add(companyId);
+    }
+    return reached;
+  }
+}

@@ -12,7 +12,7 @@ import { companyExists, matchesForCompany } from './matching.repo.ts';
 
 const matchesQuerySchema = z.object({
   status: z.enum(['open', 'closed', 'all']).default('all'),
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 

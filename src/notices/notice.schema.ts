@@ -53,8 +53,24 @@ export function httpUrl(value: unknown): string | null {
   return result.success ? result.data : null;
 }
 
+/**
+ * Limits no real notice reaches (docs/api.md lists them): they bound the work
+ * one request can cause — validation, matching, the reach preview, storage.
+ */
+export const LIMITS = {
+  /** A code, number or date as given, before it is normalised (CPV 45214200-2, orgnr 16556016-0680, …). */
+  code: 40,
+  /** Codes from one of the closed CSR lists (BT-06, BT-775, …, requirements); the longest list has 10 codes, duplicates are dropped. */
+  criteria: 20,
+  /** NUTS codes of the place of performance (a notice for all of Sweden names 21 counties). */
+  nuts: 200,
+  cpvAdditional: 200,
+  lots: 500,
+  awards: 1000,
+} as const;
+
 /** A CPV code in any accepted spelling, normalised to its 8 digits. */
-export const cpvCode = z.string().transform((value, ctx) => {
+export const cpvCode = z.string().max(LIMITS.code).transform((value, ctx) => {
   try {
     return normalizeCpv(value);
   } catch (error) {
@@ -65,7 +81,7 @@ export const cpvCode = z.string().transform((value, ctx) => {
 });
 
 /** A Swedish organisationsnummer, stored as 10 digits. Sole traders allowed. */
-export const orgNumber = z.string().transform((value, ctx) => {
+export const orgNumber = z.string().max(LIMITS.code).transform((value, ctx) => {
   try {
     return parseOrgNumber(value, { allowPersonal: true }).digits;
   } catch (error) {
@@ -77,7 +93,7 @@ export const orgNumber = z.string().transform((value, ctx) => {
 
 export const money = z.object({
   amount: z.number().finite().nonnegative(),
-  currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code, e.g. SEK'),
+  currency: z.string().trim().max(3, 'ISO 4217 currency code, e.g. SEK').toUpperCase().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code, e.g. SEK'),
 });
 
 /** One line of text: controls, C1 and bidi overrides removed, tabs and line breaks made spaces (src/domain/text.ts). */
@@ -86,24 +102,25 @@ const multiline = () => z.string().overwrite((s) => cleanText(s, { multiline: tr
 
 /** A code from a closed list; the message names every allowed value. */
 const codeFrom = (what: string, codes: readonly string[]) =>
-  z.string().trim().toLowerCase().refine((c) => codes.includes(c), `${what}: one of ${codes.join(', ')}`);
+  z.string().trim().max(LIMITS.code, `${what}: one of ${codes.join(', ')}`).toLowerCase().refine((c) => codes.includes(c), `${what}: one of ${codes.join(', ')}`);
 
 const nuts = z
   .string()
   .trim()
+  .max(5, 'a NUTS code has at most 5 characters (SE232)')
   .toUpperCase()
   .refine(isNutsCode, `a NUTS code: in Sweden one of ${[...SWEDISH_NUTS].join(', ')}; elsewhere a country code (${NUTS_COUNTRIES.join(', ')}) and up to 3 letters or digits`);
-const isoDateTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+const isoDateTime = z.string().max(LIMITS.code).pipe(z.iso.datetime({ offset: true })).transform((s) => new Date(s).toISOString());
 /** A publication day without a time stays a day: inventing midnight would put it on the wrong date in UTC or in Stockholm. */
 const DATE_MESSAGE = 'a date (2026-11-30) or an ISO-8601 date-time with a time zone (2026-11-30T09:00:00+01:00)';
-const dateOrDateTime = z.union([
+const dateOrDateTime = z.string().max(LIMITS.code, DATE_MESSAGE).pipe(z.union([
   z.iso.date({ error: DATE_MESSAGE }),
   z.iso.datetime({ offset: true, error: DATE_MESSAGE }).transform((s) => new Date(s).toISOString()),
-]);
+]));
 
 export const cpvSet = z.object({
   main: cpvCode,
-  additional: z.array(cpvCode).max(200).default([]),
+  additional: z.array(cpvCode).max(LIMITS.cpvAdditional).default([]),
 });
 
 export const lotSchema = z.object({
@@ -113,8 +130,15 @@ export const lotSchema = z.object({
   estimatedValue: money.nullable().default(null),
 });
 
-const criterion = (what: string, kind: keyof typeof EFORMS_CRITERIA) =>
-  z.array(codeFrom(what, Object.keys(EFORMS_CRITERIA[kind]))).default([]);
+/** Codes from a closed list, each once (a repeated code asks nothing more). */
+const codeList = (what: string, codes: readonly string[]) =>
+  z
+    .array(codeFrom(what, codes))
+    .max(LIMITS.criteria, `at most ${LIMITS.criteria} codes: ${codes.join(', ')}`)
+    .transform((list) => [...new Set(list)])
+    .default([]);
+
+const criterion = (what: string, kind: keyof typeof EFORMS_CRITERIA) => codeList(what, Object.keys(EFORMS_CRITERIA[kind]));
 
 export const criteriaSchema = z.object({
   strategic: criterion('a strategic procurement code (BT-06)', 'strategic'),
@@ -123,7 +147,7 @@ export const criteriaSchema = z.object({
   gpp: criterion('a green public procurement criterion (BT-805)', 'gpp'),
   reserved: criterion('a reserved participation code (BT-71)', 'reserved'),
   smeSuitable: z.boolean().nullable().default(null),
-  requirements: z.array(codeFrom('a requirement', Object.keys(REQUIREMENTS))).default([]),
+  requirements: codeList('a requirement', Object.keys(REQUIREMENTS)),
 });
 
 export const awardSchema = z.object({
@@ -156,14 +180,14 @@ export const noticeInputSchema = z.object({
   kind: z.enum(NOTICE_KINDS, { error: `a notice kind: one of ${NOTICE_KINDS.join(', ')}` }).default('tender'),
   title: line().min(1, 'a notice needs a title').max(1000),
   description: multiline().max(100_000).nullable().default(null),
-  language: z.string().trim().toLowerCase().regex(/^[a-z]{2}$/, 'an ISO 639-1 language code, e.g. sv').default('sv'),
+  language: z.string().trim().max(2, 'an ISO 639-1 language code, e.g. sv').toLowerCase().regex(/^[a-z]{2}$/, 'an ISO 639-1 language code, e.g. sv').default('sv'),
   buyer: z.object({
     name: line().min(1).max(500),
     orgNumber: orgNumber.nullable().default(null),
     nuts: nuts.nullable().default(null),
   }),
   cpv: cpvSet,
-  lots: z.array(lotSchema).max(500).default([]).superRefine((lots, ctx) => {
+  lots: z.array(lotSchema).max(LIMITS.lots).default([]).superRefine((lots, ctx) => {
     // Lots are addressed by id (awards, matches, alerts): two with one id would be one lot.
     const seen = new Set<string>();
     lots.forEach((lot, i) => {
@@ -177,7 +201,7 @@ export const noticeInputSchema = z.object({
   procedure: codeFrom('a procedure type (eForms BT-105)', PROCEDURE_TYPES).nullable().default(null),
   placeOfPerformance: z
     .object({
-      nuts: z.array(nuts).default([]),
+      nuts: z.array(nuts).max(LIMITS.nuts).default([]),
       postalCode: line().max(20).nullable().default(null),
       town: line().max(200).nullable().default(null),
     })
@@ -185,7 +209,7 @@ export const noticeInputSchema = z.object({
   criteria: criteriaSchema.default({
     strategic: [], social: [], green: [], gpp: [], reserved: [], smeSuitable: null, requirements: [],
   }),
-  awards: z.array(awardSchema).max(1000).default([]),
+  awards: z.array(awardSchema).max(LIMITS.awards).default([]),
   /** The buyer's own case number (diarienummer); with the buyer, the identity of an officer's notice. */
   reference: line().min(1).max(100).nullable().default(null),
   links: linksSchema.default(NO_LINKS),

@@ -10,7 +10,7 @@ import { findBuyer, findById, presentNotice } from './notices.repo.ts';
 import { patchNotice, storeNotice, withdrawNotice, type StoreResult } from './notices.service.ts';
 
 /** A PATCH names the top-level fields it replaces; identity fields stay. */
-const patchSchema = z.record(z.string(), z.unknown()).refine((p) => !['source', 'sourceId', 'reference'].some((k) => k in p), {
+const patchSchema = z.record(z.string().max(100), z.unknown()).refine((p) => Object.keys(p).length <= 50, 'at most 50 fields').refine((p) => !['source', 'sourceId', 'reference'].some((k) => k in p), {
   message: 'source, sourceId and reference identify the notice and cannot be patched',
 });
 const withdrawSchema = z.object({ reason: z.string().trim().min(1, 'say why the notice is withdrawn').max(1000) });

@@ -11,21 +11,26 @@ import {
 import { MAX_QUERY_WORDS, parseTextQuery, queryWords } from './text.ts';
 
 const MAX_VALUES = 20;
+/** One value, or one comma-separated run of them, as given. */
+const MAX_PARAMETER_LENGTH = 2000;
 
 /** A parameter given once, several times or comma-separated → its values. */
 function list<T extends z.ZodType<unknown, string>>(item: T) {
   return z
-    .union([z.string(), z.array(z.string())])
+    .union([
+      z.string().max(MAX_PARAMETER_LENGTH),
+      z.array(z.string().max(MAX_PARAMETER_LENGTH)).max(MAX_VALUES, `at most ${MAX_VALUES} values`),
+    ])
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(item).max(MAX_VALUES, `at most ${MAX_VALUES} values`))
     .default([] as never);
 }
 
 /** A CPV code at any level: 45, 452 (a prefix, padded with zeros), 45000000, 45214200-2. */
-const cpv = z.string().transform((value) => (/^\d{2,7}$/.test(value) ? value.padEnd(8, '0') : value)).pipe(cpvCode);
+const cpv = z.string().max(40).transform((value) => (/^\d{2,7}$/.test(value) ? value.padEnd(8, '0') : value)).pipe(cpvCode);
 
 /** A buyer's id, or its organisationsnummer (→ 10 digits). */
-const buyer = z.string().transform((value, ctx) => {
+const buyer = z.string().max(64, 'a buyer id or organisationsnummer').transform((value, ctx) => {
   if (/^[\d\s-]{10,15}$/.test(value)) {
     try {
       return parseOrgNumber(value).digits;
@@ -54,7 +59,7 @@ const isKnownNuts = (code: string) =>
  * code at any level (SE, SE2, SE23, SE232). Anything else would silently find
  * nothing, so it is an error.
  */
-const region = z.string().transform((value, ctx) => {
+const region = z.string().max(5, 'unknown region; use local (the local area), a kommunkod (1441) or a NUTS code (SE, SE2, SE232)').transform((value, ctx) => {
   if (value.toLowerCase() === LOCAL_REGION) return LOCAL_REGION;
   const code = value.toUpperCase();
   if (isMunicipalityCode(code) || isKnownNuts(code)) return code;
@@ -62,7 +67,7 @@ const region = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
-const procedure = z.string().toLowerCase().regex(/^[a-z0-9-]{1,60}$/, 'a procedure code, e.g. open');
+const procedure = z.string().max(60, 'a procedure code, e.g. open').toLowerCase().regex(/^[a-z0-9-]{1,60}$/, 'a procedure code, e.g. open');
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -70,6 +75,7 @@ const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 function instant(end: 'from' | 'to') {
   return z
     .string()
+    .max(40, 'a date (2027-03-01) or date-time (2027-03-01T12:00:00+01:00)')
     .refine((v) => (dateOnly.test(v) ? z.iso.date().safeParse(v).success : z.iso.datetime({ offset: true }).safeParse(v).success), {
       message: 'a date (2027-03-01) or date-time (2027-03-01T12:00:00+01:00)',
     })
