@@ -151,13 +151,28 @@ export interface DeliveriesTable {
   kind: string;
   /** The notice (instant), notice-revision (change), the period (2026-11-27, 2026-W48), the subscription change (opening) or the confirmation round. */
   ref: string;
-  /** pending | sent | failed */
+  /**
+   * pending | sending (claimed by `owner` until `lease_until`) | sent | failed |
+   * held (the address was suspended) | released (its open notices went into the summary after the suspension was lifted)
+   */
   status: string;
   attempts: Generated<number>;
   message_id: string | null;
   error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** The attempt sending it now (while `sending`). */
+  owner: string | null;
+  /** ISO time after which another worker may take a `sending` row over. */
+  lease_until: string | null;
+  /** 5xx answers counted against this row (not those during a relay fault). */
+  rejections: Generated<number>;
+}
+
+/** Every 5xx answer of the relay, when and for which firm: how a relay fault is told from a bad address. */
+export interface MailRejectionsTable {
+  at: string;
+  company_id: string;
 }
 
 export interface DeliveryItemsTable {
@@ -324,6 +339,7 @@ export interface Database {
   audit_log: AuditLogTable;
   delivery_counts: DeliveryCountsTable;
   account_mails: AccountMailsTable;
+  mail_rejections: MailRejectionsTable;
 }
 
 // Row types for the repos (`*.repo.ts`); services take row shapes from their repo.

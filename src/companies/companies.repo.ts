@@ -39,19 +39,48 @@ export async function markAddressConfirmed(db: Db, id: string, at: string): Prom
   return result.numUpdatedRows > 0n;
 }
 
-/** Counts a permanent delivery failure; the address is suspended once there are `suspendAfter` of them. */
-export async function recordPermanentFailure(db: Db, id: string, suspendAfter: number): Promise<void> {
+/**
+ * Counts a permanent delivery failure; the address is suspended once there are
+ * `suspendAfter` of them with no success between (a success resets the count).
+ * Suspending starts a new confirmation round: links mailed before it no longer
+ * lift the suspension, only a confirmation sent afterwards does.
+ */
+export async function recordPermanentFailure(db: Db, id: string, suspendAfter: number): Promise<boolean> {
   await db
     .updateTable('companies')
     .set((eb) => ({ permanent_failures: eb('permanent_failures', '+', 1) }))
     .where('id', '=', id)
     .execute();
-  await db
+  const suspended = await db
     .updateTable('companies')
-    .set({ email_status: 'suspended', updated_at: nowIso() })
+    .set((eb) => ({ email_status: 'suspended', confirm_round: eb('confirm_round', '+', 1), updated_at: nowIso() }))
     .where('id', '=', id)
+    .where('email_status', '!=', 'suspended')
     .where('permanent_failures', '>=', suspendAfter)
-    .execute();
+    .executeTakeFirst();
+  return suspended.numUpdatedRows > 0n;
+}
+
+/** The address took an e-mail: earlier permanent failures no longer count towards a suspension. */
+export async function resetPermanentFailures(db: Db, id: string): Promise<void> {
+  await db.updateTable('companies').set({ permanent_failures: 0 }).where('id', '=', id).where('permanent_failures', '>', 0).execute();
+}
+
+/**
+ * Lifts a suspension: the address is confirmed again (or still awaits its first
+ * confirmation, if it never had one) and its failures are forgotten; false when it was not suspended.
+ */
+export async function liftSuspension(db: Db, id: string, at: string, confirmed: boolean): Promise<boolean> {
+  const result = await db
+    .updateTable('companies')
+    .set({
+      email_status: confirmed ? 'confirmed' : 'unconfirmed', permanent_failures: 0, updated_at: at,
+      ...(confirmed && { email_confirmed_at: at }),
+    })
+    .where('id', '=', id)
+    .where('email_status', '=', 'suspended')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** Addresses suspended after repeated permanent delivery failures, most recent first. */

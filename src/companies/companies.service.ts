@@ -119,15 +119,15 @@ export async function updateCompany(db: Db, id: string, patch: unknown): Promise
   });
 }
 
-/** Sends the confirmation e-mail again (a new round) while the address is unconfirmed. */
+/**
+ * Sends the confirmation e-mail again (a new round) while the address is
+ * unconfirmed, or suspended: confirming it again lifts the suspension.
+ */
 export async function resendConfirmation(db: Db, id: string): Promise<void> {
   await inTransaction(db, async (trx) => {
     const company = await repo.findCompany(trx, id);
     if (!company) throw notFound('Company');
     if (company.email_status === 'confirmed') throw new AppError(409, 'already_confirmed', 'The e-mail address is already confirmed');
-    if (company.email_status !== 'unconfirmed') {
-      throw new AppError(409, 'address_suspended', 'The e-mail address is suspended after failed deliveries: give a new one');
-    }
     const round = company.confirm_round + 1;
     await repo.updateCompany(trx, id, { confirm_round: round });
     await addToOutbox(trx, { topic: 'company.registered', payload: { companyId: id, round } });

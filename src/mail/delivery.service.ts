@@ -1,16 +1,17 @@
 // Sends what the ledger says is due: instant alerts, change notices, summaries
 // for new subscriptions, closing reminders, digests and address
 // confirmations. The SMTP conversation happens outside any DB transaction.
+import type { Logger } from 'pino';
 import { inTransaction, type Db } from '../../db/database.ts';
 import { findUserById, usersOfCompany } from '../accounts/accounts.repo.ts';
-import { activeSubscriptions, findCompany, recordPermanentFailure, subscriptionNames } from '../companies/companies.repo.ts';
+import { activeSubscriptions, findCompany, recordPermanentFailure, resetPermanentFailures, subscriptionNames } from '../companies/companies.repo.ts';
 import { alertKind } from '../domain/alerts.ts';
 import type { Reason } from '../domain/match.ts';
 import { formatDate, langOf, t, type Lang } from '../i18n/messages.ts';
 import { alertFacts, findById, materialChangesSince, storedDocument } from '../notices/notices.repo.ts';
 import { describeChanges } from './change-text.ts';
 import { materialChange } from './changes.ts';
-import { digestItems, openingItems, reminderItems } from './digest.ts';
+import { digestItems, heldItems, openingItems, reminderItems } from './digest.ts';
 import * as ledger from './ledger.repo.ts';
 import type { Claim, DeliveryKind, Item } from './ledger.repo.ts';
 import { matchedSubscriptionIds, noticesWithReasons } from './mail.repo.ts';
@@ -18,12 +19,47 @@ import type { Mailer } from './mailer.ts';
 import { counted, listed, render, renderConfirmation, renderRegistrationAttempt, type MailNotice, type Rendered, type Section, type UnsubscribeLink } from './templates.ts';
 import { claimAccountMail, markAccountMail } from './account-mail.repo.ts';
 import { CONFIRM_DAYS, signToken } from './tokens.ts';
+import { LIFTED_PREFIX } from './suspensions.service.ts';
+import { newId } from '../ids.ts';
+import { createLogger } from '../logger.ts';
 
-export type MailContext = { db: Db; mailer: Mailer; publicUrl: string; secret: string; suspendAfter: number; alertMaxAgeDays: number };
-export type DeliveryResult = 'sent' | 'already-sent' | 'nothing-to-send' | 'not-confirmed';
+export type MailContext = {
+  db: Db; mailer: Mailer; publicUrl: string; secret: string; suspendAfter: number; alertMaxAgeDays: number;
+  /** Where a relay fault is reported for staff (an error); a logger of its own when not given. */
+  log?: Pick<Logger, 'error'>;
+};
+/** `held`: the firm's address is suspended; the alert waits for the summary after the suspension is lifted. */
+export type DeliveryResult = 'sent' | 'already-sent' | 'nothing-to-send' | 'not-confirmed' | 'held';
 
 /** The SMTP server refused for good (5xx): retrying cannot help. */
 export class PermanentMailError extends Error {}
+
+/** Another worker is sending this e-mail now: try again later (it is then sent, or its lease has run out). */
+export class DeliveryBusyError extends Error {}
+
+/** The relay rejects most recipients: its fault, not the firms'. Sending pauses; the job is retried later. */
+export class RelayFaultError extends Error {}
+
+/**
+ * How long a claim holds without news from its worker: the sending worker
+ * renews it every third of this while the SMTP conversation lasts, so a worker
+ * that died (or froze) is taken over by another within this time.
+ */
+export const LEASE_MS = 15_000;
+
+/**
+ * When, within `windowMs`, the relay's latest answer was a 5xx for at least
+ * `firms` different firms, and for at least `share` of the firms it answered,
+ * it is the relay that fails: nobody's address is counted against, and
+ * sending is retried later.
+ */
+export const RELAY_FAULT = { firms: 5, share: 0.8, windowMs: 60_000 };
+
+/**
+ * A 5xx counts against a firm only when it is repeated: the first is retried
+ * (after the queue's back-off), by when a relay rejecting everyone has shown itself.
+ */
+export const REJECTIONS_TO_FAIL = 2;
 
 /** 5xx answers are permanent; 4xx, refused connections and time-outs are worth a retry. */
 export function isPermanent(error: unknown): boolean {
@@ -31,33 +67,53 @@ export function isPermanent(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-type Firm = { id: string; name: string; email: string; lang: Lang; confirmRound: number };
+type Firm = { id: string; name: string; email: string; lang: Lang; confirmRound: number; suspended: boolean };
 
-/** The firm, when its address may be mailed (confirmed, or awaiting confirmation for the confirmation itself). */
+/**
+ * The firm, when its address may be mailed: confirmed (a suspended address
+ * that was confirmed comes back `suspended`: what is due is held), or awaiting
+ * confirmation (or suspended) for the confirmation itself.
+ */
 async function firmFor(db: Db, id: string, status: 'confirmed' | 'unconfirmed'): Promise<Firm | DeliveryResult> {
   const row = await findCompany(db, id);
   if (!row) return 'nothing-to-send';
-  if (row.email_status !== status) return status === 'confirmed' ? 'not-confirmed' : 'nothing-to-send';
-  return { id: row.id, name: row.name, email: row.email, lang: langOf(row.language), confirmRound: row.confirm_round };
+  const suspended = row.email_status === 'suspended';
+  const mailable = status === 'confirmed' ? row.email_status === 'confirmed' || (suspended && row.email_confirmed_at !== null) : row.email_status === 'unconfirmed' || suspended;
+  if (!mailable) return status === 'confirmed' ? 'not-confirmed' : 'nothing-to-send';
+  return { id: row.id, name: row.name, email: row.email, lang: langOf(row.language), confirmRound: row.confirm_round, suspended };
 }
+
+type Owned = Claim & { owner: string };
 
 /**
  * Claims the ledger row, writing the items it will carry in the same
  * transaction; an existing row comes back as it is, so a retry sends exactly
- * what the first attempt meant to send.
+ * what the first attempt meant to send. The row is then taken for this attempt
+ * alone (pending → sending, with a lease): a second worker at the same time
+ * gets a DeliveryBusyError and retries later. For a suspended address the row
+ * is held instead.
  */
 async function claim(ctx: MailContext, firm: Firm, kind: DeliveryKind, ref: string, items: (trx: Db) => Promise<Item[]> | Item[]) {
   const key = { companyId: firm.id, kind, ref };
-  const claimed = await inTransaction(ctx.db, async (trx) => {
-    const existing = await ledger.findDelivery(trx, key);
-    if (existing) return existing;
-    const content = await items(trx);
-    if (kind !== 'confirm' && content.length === 0) return null;
-    return ledger.insertDelivery(trx, key, content);
+  const owner = newId();
+  const now = new Date();
+  const claimed = await inTransaction(ctx.db, async (trx): Promise<Owned | DeliveryResult | 'busy'> => {
+    let row = await ledger.findDelivery(trx, key);
+    if (!row) {
+      const content = await items(trx);
+      if (kind !== 'confirm' && content.length === 0) return 'nothing-to-send';
+      row = await ledger.insertDelivery(trx, key, content);
+    }
+    if (firm.suspended && kind !== 'confirm') return (await ledger.hold(trx, row.id, now)) || row.status === 'held' ? 'held' : settled(row.status);
+    if (await ledger.takeLease(trx, row.id, owner, now, LEASE_MS)) return { ...row, owner };
+    return row.status === 'sending' ? 'busy' : settled(row.status);
   });
-  if (!claimed) return 'nothing-to-send' as const;
-  return claimed.status === 'pending' ? claimed : ('already-sent' as const);
+  if (claimed === 'busy') throw new DeliveryBusyError(`Delivery ${kind} ${ref} is being sent by another worker`);
+  return claimed;
 }
+
+/** What a row no longer pending says about this attempt. */
+const settled = (status: string): DeliveryResult => (status === 'held' || status === 'released' ? 'held' : 'already-sent');
 
 export async function sendInstantAlert(ctx: MailContext, job: { companyId: string; noticeId: string }, now = new Date()): Promise<DeliveryResult> {
   const firm = await firmFor(ctx.db, job.companyId, 'confirmed');
@@ -106,11 +162,18 @@ export async function sendChange(ctx: MailContext, job: { companyId: string; not
 export async function sendOpening(ctx: MailContext, job: { companyId: string; ref: string; asOf: string }, now = new Date()): Promise<DeliveryResult> {
   const firm = await firmFor(ctx.db, job.companyId, 'confirmed');
   if (typeof firm === 'string') return firm;
-  const claimed = await claim(ctx, firm, 'opening', job.ref, (trx) => openingItems(trx, firm.id, now, ctx.alertMaxAgeDays, job.asOf));
+  // After a suspension is lifted (`lifted-<id>`): the alerts held meanwhile whose notices are still open; the held rows are released.
+  const lifted = job.ref.startsWith(LIFTED_PREFIX);
+  const claimed = await claim(ctx, firm, 'opening', job.ref, async (trx) => {
+    if (!lifted) return openingItems(trx, firm.id, now, ctx.alertMaxAgeDays, job.asOf);
+    const items = await heldItems(trx, firm.id, now, ctx.alertMaxAgeDays);
+    await ledger.releaseHeld(trx, firm.id);
+    return items;
+  });
   if (typeof claimed === 'string') return claimed;
   const items = await mailNotices(ctx, firm.id, claimed.items.map((i) => i.noticeId));
-  const subject = counted(firm.lang, 'mail.opening.subject', items.length);
-  const intro = t(firm.lang, 'mail.opening.intro', { company: firm.name });
+  const subject = counted(firm.lang, lifted ? 'mail.held.subject' : 'mail.opening.subject', items.length);
+  const intro = t(firm.lang, lifted ? 'mail.held.intro' : 'mail.opening.intro', { company: firm.name });
   const subscriptions = await matchedSubscriptionIds(ctx.db, firm.id, claimed.items.map((i) => i.noticeId));
   return deliverNotices(ctx, claimed, firm, subject, intro, [{ heading: null, items, total: items.length }], subscriptions);
 }
@@ -210,7 +273,7 @@ export async function sendRegistrationAttempt(
 }
 
 async function deliverNotices(
-  ctx: MailContext, claimed: Claim, firm: Firm, subject: string, intro: string, sections: Section[], subscriptionIds: string[], headerForAll = false,
+  ctx: MailContext, claimed: Owned, firm: Firm, subject: string, intro: string, sections: Section[], subscriptionIds: string[], headerForAll = false,
 ): Promise<DeliveryResult> {
   const unsubscribe = await unsubscribeLinks(ctx, firm, subscriptionIds, headerForAll);
   const moreUrl = `${ctx.publicUrl}/api/companies/${firm.id}/matches?status=open`;
@@ -218,30 +281,82 @@ async function deliverNotices(
   return deliver(ctx, claimed, firm, message, unsubscribe.header);
 }
 
-async function deliver(ctx: MailContext, claimed: Claim, firm: { id: string; email: string }, message: Rendered, unsubscribeUrl: string | null): Promise<DeliveryResult> {
+async function deliver(ctx: MailContext, claimed: Owned, firm: { id: string; email: string }, message: Rendered, unsubscribeUrl: string | null): Promise<DeliveryResult> {
   // The Message-ID is the ledger row's: should a crash repeat a send, the
   // copies carry the same id and mail clients fold them.
   const messageId = `<${claimed.id}@brygga>`;
   const headers: Record<string, string> = unsubscribeUrl
     ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
     : {};
+  const renew = setInterval(() => {
+    ledger.renewLease(ctx.db, claimed.id, claimed.owner, new Date(Date.now() + LEASE_MS)).catch(() => undefined);
+  }, LEASE_MS / 3);
   try {
     await ctx.mailer.send({ to: firm.email, messageId, headers, ...message });
   } catch (error) {
+    clearInterval(renew);
     const reason = String((error as Error).message);
-    if (isPermanent(error)) {
-      // Recorded, never retried; enough of them suspend the address.
-      await inTransaction(ctx.db, async (trx) => {
-        await ledger.markFailed(trx, claimed.id, reason);
-        await recordPermanentFailure(trx, firm.id, ctx.suspendAfter);
-      });
-      throw new PermanentMailError(reason);
+    if (!isPermanent(error)) {
+      await ledger.markAttemptFailed(ctx.db, claimed.id, claimed.owner, reason);
+      throw error;
     }
-    await ledger.markAttemptFailed(ctx.db, claimed.id, reason);
-    throw error;
+    const verdict = await judgeRejection(ctx, claimed, firm.id, reason);
+    if (verdict === 'relay') throw new RelayFaultError(`The mail relay rejects most recipients (${reason}); sending pauses and is retried`);
+    if (verdict === 'retry') throw new MailRejectedError(reason);
+    throw new PermanentMailError(reason);
   }
-  await ledger.markSent(ctx.db, claimed.id, messageId);
+  clearInterval(renew);
+  await inTransaction(ctx.db, async (trx) => {
+    await ledger.markSent(trx, claimed.id, messageId);
+    // The address takes e-mail: earlier permanent failures no longer count towards a suspension.
+    await resetPermanentFailures(trx, firm.id);
+  });
   return 'sent';
+}
+
+/** A first 5xx for a row: retried once before it counts against the firm. */
+export class MailRejectedError extends Error {}
+
+/**
+ * A 5xx: the relay's fault when it rejects most firms just now (nothing
+ * counted, the row stays pending, staff are told); otherwise a first rejection
+ * of the row is retried, a repeated one fails the row for good and counts
+ * towards suspending the address.
+ */
+async function judgeRejection(ctx: MailContext, claimed: Owned, companyId: string, reason: string): Promise<'relay' | 'retry' | 'permanent'> {
+  const now = new Date();
+  const verdict = await inTransaction(ctx.db, async (trx) => {
+    await ledger.recordRejection(trx, companyId, now);
+    const recent = await ledger.relaySince(trx, new Date(now.getTime() - RELAY_FAULT.windowMs));
+    if (recent.rejectedFirms >= RELAY_FAULT.firms && recent.rejectedFirms >= RELAY_FAULT.share * (recent.rejectedFirms + recent.acceptedFirms)) {
+      await ledger.markAttemptFailed(trx, claimed.id, claimed.owner, reason);
+      return { verdict: 'relay' as const, recent };
+    }
+    if (claimed.rejections + 1 < REJECTIONS_TO_FAIL) {
+      await ledger.markAttemptFailed(trx, claimed.id, claimed.owner, reason, true);
+      return { verdict: 'retry' as const, recent };
+    }
+    // Recorded, never retried; enough of them, with no success between, suspend the address.
+    await ledger.markFailed(trx, claimed.id, reason);
+    await recordPermanentFailure(trx, companyId, ctx.suspendAfter);
+    return { verdict: 'permanent' as const, recent };
+  });
+  if (verdict.verdict === 'relay') reportRelayFault(ctx, verdict.recent, reason, now);
+  return verdict.verdict;
+}
+
+const lastReported = new WeakMap<MailContext, number>();
+let ownLog: Pick<Logger, 'error'> | undefined;
+
+/** At most once a window per process: an error in the log, for staff and their alerting. */
+function reportRelayFault(ctx: MailContext, recent: { rejectedFirms: number; acceptedFirms: number }, reason: string, now: Date) {
+  if (now.getTime() - (lastReported.get(ctx) ?? 0) < RELAY_FAULT.windowMs) return;
+  lastReported.set(ctx, now.getTime());
+  const log = ctx.log ?? (ownLog ??= createLogger(process.env.LOG_LEVEL ?? 'info'));
+  log.error(
+    { relayFault: { ...recent, windowMs: RELAY_FAULT.windowMs }, reason: reason.slice(0, 200) },
+    'mail relay fault: it rejects most recipients; no address is counted against, sending pauses and is retried',
+  );
 }
 
 async function mailNotices(ctx: MailContext, companyId: string, noticeIds: string[]): Promise<MailNotice[]> {

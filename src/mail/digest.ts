@@ -9,7 +9,7 @@ import { alertKind, subscriptionTakes, type AlertKind } from '../domain/alerts.t
 import { stockholmDate } from '../domain/dates.ts';
 import { activeSubscriptions } from '../companies/companies.repo.ts';
 import { alertFacts, hasMaterialChangeSince } from '../notices/notices.repo.ts';
-import { toldItems, type Item } from './ledger.repo.ts';
+import { heldNoticeIds, toldItems, type Item } from './ledger.repo.ts';
 import { confirmedSubscribers, matchedNotices } from './mail.repo.ts';
 
 export type Frequency = 'daily' | 'weekly' | 'reminder';
@@ -114,3 +114,18 @@ export async function openingItems(db: Db, companyId: string, now: Date, maxAgeD
     .map((m) => ({ noticeId: m.id, section: 'new', revision: m.revision }));
 }
 
+
+/**
+ * What was held while the firm's address was suspended, for the one summary
+ * after the suspension is lifted: the held notices still open that a
+ * subscription of the firm still takes; the closed ones are dropped.
+ */
+export async function heldItems(db: Db, companyId: string, now: Date, maxAgeDays: number): Promise<Item[]> {
+  const held = new Set(await heldNoticeIds(db, companyId));
+  if (held.size === 0) return [];
+  const { matches, via } = await firmState(db, companyId);
+  return matches
+    .sort(byScoreThenDeadline)
+    .filter((m) => held.has(m.id) && takenBy(alertKind(alertFacts(m), now, maxAgeDays), via(m)))
+    .map((m) => ({ noticeId: m.id, section: 'new', revision: m.revision }));
+}

@@ -11,6 +11,8 @@ export type OutboxMessage =
   | { topic: 'subscription.changed'; payload: { companyId: string; subscriptionId: string; change: string } }
   /** The address was confirmed: tell the firm what already matches (one summary e-mail). */
   | { topic: 'company.confirmed'; payload: { companyId: string; at: string } }
+  /** A suspended address was lifted: one summary of the alerts held meanwhile whose notices are still open (`ref`: lifted-<id>). */
+  | { topic: 'company.lifted'; payload: { companyId: string; ref: string; at: string } }
   /** A registration named a number already registered (`companyId`) or an address already a user's (`userId`): tell them, once that day. */
   | { topic: 'registration.known'; payload: { companyId: string; day: string } | { userId: string; day: string } }
   /** Someone asked for a sign-in link for a user's address: the worker makes the one-time link and mails it. */

@@ -27,6 +27,7 @@ export async function relayOutbox(db: Db, producer: Producer, batch = 500): Prom
   ]);
   await producer.addBulk('notify', [
     ...payloadsOf('company.confirmed').map((p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: 'confirmed', asOf: p.at })),
+    ...payloadsOf('company.lifted').map((p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: p.ref, asOf: p.at })),
   ]);
   await markRelayed(db, messages.map((m) => m.id));
   return messages.length;

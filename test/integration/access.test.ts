@@ -61,6 +61,7 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /confirm/:token': PUBLIC,
   'POST /confirm/:token': PUBLIC,
   'GET /api/staff/suspended-addresses': STAFF,
+  'POST /api/staff/suspended-addresses/:companyId/lift': STAFF,
   'GET /api/search': PUBLIC,
   'GET /': PUBLIC,
   'GET /notices/:id': PUBLIC,
