@@ -50,7 +50,7 @@ export class Runtime {
       const mailer = createMailer(config.mail);
       const mail: MailContext = {
         db, mailer, publicUrl: config.publicUrl, secret: resolveSecretKey(config),
-        suspendAfter: config.mail.suspendAfter, alertMaxAgeDays: config.alertMaxAgeDays,
+        suspendAfter: config.mail.suspendAfter, alertMaxAgeDays: config.alertMaxAgeDays, log,
       };
       const engine = new MatchEngine(db, config.localArea, config.alertMaxAgeDays);
       const relay = startOutboxRelay(db, producer, log);
