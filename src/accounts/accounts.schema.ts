@@ -1,7 +1,7 @@
 // What the token, user and buyer routes (and `npm run users`) accept.
 import { z } from 'zod';
 import { ROLES } from '../domain/access.ts';
-import { parseOrgNumber, OrgNumberError } from '../domain/orgnr.ts';
+import { orgNumberOf } from '../notices/notice.schema.ts';
 import { cleanText } from '../domain/text.ts';
 
 const line = (max: number) => z.string().overwrite((s) => cleanText(s)).trim().min(1).max(max);
@@ -19,15 +19,7 @@ export const roleList = z
   .transform((roles) => [...new Set(roles)]);
 
 /** An organisationsnummer of a buyer (a legal person), stored as ten digits. */
-export const buyerOrgNumber = z.string().max(40).transform((value, ctx) => {
-  try {
-    return parseOrgNumber(value).digits;
-  } catch (error) {
-    if (!(error instanceof OrgNumberError)) throw error;
-    ctx.addIssue({ code: 'custom', message: error.message });
-    return z.NEVER;
-  }
-});
+export const buyerOrgNumber = orgNumberOf({ allowPersonal: false });
 
 /** Where the user belongs: a firm user's company, an officer's buyer (by id or organisationsnummer). */
 const organisation = {

@@ -81,15 +81,18 @@ export const cpvCode = z.string().max(LIMITS.code).transform((value, ctx) => {
 });
 
 /** A Swedish organisationsnummer, stored as 10 digits. Sole traders allowed. */
-export const orgNumber = z.string().max(LIMITS.code).transform((value, ctx) => {
-  try {
-    return parseOrgNumber(value, { allowPersonal: true }).digits;
-  } catch (error) {
-    if (!(error instanceof OrgNumberError)) throw error;
-    ctx.addIssue({ code: 'custom', message: error.message });
-    return z.NEVER;
-  }
-});
+export const orgNumberOf = ({ allowPersonal }: { allowPersonal: boolean }) =>
+  z.string().max(LIMITS.code).transform((value, ctx) => {
+    try {
+      return parseOrgNumber(value, { allowPersonal }).digits;
+    } catch (error) {
+      if (!(error instanceof OrgNumberError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
+
+export const orgNumber = orgNumberOf({ allowPersonal: true });
 
 export const money = z.object({
   amount: z.number().finite().nonnegative(),
