@@ -5,7 +5,7 @@ import { inTransaction, type Db } from '../../db/database.ts';
 import { findUserByEmail } from '../accounts/accounts.repo.ts';
 import { addUser } from '../accounts/accounts.service.ts';
 import { parseOrgNumber, OrgNumberError } from '../domain/orgnr.ts';
-import { AppError, notFound, parseOr400 } from '../http/errors.ts';
+import { AppError, fieldPath, notFound, parseOr400 } from '../http/errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import { t } from '../i18n/messages.ts';
 import { addToOutbox } from '../queue/outbox.repo.ts';
@@ -259,7 +259,7 @@ function patched<S extends z.ZodType>(schema: S, current: Record<string, unknown
   const body = parseOr400(patchBody, patch);
   const fixed = Object.keys(body).filter((key) => !Object.hasOwn(current, key));
   if (fixed.length > 0) {
-    const details = fixed.map((path) => ({ path, message: 'not a field that can be changed here' }));
+    const details = fixed.map((key) => ({ path: fieldPath([key]), message: 'not a field that can be changed here' }));
     throw new AppError(400, 'validation_failed', `${details[0].path}: ${details[0].message}`, details);
   }
   return parseOr400(schema, { ...current, ...body });

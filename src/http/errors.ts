@@ -19,9 +19,13 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} was not found`);
 
+/** A field as details name it: `lots.0.id`; a key that is the empty string as `""`, so it is never taken for the whole body. */
+export const fieldPath = (path: readonly PropertyKey[]): string =>
+  path.map((key) => (key === '' ? '""' : String(key))).join('.') || '(body)';
+
 /** Turns a zod error into a 400 that names every offending field. */
 export function validationError(error: z.ZodError): AppError {
-  const details = error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+  const details = error.issues.map((i) => ({ path: fieldPath(i.path), message: i.message }));
   const first = details[0];
   return new AppError(400, 'validation_failed', `${first.path}: ${first.message}`, details);
 }
