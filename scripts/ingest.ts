@@ -48,6 +48,7 @@ const { files: results } = await ingestSources(db!, sources, {
   format,
   dryRun,
   maxBytes: config.ingestMaxBytes,
+  gzip: { maxDecompressed: config.ingestMaxDecompressed, maxRatio: config.ingestMaxRatio },
   onNotice: dryRun && values.json ? (notice) => process.stdout.write(`${JSON.stringify(notice)}\n`) : undefined,
   onFile: progress ? (() => {
     let done = 0;

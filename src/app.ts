@@ -39,7 +39,7 @@ export function httpApp(rt: Runtime): express.Express {
   const routers = [
     health,
     // The import route reads its own (larger, raw) body before the JSON parser.
-    importRouter(db, config.importLimit, changed),
+    importRouter(db, config.importLimit, changed, { maxDecompressed: config.ingestMaxDecompressed, maxRatio: config.ingestMaxRatio }),
     signinRouter(db, config, limits.signin, changed),
     matchingRouter(db, rt.engine, config),
     noticesRouter(db, changed),

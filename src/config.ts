@@ -79,6 +79,8 @@ const envSchema = z.object({
   BODY_LIMIT: size.default('1mb'),
   IMPORT_LIMIT: size.default('20mb'),
   INGEST_MAX_BYTES: size.default('200mb'),
+  INGEST_MAX_DECOMPRESSED: size.default('500mb'),
+  INGEST_MAX_RATIO: z.coerce.number().int().min(2).max(10_000).default(200),
   MEILI_URL: z.url().optional(),
   MEILI_KEY: z.string().min(1).optional(),
   // Single sign-on (OpenID Connect), on when OIDC_ISSUER is set.
@@ -156,6 +158,9 @@ export type Config = {
   bodyLimit: string;
   importLimit: string;
   ingestMaxBytes: number;
+  /** A gzip import: most bytes it may decompress to, and the largest ratio of decompressed to compressed bytes (gzip bombs). */
+  ingestMaxDecompressed: number;
+  ingestMaxRatio: number;
   /** Meilisearch when MEILI_URL is set; the embedded FTS5 index always (and as its fallback). */
   search: { meiliUrl: string | null; meiliKey: string | null };
   /** OpenID Connect single sign-on for officers and staff; null without OIDC_ISSUER. */
@@ -281,6 +286,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.BODY_LIMIT,
     importLimit: e.IMPORT_LIMIT,
     ingestMaxBytes: bytesOf(e.INGEST_MAX_BYTES),
+    ingestMaxDecompressed: bytesOf(e.INGEST_MAX_DECOMPRESSED),
+    ingestMaxRatio: e.INGEST_MAX_RATIO,
     search: { meiliUrl: e.MEILI_URL ?? null, meiliKey: e.MEILI_KEY ?? null },
     oidc: oidcSettings(e),
   };

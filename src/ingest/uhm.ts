@@ -56,12 +56,26 @@ type Columns = Map<string, number>;
  * Parses one UHM CSV file. Throws RejectedError for malformed CSV or gzip, an
  * unknown header, missing columns, and a file without a single usable row.
  */
-export function parseUhm(input: Readable): AsyncGenerator<ParsedItem> {
-  return requireNotice(uhmItems(input), (first) => noUsable('row', first, 'no data rows'));
+export function parseUhm(input: Readable, limits: GzipLimits = DEFAULT_GZIP_LIMITS): AsyncGenerator<ParsedItem> {
+  return requireNotice(uhmItems(input, limits), (first) => noUsable('row', first, 'no data rows'));
 }
 
-async function* uhmItems(input: Readable): AsyncGenerator<ParsedItem> {
-  const records = csvRecords(input)[Symbol.asyncIterator]();
+/** What a gzip file may decompress to (gzip bombs are refused while streaming). */
+export type GzipLimits = {
+  /** Most decompressed bytes. */
+  maxDecompressed: number;
+  /** Largest ratio of decompressed bytes to the compressed bytes read so far. */
+  maxRatio: number;
+};
+
+/** The defaults of INGEST_MAX_DECOMPRESSED and INGEST_MAX_RATIO. */
+export const DEFAULT_GZIP_LIMITS: GzipLimits = { maxDecompressed: 500 * 1024 * 1024, maxRatio: 200 };
+
+/** The ratio is only judged past this much output: a tiny file of repeated bytes is no bomb. */
+const RATIO_FLOOR = 1024 * 1024;
+
+async function* uhmItems(input: Readable, limits: GzipLimits): AsyncGenerator<ParsedItem> {
+  const records = csvRecords(input, limits)[Symbol.asyncIterator]();
   const header = await nextRecord(records);
   if (!header) throw new RejectedError('empty file');
   const columns: Columns = new Map(header.map((name, i) => [name.trim(), i]));
@@ -267,9 +281,9 @@ async function nextRecord(records: AsyncIterator<string[]>): Promise<string[] | 
 /** A record larger than this is a runaway quote, not data. */
 const MAX_RECORD_SIZE = 1_000_000;
 
-async function* csvRecords(input: Readable): AsyncGenerator<string[]> {
+async function* csvRecords(input: Readable, limits: GzipLimits): AsyncGenerator<string[]> {
   // Read up to the end of the header line to choose the delimiter.
-  const head = await readHead(decompressed(input), (size, last) => last.includes(10 /* \n */) || size >= 65_536);
+  const head = await readHead(decompressed(input, limits), (size, last) => last.includes(10 /* \n */) || size >= 65_536);
   const text = Buffer.concat(head.chunks).toString('latin1'); // only looking for ASCII separators
   const parser = parse({
     delimiter: delimiterOf(text.split('\n')[0]),
@@ -287,12 +301,40 @@ function delimiterOf(headerLine: string): string {
   return count(';') > count(',') ? ';' : ',';
 }
 
-/** The input's bytes, gunzipped when they start with the gzip magic 1f 8b. */
-async function* decompressed(input: Readable): AsyncGenerator<Buffer> {
+/**
+ * The input's bytes, gunzipped when they start with the gzip magic 1f 8b.
+ * Gunzipped output is counted as it comes: past `limits` the file is refused
+ * at once (and the decompression stopped), not after inflating all of it.
+ */
+async function* decompressed(input: Readable, limits: GzipLimits): AsyncGenerator<Buffer> {
   const head = await readHead(buffers(input as AsyncIterable<Buffer | string>), (size) => size >= 2);
   const start = Buffer.concat(head.chunks);
   if (start[0] !== 0x1f || start[1] !== 0x8b) return yield* concat([start], head.rest);
   const gunzip = zlib.createGunzip();
   pipeline(Readable.from(concat([start], head.rest)), gunzip, () => {});
-  yield* gunzip as AsyncIterable<Buffer>;
+  let out = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      out += chunk.length;
+      if (out > limits.maxDecompressed) {
+        throw new RejectedError(
+          `gzip decompresses to more than ${megabytes(limits.maxDecompressed)} MB, the limit (INGEST_MAX_DECOMPRESSED)`,
+        );
+      }
+      // bytesWritten: the compressed bytes zlib has consumed so far, so the ratio is the file's own.
+      const compressed = gunzip.bytesWritten;
+      if (out > RATIO_FLOOR && out > limits.maxRatio * compressed) {
+        throw new RejectedError(
+          `gzip ratio over ${limits.maxRatio}:1 (${size(out)} from ${size(compressed)} read), ` +
+            `the limit (INGEST_MAX_RATIO): a gzip bomb?`,
+        );
+      }
+      yield chunk;
+    }
+  } finally {
+    gunzip.destroy();
+  }
 }
+
+const megabytes = (bytes: number) => Number((bytes / 1024 / 1024).toFixed(1)).toString();
+const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${megabytes(bytes)} MB`);
