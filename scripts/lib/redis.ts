@@ -38,7 +38,8 @@ export async function deletePrefix(url: string, prefix: string): Promise<void> {
   }
 }
 
-async function answers(url: string): Promise<boolean> {
+/** Whether a Redis answers PING at this URL. */
+export async function answers(url: string): Promise<boolean> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
   redis.on('error', () => undefined); // connect() reports the failure
   try {

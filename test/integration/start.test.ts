@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { stopOwnRedis } from '../../src/own-redis.ts';
 import { api, eventually, startTestApp } from '../helpers/app.ts';
-import { deletePrefix, freePort, startPrivateRedis, testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { answers, deletePrefix, freePort, startPrivateRedis, testRedis, uniquePrefix } from '../helpers/redis.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 // `--import tsx` would be looked up from the child's working folder.
@@ -193,19 +193,6 @@ describe('the Redis that npm start started', function () {
     }
   });
 });
-
-async function answers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 async function shutdown(url: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
