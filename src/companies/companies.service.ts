@@ -40,9 +40,10 @@ export type Registration = {
  * by e-mail instead (at most once a day), and the caller gets the same answer
  * as for a new firm, built from what it sent, with ids that name nothing.
  */
-export async function registerCompany(db: Db, input: CompanyInput, now = new Date()): Promise<Registration> {
+/** `first`: settings for the first subscription beyond its categories (the demo gives each firm its own). */
+export async function registerCompany(db: Db, input: CompanyInput, now = new Date(), first: Partial<SubscriptionInput> = {}): Promise<Registration> {
   const orgNumber = checkedOrgNumber(input.orgNumber, input.soleTrader);
-  const draft = draftOf(input, orgNumber, now.toISOString());
+  const draft = draftOf(input, orgNumber, now.toISOString(), first);
   const id = draft.company.id;
   const subscriptionId = draft.subscriptions[0].id;
   return inTransaction(db, async (trx) => {
@@ -69,9 +70,9 @@ export async function registerCompany(db: Db, input: CompanyInput, now = new Dat
 }
 
 /** The rows a registration stores, as `companyDetails` reads them back. */
-function draftOf(input: CompanyInput, orgNumber: string, now: string): CompanyDetails {
+function draftOf(input: CompanyInput, orgNumber: string, now: string, settings: Partial<SubscriptionInput>): CompanyDetails {
   const id = newId();
-  const first = subscriptionInputSchema.parse({ name: t(input.language, 'subscription.default'), cpv: input.categories });
+  const first = subscriptionInputSchema.parse({ name: t(input.language, 'subscription.default'), cpv: input.categories, ...settings });
   const { name, cpv, frequency, reminderDays = defaultReminderDays(frequency), ...filters } = first;
   const subscription: repo.SubscriptionRow = {
     id: newId(), company_id: id, name, frequency, active: 1, reminder_days: reminderDays, filters: JSON.stringify(filters), created_at: now, updated_at: now,

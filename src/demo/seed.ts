@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { findUserByEmail, usersOfCompany } from '../accounts/accounts.repo.ts';
 import { addUser } from '../accounts/accounts.service.ts';
 import { buyerByOrgNumber } from '../accounts/organisations.repo.ts';
-import { defaultReminderDays, registerCompany, updateSubscription } from '../companies/companies.service.ts';
+import { registerCompany } from '../companies/companies.service.ts';
 import { findCompanyByOrgNumber, hasCompanies } from '../companies/companies.repo.ts';
 import { companyInputSchema } from '../companies/company.schema.ts';
 import { stockholmDate } from '../domain/dates.ts';
@@ -63,7 +63,7 @@ export async function seedDemoIfEmpty({ db, log }: { db: Db; log: Logger }, now 
   const firmIds: string[] = [];
   for (const firm of demoFirms) {
     const slug = emailSlug(firm.name);
-    const { id, subscriptionId } = await registerCompany(
+    const { id } = await registerCompany(
       db,
       companyInputSchema.parse({
         orgNumber: `${firm.stem}${luhnCheckDigit(firm.stem)}`,
@@ -74,13 +74,13 @@ export async function seedDemoIfEmpty({ db, log }: { db: Db; log: Logger }, now 
         categories: firm.categories,
         csr: firm.csr,
       }),
+      now,
+      // The first subscription (from the categories) with the firm's frequency and filters: one change, one summary.
+      { frequency: firm.frequency ?? 'instant', ...firm.filters },
     );
     firmIds.push(id);
     // Demo addresses are fictitious (.example): take them as confirmed.
     await confirmAddress(db, id);
-    // Registration made its first subscription from its categories: give it the firm's frequency and filters.
-    const frequency = firm.frequency ?? 'instant';
-    await updateSubscription(db, id, subscriptionId, { frequency, reminderDays: defaultReminderDays(frequency), ...firm.filters });
   }
 
   for (const [i, notice] of demoNotices.entries()) if (i >= early) await publishDemo(i, notice);
