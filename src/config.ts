@@ -33,6 +33,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(3000),
+  // GET /metrics without authentication on 127.0.0.1 (any process, `npm run workers` too); unset: none.
+  METRICS_PORT: port.optional(),
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z
     .string()
@@ -55,6 +57,8 @@ const envSchema = z.object({
   QUEUE_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).max(24 * 3600_000).default(5 * 60_000),
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(24 * 3600_000).default(60_000),
   HOME_MUNICIPALITY: z.string().refine(isMunicipalityCode, 'a four-digit kommunkod').default('1441'),
   LOCAL_AREA: z
     .string()
@@ -107,6 +111,8 @@ export type Config = {
   env: 'development' | 'test' | 'production';
   host: string;
   port: number;
+  /** Serve /metrics unauthenticated on 127.0.0.1 at this port (null: not at all). */
+  metricsPort: number | null;
   publicUrl: string;
   databaseUrl: string;
   redisUrl: string;
@@ -130,6 +136,8 @@ export type Config = {
   workerLockMs: number;
   /** How long stopping waits for running jobs; then they are left to return to the queue when their lock runs out. */
   shutdownTimeoutMs: number;
+  /** Reconciliation runs this often (and at start), leaving what changed within `graceMs` to the jobs in flight. */
+  reconcile: { everyMs: number; graceMs: number };
   homeMunicipality: string;
   /** Kommunkoder of the local area: the home municipality and its neighbours. */
   localArea: string[];
@@ -254,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    metricsPort: e.METRICS_PORT ?? null,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -268,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backoffMs: e.QUEUE_BACKOFF_MS,
     workerLockMs: e.WORKER_LOCK_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    reconcile: { everyMs: e.RECONCILE_EVERY_MS, graceMs: e.RECONCILE_GRACE_MS },
     homeMunicipality: e.HOME_MUNICIPALITY,
     localArea: [...new Set([e.HOME_MUNICIPALITY, ...(e.LOCAL_AREA ?? DEFAULT_LOCAL_AREA)])],
     alertMaxAgeDays: e.ALERT_MAX_AGE_DAYS,

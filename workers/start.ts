@@ -4,14 +4,14 @@ import { Redis } from 'ioredis';
 import { QUEUES } from '../src/queue/jobs.ts';
 import { ensureSchedulers, upsertSchedulers } from '../src/queue/schedules.ts';
 import type { Runtime } from '../src/runtime.ts';
-import { processorFor, RECONCILE_EVERY_MS, RECONCILE_GRACE_MS, type WorkerContext } from './processors.ts';
+import { processorFor, type WorkerContext } from './processors.ts';
 
 export type Workers = { close(): Promise<void> };
 
 export type WorkerOptions = {
-  /** How often reconciliation runs (default 5 minutes); the schedulers are checked at least once a minute. */
+  /** How often reconciliation runs (default RECONCILE_EVERY_MS, 5 minutes); the schedulers are checked at least once a minute. */
   reconcileEveryMs?: number;
-  /** Reconciliation leaves notices changed and matches made this recently to the jobs in flight (default 1 minute). */
+  /** Reconciliation leaves notices changed and matches made this recently to the jobs in flight (default RECONCILE_GRACE_MS, 1 minute). */
   reconcileGraceMs?: number;
 };
 
@@ -21,7 +21,7 @@ export function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Workers {
     redisUrl: config.redisUrl, prefix: config.queuePrefix, concurrency: config.workerConcurrency,
     mailRatePerSecond: config.mail.ratePerSecond, lockMs: config.workerLockMs,
   };
-  const reconcile = { everyMs: opts.reconcileEveryMs ?? RECONCILE_EVERY_MS, graceMs: opts.reconcileGraceMs ?? RECONCILE_GRACE_MS };
+  const reconcile = { everyMs: opts.reconcileEveryMs ?? config.reconcile.everyMs, graceMs: opts.reconcileGraceMs ?? config.reconcile.graceMs };
   // Digests go out on a schedule, and reconciliation runs on one; upserting is
   // idempotent, so every worker process may do it. One reconciliation at start-up.
   const scheduled = upsertSchedulers(rt.producer, reconcile)
@@ -47,7 +47,7 @@ export function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Workers {
   checker.unref();
 
   const ctx: WorkerContext = {
-    producer: rt.producer, mail: rt.mail, engine: rt.engine, search: rt.search, log: rt.log, config: rt.config,
+    producer: rt.producer, mail: rt.mail, engine: rt.engine, search: rt.search, log: rt.log, config: rt.config, metrics: rt.metrics,
     reconcileEveryMs: reconcile.everyMs,
   };
   const workers = QUEUES.map((queue) => {

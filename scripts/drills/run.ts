@@ -1,0 +1,39 @@
+// npm run drills [-- --only redis-restart[,smtp]]: the fault drills of
+// docs/operations.md, one after another; exits 1 when any failed.
+import { parseArgs } from 'node:util';
+import type { Drill, Outcome } from './drill.ts';
+import { redisDataLoss, redisRestart } from './redis.ts';
+
+const DRILLS: Drill[] = [redisRestart, redisDataLoss];
+
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const only = values.only?.split(',').map((s) => s.trim());
+const unknown = only?.filter((n) => !DRILLS.some((d) => d.name === n)) ?? [];
+if (unknown.length) {
+  console.error(`unknown drill ${unknown.join(', ')}; drills: ${DRILLS.map((d) => d.name).join(', ')}`);
+  process.exit(2);
+}
+
+const started = Date.now();
+let failed = 0;
+for (const drill of DRILLS.filter((d) => !only || only.includes(d.name))) {
+  const t0 = Date.now();
+  let result: Outcome;
+  try {
+    result = await drill.run();
+  } catch (error) {
+    result = { status: 'fail', notes: [`FAILED: ${(error as Error).message}`] };
+  }
+  if (result.status === 'fail') failed++;
+  console.log(line(drill, result, Date.now() - t0));
+}
+console.log(`drills: ${failed ? `${failed} failed` : 'all passed'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+process.exit(failed ? 1 : 0);
+
+function line(drill: Drill, r: Outcome, ms: number): string {
+  const f = r.figures;
+  const figures = f
+    ? ` sent ${f.sent}/${f.expected}, duplicates ${f.duplicates}, unexpected ${f.unexpected}, stuck ${f.stuck}, ready ${f.ready ? 'yes' : 'NO'}, recovered ${(f.recoverMs / 1000).toFixed(1)} s after the fault;`
+    : '';
+  return `drill ${drill.name}: ${r.status.toUpperCase()} —${figures} ${(ms / 1000).toFixed(0)} s in all (${drill.what})${r.notes.length ? `\n    ${r.notes.join('\n    ')}` : ''}`;
+}
