@@ -12,6 +12,7 @@ import * as m0005 from './migrations/0005_trustworthy_alerts.ts';
 import * as m0006 from './migrations/0006_accounts.ts';
 import * as m0007 from './migrations/0007_firm_data.ts';
 import * as m0008 from './migrations/0008_delivery_lease.ts';
+import * as m0009 from './migrations/0009_outbox_origin.ts';
 
 export type Db = Kysely<Database>;
 /** A transaction held open across calls (an ingest batch commits every few files). */
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0006_accounts': m0006,
   '0007_firm_data': m0007,
   '0008_delivery_lease': m0008,
+  '0009_outbox_origin': m0009,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

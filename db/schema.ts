@@ -206,6 +206,8 @@ export interface OutboxTable {
   payload: string;
   created_at: string;
   relayed_at: string | null;
+  /** The X-Request-Id of the request that wrote the row (null: not a request). */
+  request_id: string | null;
 }
 
 export interface RevisionsTable {

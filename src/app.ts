@@ -28,7 +28,7 @@ export function httpApp(rt: Runtime): express.Express {
   const { db, config } = rt;
   const changed = () => rt.relay.nudge(); // work waits in the outbox: relay it now
   const limits = rateLimits(rt.redis, config, rt.log); // in Redis: shared by every process
-  const metrics = new Metrics({ db, producer: rt.producer, search: rt.search, log: rt.log }); // a registry of this app's own
+  const metrics = new Metrics({ db, producer: rt.producer, search: rt.search, log: rt.log, process: rt.metrics }); // in the runtime's registry
   const health = new SecuredRouter();
   health.get('/healthz', anyone, (_req, res) => void res.json({ status: 'ok' }));
   health.get('/readyz', anyone, async (_req, res) => {
@@ -39,7 +39,7 @@ export function httpApp(rt: Runtime): express.Express {
   const routers = [
     health,
     // The import route reads its own (larger, raw) body before the JSON parser.
-    importRouter(db, config.importLimit, changed, { maxDecompressed: config.ingestMaxDecompressed, maxRatio: config.ingestMaxRatio }),
+    importRouter(db, config.importLimit, changed, { maxDecompressed: config.ingestMaxDecompressed, maxRatio: config.ingestMaxRatio }, (r) => rt.metrics.countIngest(r)),
     signinRouter(db, config, limits.signin, changed),
     matchingRouter(db, rt.engine, config),
     noticesRouter(db, changed),

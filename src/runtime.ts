@@ -12,6 +12,8 @@ import { createLogger } from './logger.ts';
 import type { MailContext } from './mail/delivery.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { MatchEngine } from './matching/match-engine.ts';
+import { startMetricsServer, type MetricsServer } from './ops/metrics-server.ts';
+import { ProcessMetrics } from './ops/process-metrics.ts';
 import { warnIfRedisNotPersistent } from './ops/redis-persistence.ts';
 import { startOutboxRelay, type OutboxRelay } from './queue/outbox.ts';
 import { Producer } from './queue/producer.ts';
@@ -29,6 +31,9 @@ export class Runtime {
     private readonly mailer: Mailer,
     readonly mail: MailContext,
     readonly relay: OutboxRelay,
+    /** What this process counts (jobs, the match index, imports); the web application adds its own. */
+    readonly metrics: ProcessMetrics,
+    private readonly metricsServer: MetricsServer | null,
   ) {}
 
   static async start(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
@@ -52,14 +57,28 @@ export class Runtime {
         db, mailer, publicUrl: config.publicUrl, secret: resolveSecretKey(config),
         suspendAfter: config.mail.suspendAfter, alertMaxAgeDays: config.alertMaxAgeDays, log,
       };
-      const engine = new MatchEngine(db, config.localArea, config.alertMaxAgeDays);
+      const metrics = new ProcessMetrics();
+      const engine = new MatchEngine(db, config.localArea, config.alertMaxAgeDays, {
+        rebuilt: (seconds, rules) => {
+          metrics.matchIndexRebuild.observe(seconds);
+          metrics.matchIndexRules.set(rules);
+        },
+        applied: (seconds) => metrics.matchIndexApply.observe(seconds),
+      });
+      const metricsServer = config.metricsPort === null ? null : await startMetricsServer(metrics, config.metricsPort, log);
+      if (metricsServer) opened.unshift(metricsServer);
       const relay = startOutboxRelay(db, producer, log);
       relay.nudge();
-      return new Runtime(config, log, db, redis, producer, engine, search, mailer, mail, relay);
+      return new Runtime(config, log, db, redis, producer, engine, search, mailer, mail, relay, metrics, metricsServer);
     } catch (error) {
       for (const thing of opened) await thing.close();
       throw error;
     }
+  }
+
+  /** The port METRICS_PORT is served at (null: none); differs from the setting when that is 0. */
+  get metricsPort(): number | null {
+    return this.metricsServer?.port ?? null;
   }
 
   /** Whether the database and Redis answer: 'ok' or what failed. */
@@ -74,6 +93,7 @@ export class Runtime {
 
   /** Closes everything, in order; the HTTP server and the workers must be stopped first. */
   async stop(): Promise<void> {
+    await this.metricsServer?.close();
     await this.relay.stop();
     await this.search.close();
     await this.producer.close();

@@ -7,13 +7,17 @@ import {
 } from '../src/mail/delivery.service.ts';
 import { digestRecipients, periodOf } from '../src/mail/digest.ts';
 import { markDone } from '../src/ops/reconcile.repo.ts';
+import type { ProcessMetrics } from '../src/ops/process-metrics.ts';
 import { reconcile } from '../src/ops/reconcile.ts';
+import { originOf, withOrigin } from '../src/queue/origin.ts';
 import { payloads, type JobPayload, type QueueName } from '../src/queue/jobs.ts';
 import { ensureSchedulers } from '../src/queue/schedules.ts';
 import type { Runtime } from '../src/runtime.ts';
 
 /** What handlers use of the runtime. */
 export type WorkerContext = Pick<Runtime, 'producer' | 'mail' | 'engine' | 'search' | 'log' | 'config'> & {
+  /** Where job durations are recorded (brygga_job_duration_seconds). */
+  metrics?: ProcessMetrics;
   /** How often reconciliation runs (the scheduler it re-creates). */
   reconcileEveryMs?: number;
 };
@@ -103,16 +107,29 @@ async function permanentFailsOnce<T>(send: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Validates the payload, then runs the queue's handler. */
+/**
+ * Validates the payload, then runs the queue's handler: timed (by outcome), as
+ * the origin the job carries (the request that started the work: the jobs it
+ * queues carry it on), and logged with that request id when it completes.
+ */
 export function processorFor(queue: QueueName, ctx: WorkerContext) {
   const handler = handlers[queue] as Handler<QueueName>;
   if (!handler) throw new Error(`No handler registered for queue "${queue}"`);
-  return async (job: Job) => {
+  const run = async (job: Job) => {
     const parsed = payloads[queue].safeParse(job.data);
     if (!parsed.success) {
       // A malformed payload will not get better on retry.
       throw new UnrecoverableError(`Invalid ${queue} job ${job.id}: ${parsed.error.issues[0].message}`);
     }
     return handler(parsed.data, ctx);
+  };
+  return (job: Job) => {
+    const origin = originOf(job.data);
+    return withOrigin(origin, async () => {
+      const started = performance.now();
+      const result = await (ctx.metrics ? ctx.metrics.timeJob(queue, () => run(job)) : run(job));
+      ctx.log.info({ queue, jobId: job.id, requestId: origin?.requestId, durationMs: Math.round(performance.now() - started) }, 'job completed');
+      return result;
+    });
   };
 }

@@ -1,14 +1,16 @@
 // GET /metrics in the Prometheus text format (prom-client), for staff and
 // admins (an API token in `Authorization: Bearer`, as a scraper sends it).
-// Each application has its own Registry: several run side by side in tests.
+// Its Registry is the runtime's (src/ops/process-metrics.ts: jobs, the match
+// index, imports), one per runtime: several run side by side in tests.
 // The HTTP histogram and the search fallbacks are counted as requests pass;
 // everything else (queues, ledger, addresses, outbox, subscriptions) is read
 // at scrape time, so it is right whichever process did the work.
 // docs/operations.md lists every metric with example alerting rules.
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Db } from '../../db/database.ts';
+import type { ProcessMetrics } from '../ops/process-metrics.ts';
 import { QUEUES } from '../queue/jobs.ts';
 import type { Producer } from '../queue/producer.ts';
 import type { SearchService } from '../search/search.service.ts';
@@ -21,72 +23,73 @@ const JOB_STATES = ['waiting', 'prioritized', 'waiting-children', 'active', 'del
 /** Redis must answer within this, or the scrape reports it down rather than hang. */
 const REDIS_TIMEOUT_MS = 2000;
 
-export type MetricsSources = { db: Db; producer: Producer; search: SearchService; log: Logger };
+export type MetricsSources = { db: Db; producer: Producer; search: SearchService; log: Logger; process: ProcessMetrics };
 
 export class Metrics {
-  readonly registry = new Registry();
   private readonly httpDuration = new Histogram({
     name: 'brygga_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by method, route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   private readonly searchFallbacks = new Counter({
     name: 'brygga_search_fallbacks_total',
     help: 'Searches answered by FTS5 because Meilisearch could not be reached',
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   private readonly searchBackend = new Gauge({
     name: 'brygga_search_backend_info',
     help: 'The configured search backend (1 for the one in use)',
     labelNames: ['backend'] as const,
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   private readonly jobs = new Gauge({
     name: 'brygga_queue_jobs',
     help: 'Jobs in each queue by state, read from BullMQ at scrape time (completed and failed as retained)',
     labelNames: ['queue', 'state'] as const,
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   private readonly redisUp = new Gauge({
     name: 'brygga_queue_redis_up',
     help: 'Whether the queue counts could be read from Redis at this scrape (1) or not (0)',
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   private readonly deliveries = new Gauge({
     name: 'brygga_email_deliveries',
     help: 'E-mails in the delivery ledger by status (sent, failed, pending), counted at scrape time',
     labelNames: ['status'] as const,
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   private readonly addresses = new Gauge({
     name: 'brygga_email_addresses',
     help: 'Firms by the status of their e-mail address (unconfirmed, confirmed, suspended), counted at scrape time',
     labelNames: ['status'] as const,
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   private readonly outboxBacklog = new Gauge({
     name: 'brygga_outbox_backlog',
     help: 'Outbox rows not yet relayed to the queues',
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   private readonly outboxAge = new Gauge({
     name: 'brygga_outbox_oldest_age_seconds',
     help: 'Age of the oldest outbox row not yet relayed (0 when none waits)',
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   private readonly matchIndex = new Gauge({
     name: 'brygga_match_index_subscriptions',
     help: 'Active subscriptions, each one rule in the match index',
-    registers: [this.registry],
+    registers: [], // in the runtime's registry: see the constructor
   });
   /** A scrape that arrives while one is being read shares its reads. */
   private reading: Promise<void> | null = null;
 
   constructor(private readonly sources: MetricsSources) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'brygga_' });
+    for (const metric of [this.httpDuration, this.searchFallbacks, this.searchBackend, this.jobs, this.redisUp, this.deliveries,
+      this.addresses, this.outboxBacklog, this.outboxAge, this.matchIndex]) sources.process.registry.registerMetric(metric);
     this.searchBackend.set({ backend: sources.search.backend }, 1);
+    sources.process.onScrape(() => this.read());
   }
 
   /** Times every request (mount it first); counts searches answered by the fallback. */
@@ -104,8 +107,8 @@ export class Metrics {
   router(): SecuredRouter {
     const router = new SecuredRouter();
     router.get('/metrics', roles('staff', 'admin'), async (_req, res) => {
-      await this.read();
-      res.set('Content-Type', this.registry.contentType).send(await this.registry.metrics());
+      const text = await this.sources.process.scrape(); // reads the database and Redis first
+      res.set('Content-Type', this.sources.process.contentType).send(text);
     });
     return router;
   }

@@ -3,6 +3,7 @@
 // rule does not allow: 401 when nobody is signed in, 403 otherwise.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { has, type Principal, type Role } from '../domain/access.ts';
+import { withOrigin } from '../queue/origin.ts';
 import { AppError } from './errors.ts';
 
 export type Rule = {
@@ -20,7 +21,7 @@ export const roles = (...allowed: Role[]): Rule => ({ name: allowed.join(', '), 
 /** The principal the authentication middleware found, or null. */
 export const principalOf = (res: Response): Principal | null => (res.locals.principal as Principal | undefined) ?? null;
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** Route parameters are plain strings (no wildcard routes here). */
 type Handler = RequestHandler<Record<string, string>>;
 
@@ -33,6 +34,7 @@ export class SecuredRouter {
 
   get(path: string, rule: Rule, ...handlers: Handler[]) { return this.add('get', path, rule, handlers); }
   post(path: string, rule: Rule, ...handlers: Handler[]) { return this.add('post', path, rule, handlers); }
+  put(path: string, rule: Rule, ...handlers: Handler[]) { return this.add('put', path, rule, handlers); }
   patch(path: string, rule: Rule, ...handlers: Handler[]) { return this.add('patch', path, rule, handlers); }
   delete(path: string, rule: Rule, ...handlers: Handler[]) { return this.add('delete', path, rule, handlers); }
 
@@ -43,7 +45,14 @@ export class SecuredRouter {
       if (await rule.allows(principal, req)) return next();
       next(principal ? new AppError(403, 'forbidden', 'You may not do this') : new AppError(401, 'unauthorized', 'Sign in first'));
     };
-    this.router[method](path, guard, ...handlers);
+    // Each handler runs with the request's id as the origin of the work it starts
+    // (outbox rows, jobs: see src/queue/origin.ts); bound here, after any body
+    // parsing, whose stream callbacks would lose an AsyncLocalStorage set earlier.
+    const traced = handlers.map((handler): Handler => (req, res, next) => {
+      const id = (req as { id?: unknown }).id;
+      return withOrigin(typeof id === 'string' ? { requestId: id } : null, () => handler(req, res, next));
+    });
+    this.router[method](path, guard, ...traced);
     return this;
   }
 }

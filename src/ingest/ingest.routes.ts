@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { AppError, parseOr400 } from '../http/errors.ts';
 import { roles, SecuredRouter } from '../http/secured-router.ts';
-import { totalsOf, ingestSource } from './ingest.service.ts';
+import { totalsOf, ingestSource, type FileResult } from './ingest.service.ts';
 import { bufferSource } from './sources.ts';
 import { DEFAULT_GZIP_LIMITS, type GzipLimits } from './uhm.ts';
 
@@ -15,7 +15,10 @@ const querySchema = z.object({
   name: z.string().max(200).default('upload'),
 });
 
-export function importRouter(db: Db, limit: string, onStored: () => void, gzip: GzipLimits = DEFAULT_GZIP_LIMITS): SecuredRouter {
+/** `onResult` is told every file's result, refused ones too (the import metrics). */
+export function importRouter(
+  db: Db, limit: string, onStored: () => void, gzip: GzipLimits = DEFAULT_GZIP_LIMITS, onResult: (result: FileResult) => void = () => undefined,
+): SecuredRouter {
   const router = new SecuredRouter('/api/import');
   router.post('/', roles('staff', 'admin'), express.raw({ type: () => true, limit }), async (req, res) => {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -25,6 +28,7 @@ export function importRouter(db: Db, limit: string, onStored: () => void, gzip: 
     const query = parseOr400(querySchema, req.query);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const result = await ingestSource(db, bufferSource(query.name, body), { format: query.format, maxBytes: body.length + 1, gzip });
+    onResult(result);
     if (result.error) throw new AppError(422, 'import_rejected', result.error, result);
     if (result.new + result.updated > 0) onStored();
     res.json({ files: [result], totals: totalsOf([result]) });

@@ -34,6 +34,9 @@ export type ReachPreview = {
 };
 
 
+/** Told how long the index took to rebuild (and its size) and to match a notice, for the metrics. */
+export type MatchObserver = { rebuilt(seconds: number, rules: number): void; applied(seconds: number): void };
+
 export class MatchEngine {
   private index = new MatchIndex();
   private revision = -1;
@@ -45,6 +48,7 @@ export class MatchEngine {
     private readonly db: Db,
     private readonly localArea: string[],
     private readonly alertMaxAgeDays = 30,
+    private readonly observer: MatchObserver | null = null,
   ) {
     this.places = new PlaceResolver(db);
   }
@@ -53,6 +57,7 @@ export class MatchEngine {
   async refresh(): Promise<void> {
     const revision = await repo.subscriptionsRevision(this.db);
     if (revision === this.revision) return;
+    const started = performance.now();
     const { subscriptions: subs, codes, capabilities, companies } = await repo.loadMatchData(this.db);
     this.companies = new Map(companies.map((c) => [c.id, { id: c.id, municipalityCode: c.municipality_code, capabilities: [] }]));
     for (const c of capabilities) this.companies.get(c.company_id)?.capabilities.push({ capability: c.capability, validUntil: c.valid_until });
@@ -65,6 +70,7 @@ export class MatchEngine {
     }));
     this.index = new MatchIndex([...this.subscriptions.values()].map((s) => s.rule));
     this.revision = revision;
+    this.observer?.rebuilt((performance.now() - started) / 1000, this.subscriptions.size);
   }
 
   private subscription(id: string, company: MatchCompany, cpv: string[], f: StoredFilters): MatchSubscription {
@@ -101,7 +107,10 @@ export class MatchEngine {
 
   private async run(notice: MatchNotice, now: Date): Promise<MatchResults> {
     await this.refresh();
-    return this.index.match(notice, stockholmDate(now)).results;
+    const started = performance.now();
+    const { results } = this.index.match(notice, stockholmDate(now));
+    this.observer?.applied((performance.now() - started) / 1000);
+    return results;
   }
 
   /** Whether a stored notice invites firms now, and as what (see domain/alerts.ts). */

@@ -2,6 +2,7 @@
 // reads the pending rows and marks them relayed once their jobs are queued.
 import type { Db } from '../../db/database.ts';
 import { newId, nowIso } from '../ids.ts';
+import { currentOrigin } from './origin.ts';
 
 export type OutboxMessage =
   | { topic: 'notice.stored'; payload: { noticeId: string; revision: number } }
@@ -18,23 +19,25 @@ export type OutboxMessage =
   /** Someone asked for a sign-in link for a user's address: the worker makes the one-time link and mails it. */
   | { topic: 'signin.requested'; payload: { userId: string; requestId: string; lang: 'sv' | 'en' } };
 
+/** Adds a row; it carries the id of the request being answered, if any (see origin.ts). */
 export async function addToOutbox(db: Db, message: OutboxMessage): Promise<void> {
+  const requestId = currentOrigin()?.requestId ?? null;
   await db
     .insertInto('outbox')
-    .values({ id: newId(), topic: message.topic, payload: JSON.stringify(message.payload), created_at: nowIso(), relayed_at: null })
+    .values({ id: newId(), topic: message.topic, payload: JSON.stringify(message.payload), created_at: nowIso(), relayed_at: null, request_id: requestId })
     .execute();
 }
 
 /** The oldest rows not yet relayed, at most `limit`, as the messages they were written as. */
-export async function pendingMessages(db: Db, limit: number): Promise<(OutboxMessage & { id: string })[]> {
+export async function pendingMessages(db: Db, limit: number): Promise<(OutboxMessage & { id: string; requestId: string | null })[]> {
   const rows = await db
     .selectFrom('outbox')
-    .select(['id', 'topic', 'payload'])
+    .select(['id', 'topic', 'payload', 'request_id'])
     .where('relayed_at', 'is', null)
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({ id: row.id, topic: row.topic, payload: JSON.parse(row.payload) }) as OutboxMessage & { id: string });
+  return rows.map((row) => ({ id: row.id, topic: row.topic, payload: JSON.parse(row.payload), requestId: row.request_id }) as OutboxMessage & { id: string; requestId: string | null });
 }
 
 export async function markRelayed(db: Db, ids: string[]): Promise<void> {

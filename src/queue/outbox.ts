@@ -4,6 +4,7 @@
 import type { Db } from '../../db/database.ts';
 import type { Logger } from 'pino';
 import { markRelayed, pendingMessages, type OutboxMessage } from './outbox.repo.ts';
+import { tagOrigin } from './origin.ts';
 import type { Producer } from './producer.ts';
 
 /** Enqueues every pending outbox row; returns how many were relayed. */
@@ -11,23 +12,25 @@ export async function relayOutbox(db: Db, producer: Producer, batch = 500): Prom
   const messages = await pendingMessages(db, batch);
   if (messages.length === 0) return 0;
   type Payload<T> = Extract<OutboxMessage, { topic: T }>['payload'];
-  const payloadsOf = <T extends OutboxMessage['topic']>(topic: T): Payload<T>[] =>
-    messages.filter((m) => m.topic === topic).map((m) => m.payload as Payload<T>);
-  const stored = payloadsOf('notice.stored');
+  // Each job carries the request id of the row it was made from (see origin.ts).
+  const jobsOf = <T extends OutboxMessage['topic'], J extends object>(topic: T, job: (p: Payload<T>) => J): J[] =>
+    messages.filter((m) => m.topic === topic).map((m) => tagOrigin(job(m.payload as Payload<T>), m.requestId));
+  const same = <P>(p: P) => ({ ...p });
+  const stored = jobsOf('notice.stored', same);
   // Job ids are deterministic, so a row relayed twice (two relays, a crash
   // before the update below) still yields one job.
   await producer.addBulk('index', stored);
   await producer.addBulk('match', stored);
-  await producer.addBulk('backfill', payloadsOf('subscription.changed'));
+  await producer.addBulk('backfill', jobsOf('subscription.changed', same));
   await producer.addBulk('account', [
-    ...payloadsOf('company.registered').map((p) => ({ kind: 'confirm' as const, companyId: p.companyId, round: p.round ?? 1 })),
-    ...payloadsOf('signin.requested').map((p) => ({ kind: 'signin' as const, userId: p.userId, requestId: p.requestId, lang: p.lang })),
-    ...payloadsOf('registration.known').map((p) =>
+    ...jobsOf('company.registered', (p) => ({ kind: 'confirm' as const, companyId: p.companyId, round: p.round ?? 1 })),
+    ...jobsOf('signin.requested', (p) => ({ kind: 'signin' as const, userId: p.userId, requestId: p.requestId, lang: p.lang })),
+    ...jobsOf('registration.known', (p) =>
       'companyId' in p ? { kind: 'known-firm' as const, companyId: p.companyId, day: p.day } : { kind: 'known-address' as const, userId: p.userId, day: p.day }),
   ]);
   await producer.addBulk('notify', [
-    ...payloadsOf('company.confirmed').map((p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: 'confirmed', asOf: p.at })),
-    ...payloadsOf('company.lifted').map((p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: p.ref, asOf: p.at })),
+    ...jobsOf('company.confirmed', (p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: 'confirmed', asOf: p.at })),
+    ...jobsOf('company.lifted', (p) => ({ kind: 'opening' as const, companyId: p.companyId, ref: p.ref, asOf: p.at })),
   ]);
   await markRelayed(db, messages.map((m) => m.id));
   return messages.length;

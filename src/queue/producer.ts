@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { jobId, payloads, QUEUES, type JobPayload, type QueueName } from './jobs.ts';
+import { originFor } from './origin.ts';
 
 /** Failed jobs retry with exponential backoff and jitter: 2 s, 4 s, 8 s … by default. */
 const jobOptions = (backoffMs: number) => ({
@@ -34,7 +35,9 @@ export class Producer {
     await this.queues[name].addBulk(
       items.map((item) => {
         const data = payloads[name].parse(item);
-        return { name, data, opts: { jobId: id(data as JobPayload<Q>) } };
+        // The request (if any) this work comes from travels beside the payload, not in it.
+        const origin = originFor(item as object);
+        return { name, data: origin ? { ...data, origin } : data, opts: { jobId: id(data as JobPayload<Q>) } };
       }),
     );
   }

@@ -2,7 +2,7 @@
 // and admins only and shows what happened after a publish; every request is
 // logged with its route pattern, status, duration and request id, and never
 // with a token, a cookie or an e-mail address.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -48,7 +48,8 @@ describe('GET /metrics', function () {
   };
 
   before(async () => {
-    t = await startTestApp();
+    // METRICS_PORT 0: a free port, on 127.0.0.1, unauthenticated.
+    t = await startTestApp({ METRICS_PORT: '0' });
     staffToken = (await createApiToken(t.app.db, await addUser(t.app.db, { email: 'staff@brygga.test', roles: ['staff'] }), 'scraper')).token;
     officerToken = (await createApiToken(t.app.db, await addUser(t.app.db, { email: 'officer@brygga.test', roles: ['officer'] }), 'officer')).token;
   });
@@ -116,6 +117,64 @@ describe('GET /metrics', function () {
     expect(admin.status).to.equal(200);
     expect(value(admin.samples, 'brygga_email_addresses', { status: 'suspended' })).to.equal(1);
     expect(value(admin.samples, 'brygga_email_addresses', { status: 'unconfirmed' })).to.equal(0);
+  });
+
+  it('counts job durations by queue and outcome, the match index rebuilt and applied, and imports by format and outcome', async () => {
+    const before = (await scrape()).samples;
+    const jobs = (m: Sample[], queue: string, outcome: string) => value(m, 'brygga_job_duration_seconds_count', { queue, outcome }) ?? 0;
+    const rebuilds = (m: Sample[]) => value(m, 'brygga_match_index_rebuild_seconds_count') ?? 0;
+    const applied = (m: Sample[]) => value(m, 'brygga_match_index_apply_seconds_count') ?? 0;
+    const ingested = (m: Sample[], format: string, outcome: string) => value(m, 'brygga_ingest_notices_total', { format, outcome }) ?? 0;
+    const files = (m: Sample[], format: string, outcome: string) => value(m, 'brygga_ingest_files_total', { format, outcome }) ?? 0;
+
+    // A new subscription (the index is rebuilt), then an import (the notice is matched against it).
+    const firm = await api(t.app, 'POST', '/api/companies', {
+      orgNumber: nextOrgNumber(), name: 'Lokalvård Väst AB', email: 'info@lokalvard.example', municipalityCode: '1441', categories: ['90910000'],
+    });
+    expect(firm.status, JSON.stringify(firm.body)).to.equal(201);
+    const xml = readFileSync(new URL('../fixtures/eforms/lerum-cn.xml', import.meta.url));
+    const post = (body: Buffer) => fetch(`${t.app.url}/api/import`, {
+      method: 'POST', headers: { 'content-type': 'application/xml', authorization: `Bearer ${t.app.adminToken}` }, body: new Uint8Array(body),
+    });
+    expect((await post(xml)).status).to.equal(200);
+    expect((await post(xml)).status).to.equal(200); // again: unchanged
+    expect((await post(xml.subarray(0, 200))).status).to.equal(422); // refused whole
+    // A job that fails for good (a payload no handler accepts).
+    await t.app.producer.queue('index').add('index', { noticeId: 'not an id!' }, { jobId: 'metrics-bad-job', attempts: 1 });
+
+    const after = await eventually(async () => {
+      const m = (await scrape()).samples;
+      return jobs(m, 'index', 'failed') > jobs(before, 'index', 'failed') && jobs(m, 'match', 'completed') > jobs(before, 'match', 'completed')
+        && applied(m) > applied(before) ? m : undefined;
+    });
+    expect(value(after, 'brygga_job_duration_seconds_sum', { queue: 'match', outcome: 'completed' })).to.be.greaterThan(0).and.lessThan(60);
+    expect(value(after, 'brygga_job_duration_seconds_bucket', { queue: 'index', outcome: 'failed', le: '+Inf' })).to.be.at.least(1);
+    expect(rebuilds(after)).to.be.greaterThan(rebuilds(before));
+    expect(value(after, 'brygga_match_index_rules')).to.equal(2); // the firm of the test above and this one
+    expect(ingested(after, 'eforms', 'new') - ingested(before, 'eforms', 'new')).to.equal(1);
+    expect(ingested(after, 'eforms', 'unchanged') - ingested(before, 'eforms', 'unchanged')).to.equal(1);
+    expect(files(after, 'eforms', 'stored') - files(before, 'eforms', 'stored')).to.equal(2);
+    expect(files(after, 'eforms', 'rejected') + files(after, 'unknown', 'rejected')).to.equal(1);
+  });
+
+  it('METRICS_PORT serves the same metrics on 127.0.0.1 without authentication, and nothing else', async () => {
+    const port = t.app.rt.metricsPort!;
+    expect(port).to.be.a('number').above(0);
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/);
+    const m = samples(await res.text());
+    for (const name of ['brygga_job_duration_seconds_count', 'brygga_queue_jobs', 'brygga_outbox_backlog', 'brygga_http_request_duration_seconds_count', 'brygga_process_resident_memory_bytes']) {
+      expect(m.map((s) => s.name), name).to.include(name);
+    }
+    expect((await fetch(`http://127.0.0.1:${port}/api/search`)).status).to.equal(404);
+    // Not on another address of this machine (when it has one to try).
+    const { networkInterfaces } = await import('node:os');
+    const other = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (other) {
+      const refused = await fetch(`http://${other}:${port}/metrics`).then(() => false, () => true);
+      expect(refused, `reachable on ${other}`).to.equal(true);
+    }
   });
 });
 
@@ -200,5 +259,34 @@ describe('request logs', function () {
     expect(everything).not.to.include(address);
     expect(everything).not.to.include('anna.svensson');
     expect(everything).not.to.match(/[\w.+-]+@[\w-]+\.[\w.]+/);
+  });
+
+  it('carries the request id into the jobs the request started, the jobs those start, and the workers\' log lines', async () => {
+    const firm = await api(app, 'POST', '/api/companies', {
+      orgNumber: nextOrgNumber(), name: 'Spårbar Städ AB', email: 'spar@firma.example', municipalityCode: '1441', categories: ['90910000'],
+    });
+    expect(firm.status, JSON.stringify(firm.body)).to.equal(201);
+    await app.db.updateTable('companies').set({ email_status: 'confirmed' }).where('id', '=', firm.body.id).execute();
+    const published = await api(app, 'POST', '/api/notices', { ...NOTICE, reference: 'KS 2026/777' }, { headers: { 'x-request-id': 'trace-publish-42' } });
+    expect(published.status, JSON.stringify(published.body)).to.equal(201);
+    const noticeId = published.body.notice.id as string;
+    // The relay made the match job of the outbox row, with the request id beside its payload.
+    const match = await eventually(async () => app.producer.queue('match').getJob(`match-${noticeId}-1`));
+    expect(match.data).to.deep.equal({ noticeId, revision: 1, origin: { requestId: 'trace-publish-42' } });
+    // A request without the header: its own, generated id.
+    const other = await api(app, 'POST', '/api/notices', { ...NOTICE, reference: 'KS 2026/778' });
+    const otherMatch = await eventually(async () => app.producer.queue('match').getJob(`match-${other.body.notice.id}-1`));
+    expect(otherMatch.data.origin).to.deep.equal({ requestId: other.headers.get('x-request-id') });
+
+    app.startWorkers();
+    // The match job queues the alert: it carries the same id, and both are logged with it.
+    const notify = await eventually(async () => app.producer.queue('notify').getJob(`notify-${firm.body.id}-${noticeId}`));
+    expect(notify.data.origin).to.deep.equal({ requestId: 'trace-publish-42' });
+    const logged = await eventually(async () => {
+      const done = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'job completed' && l.requestId === 'trace-publish-42');
+      return ['index', 'match', 'notify'].every((q) => done.some((l) => l.queue === q)) ? done : undefined;
+    });
+    expect(logged.find((l) => l.queue === 'match')).to.include({ jobId: `match-${noticeId}-1` }).and.have.property('durationMs').that.is.a('number');
+    await app.stopWorkers();
   });
 });
