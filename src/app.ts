@@ -9,7 +9,7 @@ import { adminRouter, auditRouter, meRouter } from './accounts/accounts.routes.t
 import { authenticate } from './accounts/authenticate.ts';
 import { oidcRouter } from './accounts/oidc.routes.ts';
 import { signinRouter } from './accounts/signin.routes.ts';
-import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './http/errors.ts';
 import { Metrics } from './http/metrics.ts';
 import { rateLimits } from './http/rate-limits.ts';
 import { requestLog, trackRoute } from './http/request-log.ts';
@@ -78,18 +78,21 @@ export function httpApp(rt: Runtime): express.Express {
 
 /** The web server: listening (or failing to) before it answers, closing without cutting requests off. */
 export class HttpServer {
-  private constructor(private readonly server: Server, private readonly host: string, readonly routes: RouteInfo[]) {}
+  private constructor(
+    private readonly server: Server, private readonly host: string, readonly routes: RouteInfo[], private readonly shutdownTimeoutMs: number,
+  ) {}
 
   static listen(rt: Runtime, port = rt.config.port, host = rt.config.host): Promise<HttpServer> {
     // Not Express's app.listen(): Express 5 calls its callback on a listen error
     // too (e.g. EADDRINUSE), which would pass for success.
     const app = httpApp(rt);
     const server = createServer(app);
+    server.on('clientError', clientErrorHandler(rt.log)); // e.g. a 431 in the JSON error shape
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
         server.off('error', reject);
-        resolve(new HttpServer(server, host, app.locals.routes));
+        resolve(new HttpServer(server, host, app.locals.routes, rt.config.shutdownTimeoutMs));
       });
     });
   }
@@ -103,8 +106,21 @@ export class HttpServer {
     return `http://${this.host}:${this.port}`;
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
+  /**
+   * Stops listening, closes idle keep-alive connections at once (and each as
+   * it falls idle), lets requests in progress finish, and cuts off whatever
+   * is still open after `timeoutMs` (SHUTDOWN_TIMEOUT_MS).
+   */
+  async close(timeoutMs = this.shutdownTimeoutMs): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const idle = setInterval(() => this.server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => this.server.closeAllConnections(), timeoutMs);
+    try {
+      await closed;
+    } finally {
+      clearInterval(idle);
+      clearTimeout(deadline);
+    }
   }
 }

@@ -1,4 +1,5 @@
 // One error type for the whole service, rendered the same way everywhere.
+import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
@@ -123,4 +124,32 @@ function errorPage(error: AppError, lang: Lang): string {
 <p>${escapeHtml(t(lang, `page.error.${kind}.text`))}</p>
 <p class="meta">${escapeHtml(t(lang, 'page.error.status', { status: String(error.status) }))}</p>
 <p><a href="/">${escapeHtml(t(lang, 'page.error.home'))}</a></p>`);
+}
+
+/**
+ * The HTTP server's `clientError`: a request Node's parser refused before
+ * Express saw it. Over-long headers or URL (over 16 KB: HPE_HEADER_OVERFLOW)
+ * get a 431, anything else unparseable a 400, both in the usual JSON error
+ * shape with `Connection: close`, logged at warn without a stack (and never
+ * the raw bytes: they may hold a token).
+ */
+export function clientErrorHandler(log: Logger) {
+  return (error: Error & { code?: string }, socket: Duplex): void => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify({
+      error: tooLarge
+        ? { code: 'headers_too_large', message: 'The request line and headers together exceed the limit of 16 KB', details: null }
+        : { code: 'bad_request', message: 'The request is not valid HTTP', details: null },
+    });
+    log.warn({ status, code: tooLarge ? 'headers_too_large' : 'bad_request', reason: error.code ?? null }, 'client error');
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
 }

@@ -87,9 +87,13 @@ export class Metrics {
 
   constructor(private readonly sources: MetricsSources) {
     for (const metric of [this.httpDuration, this.searchFallbacks, this.searchBackend, this.jobs, this.redisUp, this.deliveries,
-      this.addresses, this.outboxBacklog, this.outboxAge, this.matchIndex]) sources.process.registry.registerMetric(metric);
+      this.addresses, this.outboxBacklog, this.outboxAge, this.matchIndex]) {
+      // A second application over the same runtime (tests) takes over from the first.
+      sources.process.registry.removeSingleMetric((metric as unknown as { name: string }).name);
+      sources.process.registry.registerMetric(metric);
+    }
     this.searchBackend.set({ backend: sources.search.backend }, 1);
-    sources.process.onScrape(() => this.read());
+    sources.process.onScrape('http', () => this.read());
   }
 
   /** Times every request (mount it first); counts searches answered by the fallback. */

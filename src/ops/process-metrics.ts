@@ -47,20 +47,20 @@ export class ProcessMetrics {
     labelNames: ['format', 'outcome'] as const,
     registers: [this.registry],
   });
-  private readonly beforeScrape: (() => Promise<void>)[] = [];
+  private readonly beforeScrape = new Map<string, () => Promise<void>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'brygga_' });
   }
 
-  /** Work to do before each scrape (the web application's reads of the database and Redis). */
-  onScrape(read: () => Promise<void>): void {
-    this.beforeScrape.push(read);
+  /** Work to do before each scrape (the web application's reads of the database and Redis); one per key. */
+  onScrape(key: string, read: () => Promise<void>): void {
+    this.beforeScrape.set(key, read);
   }
 
   /** The exposition: reads what is read at scrape time, then renders every metric. */
   async scrape(): Promise<string> {
-    await Promise.all(this.beforeScrape.map((read) => read()));
+    await Promise.all([...this.beforeScrape.values()].map((read) => read()));
     return this.registry.metrics();
   }
 
