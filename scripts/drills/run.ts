@@ -2,9 +2,10 @@
 // docs/operations.md, one after another; exits 1 when any failed.
 import { parseArgs } from 'node:util';
 import type { Drill, Outcome } from './drill.ts';
+import { apiKill, workerKill } from './kill.ts';
 import { redisDataLoss, redisRestart } from './redis.ts';
 
-const DRILLS: Drill[] = [redisRestart, redisDataLoss];
+const DRILLS: Drill[] = [redisRestart, redisDataLoss, workerKill, apiKill];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',').map((s) => s.trim());
