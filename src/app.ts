@@ -11,6 +11,7 @@ import { oidcRouter } from './accounts/oidc.routes.ts';
 import { signinRouter } from './accounts/signin.routes.ts';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/errors.ts';
 import { Metrics } from './http/metrics.ts';
+import { queueBoardRouter } from './ops/queue-board.routes.ts';
 import { rateLimits } from './http/rate-limits.ts';
 import { requestLog, trackRoute } from './http/request-log.ts';
 import { anyone, SecuredRouter, type RouteInfo } from './http/secured-router.ts';
@@ -50,6 +51,7 @@ export function httpApp(rt: Runtime): express.Express {
     adminRouter(db),
     auditRouter(db),
     metrics.router(),
+    queueBoardRouter(rt.producer),
     oidcRouter(db, config, rt.mail.secret, rt.log),
     searchRouter(rt.search),
     webRouter(db),

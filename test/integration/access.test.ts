@@ -96,6 +96,11 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'POST /api/admin/buyers': ADMIN,
   'GET /api/staff/audit': STAFF,
   'GET /metrics': STAFF,
+  // The queue page (bull-board): reading, and retrying failed jobs.
+  'GET /staff/queues': STAFF,
+  'GET /staff/queues/*path': STAFF,
+  'PUT /staff/queues/api/queues/:queueName/:jobId/retry': STAFF,
+  'PUT /staff/queues/api/queues/:queueName/retry/:queueStatus': STAFF,
 };
 
 type World = {
