@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import type { Drill, Outcome } from './drill.ts';
 import { apiKill, workerKill } from './kill.ts';
 import { redisDataLoss, redisRestart } from './redis.ts';
+import { smtpFaults } from './smtp.ts';
 
-const DRILLS: Drill[] = [redisRestart, redisDataLoss, workerKill, apiKill];
+const DRILLS: Drill[] = [redisRestart, redisDataLoss, workerKill, apiKill, smtpFaults];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',').map((s) => s.trim());
