@@ -1,0 +1,200 @@
+// npm run bench:http -- [--notices 100000] [--duration 30] [--connections 100] [--json] [--db file]
+//
+// The whole service under load over real HTTP (autocannon): Brygga started in
+// this process as `npm start` runs it (API, pages, workers inline), on a temp
+// SQLite database holding N synthetic notices (stored directly through the
+// notices service in large transactions, then indexed in one rebuild, as
+// bench:search does; nothing is posted over HTTP to build it), with a few
+// hundred firms subscribed. Then C connections for D seconds over a mix:
+//
+//   40 % search (GET /api/search, 1–2 words, a third with filters)
+//   25 % a notice page (GET /notices/:id)
+//   10 % register a firm (POST /api/companies: a confirmation e-mail each)
+//   10 % publish a notice with an officer's API token (POST /api/notices: index, match, alerts)
+//   15 % the reach preview (POST /api/notices/preview)
+//
+// and, as the other benchmarks do, a baseline measured in the same run: GET
+// /healthz under the same connections and duration. Prints
+// { rps, p99Ms, errors, non2xx } for the mix, the same for the baseline, and
+// the ratio of their throughputs. Rate limits are raised (RATE_LIMIT_*): every
+// request comes from one client. Redis at REDIS_URL, keys under QUEUE_PREFIX
+// (default bench-http-<pid>), deleted afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+// @ts-expect-error autocannon ships no types; the little used here is typed below.
+import autocannonUntyped from 'autocannon';
+import { pino } from 'pino';
+import { inTransaction } from '../../db/database.ts';
+import { addUser, createApiToken } from '../../src/accounts/accounts.service.ts';
+import { HttpServer } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { noticeInputSchema } from '../../src/notices/notice.schema.ts';
+import { findById } from '../../src/notices/notices.repo.ts';
+import { storeNotice } from '../../src/notices/notices.service.ts';
+import { markDone } from '../../src/ops/reconcile.repo.ts';
+import { markRelayed, pendingMessages } from '../../src/queue/outbox.repo.ts';
+import { Runtime } from '../../src/runtime.ts';
+import { startWorkers } from '../../workers/start.ts';
+import { deletePrefix } from '../lib/redis.ts';
+import { mulberry32 } from './random.ts';
+
+const { values } = parseArgs({
+  options: {
+    notices: { type: 'string', default: '100000' },
+    duration: { type: 'string', default: '30' },
+    connections: { type: 'string', default: '100' },
+    firms: { type: 'string', default: '300' },
+    json: { type: 'boolean', default: false },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const N = Number(values.notices);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const FIRMS = Number(values.firms);
+if (![N, DURATION, CONNECTIONS, FIRMS].every((n) => Number.isInteger(n) && n >= 1)) {
+  console.error('usage: npm run bench:http -- [--notices N] [--duration seconds] [--connections C] [--firms F] [--json]');
+  process.exit(2);
+}
+const log = values.json ? console.error : console.log;
+const random = mulberry32(Number(values.seed));
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+
+type Request = { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: (req: Request) => Request };
+type Result = {
+  requests: { average: number }; latency: { p99: number }; errors: number; timeouts: number; non2xx: number;
+  '2xx': number; '4xx': number; '5xx': number;
+};
+const autocannon = autocannonUntyped as (opts: { url: string; connections: number; duration: number; requests: Request[] }) => Promise<Result>;
+
+// ---------------------------------------------------------------- data
+const CODES: [string, string][] = [
+  ['90911200', 'Städning av skolor'], ['90620000', 'Snöröjning av gator'], ['55524000', 'Skolmåltider till förskolor'],
+  ['45214200', 'Ombyggnad av skola'], ['77313000', 'Skötsel av parker'], ['72600000', 'Konsulttjänster för IT-stöd'],
+  ['60130000', 'Skolskjuts och särskild kollektivtrafik'], ['15500000', 'Mejeriprodukter till kök'], ['39130000', 'Kontorsmöbler'],
+  ['45233222', 'Beläggningsarbeten på vägar'], ['79710000', 'Bevakning och säkerhetstjänster'], ['80580000', 'Kurser i svenska'],
+];
+const WORDS = ['städning', 'skolor', 'snöröjning', 'parker', 'möbler', 'konsult', 'skolskjuts', 'mejeri', 'beläggning', 'bevakning', 'kurser', 'lerum', 'ramavtal', 'förskolor'];
+const TOWNS = ['Lerum', 'Partille', 'Alingsås', 'Göteborg', 'Härryda'];
+const DAY = 86_400_000;
+
+function noticeBody(i: number, now: number, reference = `BENCH ${i}`) {
+  const [main, label] = pick(CODES);
+  return {
+    reference, title: `${label} i ${pick(TOWNS)} ${i}`, description: `${label}. ${Array.from({ length: 12 }, () => pick(WORDS)).join(' ')}.`,
+    buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' }, cpv: { main },
+    // Half still open, half closed: search and pages see both.
+    deadline: new Date(now + (random() < 0.5 ? 1 : -1) * (5 + random() * 60) * DAY).toISOString(),
+    estimatedValue: random() < 0.7 ? { amount: Math.round(10 ** (5 + random() * 3)), currency: 'SEK' } : null,
+  };
+}
+
+/** A valid organisationsnummer (Luhn check digit), unique per n. */
+function orgNumber(n: number): string {
+  const base = `55${String(6_000_000 + n).padStart(7, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let d = Number(base[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  return `${base}${(10 - (sum % 10)) % 10}`;
+}
+
+// ---------------------------------------------------------------- the service
+const dir = mkdtempSync(join(tmpdir(), 'brygga-bench-http-'));
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = process.env.QUEUE_PREFIX ?? `bench-http-${process.pid}`;
+const unlimited = '999999/1s'; // the most the setting takes: no limit in practice
+const config = loadConfig({
+  NODE_ENV: 'development', PORT: '0', DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
+  MAIL_TRANSPORT: 'file', MAIL_OUTBOX_DIR: join(dir, 'outbox'), SEED_DEMO: 'false', SECRET_KEY: 'bench-secret-bench-secret-bench-secret-01',
+  RATE_LIMIT_SIGNIN_PER_ADDRESS: unlimited, RATE_LIMIT_SIGNIN_PER_CLIENT: unlimited, RATE_LIMIT_REGISTER_PER_ADDRESS: unlimited,
+  RATE_LIMIT_REGISTER_PER_CLIENT: unlimited, RATE_LIMIT_TOKEN_FAILURES_PER_CLIENT: unlimited,
+});
+const rt = await Runtime.start(config, pino({ level: process.env.LOG_LEVEL ?? 'warn' }));
+let server: HttpServer | null = null;
+let workers: { close(): Promise<void> } | null = null;
+try {
+  // Notices straight through the notices service, 2,000 to a transaction; their
+  // outbox rows marked relayed and their index and match marks set (reconciliation
+  // must not queue 100k jobs), then one index rebuild.
+  const now = Date.now();
+  let started = performance.now();
+  const ids: string[] = [];
+  for (let from = 0; from < N; from += 2000) {
+    await inTransaction(rt.db, async (trx) => {
+      for (let i = from; i < Math.min(N, from + 2000); i++) {
+        const result = await storeNotice(trx, noticeInputSchema.parse({ ...noticeBody(i, now), source: 'local' }));
+        ids.push(result.id);
+        await markDone(trx, 'indexed', result.id, 1);
+        await markDone(trx, 'matched', result.id, 1);
+      }
+    });
+    for (let rows = await pendingMessages(rt.db, 5000); rows.length; rows = await pendingMessages(rt.db, 5000)) await markRelayed(rt.db, rows.map((r) => r.id));
+  }
+  log(`stored ${N.toLocaleString('sv-SE')} notices in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  started = performance.now();
+  await rt.search.reindex(() => undefined);
+  log(`search index built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const buyerId = (await findById(rt.db, ids[0]))!.buyer_id;
+  const officer = await addUser(rt.db, { email: 'bench-officer@lerum.example', roles: ['officer'], buyerId });
+  const { token } = await createApiToken(rt.db, officer, 'bench');
+
+  server = await HttpServer.listen(rt, 0, '127.0.0.1');
+  workers = startWorkers(rt);
+  // Firms with instant subscriptions, over HTTP (so published notices alert someone).
+  for (let i = 0; i < FIRMS; i++) {
+    const res = await fetch(`${server.url}/api/companies`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orgNumber: orgNumber(i), name: `Bänkfirma ${i} AB`, email: `firma${i}@bench.example`, municipalityCode: '1441', categories: [pick(CODES)[0]] }),
+    });
+    if (res.status !== 201) throw new Error(`registering a firm: ${res.status} ${await res.text()}`);
+  }
+  log(`${FIRMS} firms registered; ${CONNECTIONS} connections for ${DURATION} s`);
+
+  let seq = 0;
+  const json = { 'content-type': 'application/json' };
+  const officerJson = { ...json, authorization: `Bearer ${token}` };
+  /** One request of the mix, chosen afresh each time. */
+  const next = () => {
+    const r = random();
+    seq++;
+    if (r < 0.40) {
+      const q = encodeURIComponent(random() < 0.3 ? pick(WORDS) : `${pick(WORDS)} ${pick(WORDS)}`);
+      const filter = random() < 0.33 ? `&cpv=${pick(CODES)[0].slice(0, 2)}000000&status=open` : '';
+      return { method: 'GET' as const, path: `/api/search?q=${q}${filter}` };
+    }
+    if (r < 0.65) return { method: 'GET' as const, path: `/notices/${pick(ids)}`, headers: { accept: 'text/html' } };
+    if (r < 0.75) {
+      return { method: 'POST' as const, path: '/api/companies', headers: json, body: JSON.stringify({
+        orgNumber: orgNumber(100_000 + seq), name: `Lastfirma ${seq} AB`, email: `last${seq}@bench.example`, municipalityCode: '1441', categories: [pick(CODES)[0]],
+      }) };
+    }
+    if (r < 0.85) return { method: 'POST' as const, path: '/api/notices', headers: officerJson, body: JSON.stringify(noticeBody(N + seq, now, `LOAD ${process.pid}-${seq}`)) };
+    return { method: 'POST' as const, path: '/api/notices/preview', headers: officerJson, body: JSON.stringify(noticeBody(N + seq, now, `PREVIEW ${seq}`)) };
+  };
+
+  const run = (requests: Request[]) => autocannon({ url: server!.url, connections: CONNECTIONS, duration: DURATION, requests });
+  const summary = (r: Result) => ({ rps: Math.round(r.requests.average), p99Ms: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+  const mix = await run([{ setupRequest: (req: Request) => ({ ...req, ...next() }) }]);
+  const byStatus = { '2xx': mix['2xx'], '4xx': mix['4xx'], '5xx': mix['5xx'] };
+  const baseline = await run([{ method: 'GET', path: '/healthz' }]);
+  const result = {
+    notices: N, connections: CONNECTIONS, durationS: DURATION,
+    ...summary(mix), statuses: byStatus,
+    baseline: { route: 'GET /healthz', ...summary(baseline) },
+    ratio: Number((mix.requests.average / baseline.requests.average).toFixed(3)),
+  };
+  if (values.json) console.log(JSON.stringify(result));
+  else log(result);
+} finally {
+  await server?.close(1000);
+  await workers?.close();
+  await rt.stop();
+  await deletePrefix(redisUrl, prefix).catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+}
