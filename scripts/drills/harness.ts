@@ -248,11 +248,13 @@ export class Stack {
   }
 
   /** Publishes notices from..to-1 one after another; calls `at(i)` before each (to inject a fault mid-run). */
-  async publishAll(from = 0, to = NOTICES, at?: (i: number) => Promise<void>): Promise<number[]> {
+  async publishAll(from = 0, to = NOTICES, at?: (i: number) => Promise<void>, took?: (ms: number) => void): Promise<number[]> {
     const failures: number[] = [];
     for (let i = from; i < to; i++) {
       await at?.(i);
+      const t0 = Date.now();
       const status = await this.publish(i);
+      took?.(Date.now() - t0);
       if (status !== 201 && status !== 200) failures.push(status);
     }
     return failures;

@@ -5,8 +5,9 @@ import type { Drill, Outcome } from './drill.ts';
 import { apiKill, workerKill } from './kill.ts';
 import { redisDataLoss, redisRestart } from './redis.ts';
 import { smtpFaults } from './smtp.ts';
+import { sqliteBusy } from './sqlite-busy.ts';
 
-const DRILLS: Drill[] = [redisRestart, redisDataLoss, workerKill, apiKill, smtpFaults];
+const DRILLS: Drill[] = [redisRestart, redisDataLoss, workerKill, apiKill, smtpFaults, sqliteBusy];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',').map((s) => s.trim());
