@@ -2,12 +2,13 @@
 // docs/operations.md, one after another; exits 1 when any failed.
 import { parseArgs } from 'node:util';
 import type { Drill, Outcome } from './drill.ts';
+import { diskFull } from './disk-full.ts';
 import { apiKill, workerKill } from './kill.ts';
 import { redisDataLoss, redisRestart } from './redis.ts';
 import { smtpFaults } from './smtp.ts';
 import { sqliteBusy } from './sqlite-busy.ts';
 
-const DRILLS: Drill[] = [redisRestart, redisDataLoss, workerKill, apiKill, smtpFaults, sqliteBusy];
+const DRILLS: Drill[] = [redisRestart, redisDataLoss, workerKill, apiKill, smtpFaults, sqliteBusy, diskFull];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',').map((s) => s.trim());
