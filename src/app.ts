@@ -23,7 +23,9 @@ import { noticesRouter } from './notices/notices.routes.ts';
 import type { Runtime } from './runtime.ts';
 import { searchRouter } from './search/search.routes.ts';
 import { assetsRouter } from './web/assets.routes.ts';
-import { webRouter } from './web/web.routes.ts';
+import { errorPage } from './web/error-page.tsx';
+import { langRouter } from './web/lang.routes.ts';
+import { publicRouter } from './web/public/public.routes.tsx';
 
 export function httpApp(rt: Runtime): express.Express {
   const { db, config } = rt;
@@ -54,7 +56,8 @@ export function httpApp(rt: Runtime): express.Express {
     queueBoardRouter(rt.producer),
     oidcRouter(db, config, rt.mail.secret, rt.log),
     searchRouter(rt.search),
-    webRouter(db),
+    publicRouter(db),
+    langRouter(),
     assetsRouter(),
   ];
 
@@ -72,7 +75,7 @@ export function httpApp(rt: Runtime): express.Express {
   app.post('/api/companies', ...limits.registration);
   for (const r of rest) app.use(r.base || '/', r.router);
   app.use(notFoundHandler);
-  app.use(errorHandler(rt.log));
+  app.use(errorHandler(rt.log, errorPage));
   /** Every route with its rule: the route × role test walks them. */
   app.locals.routes = routers.flatMap((r) => r.routes) satisfies RouteInfo[];
   return app;

@@ -11,7 +11,7 @@ import { escapeHtml } from '../domain/text.ts';
 import { AppError, parseOr400 } from '../http/errors.ts';
 import { anyone, principalOf, SecuredRouter, signedIn } from '../http/secured-router.ts';
 import { langOf, t, type Lang } from '../i18n/messages.ts';
-import { layout } from '../web/layout.ts';
+import { layout } from '../web/render.tsx';
 import { cookieValue, sameOrigin } from './authenticate.ts';
 import { clearedSessionCookie, endSession, SESSION_COOKIE, sessionCookie } from './sessions.service.ts';
 import { ANSWER_AFTER_MS, checkSignInLink, requestSignInLink, signInWithLink, signOutEverywhere, type LinkProblem } from './signin.service.ts';

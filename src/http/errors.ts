@@ -3,9 +3,6 @@ import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { langOf, t, type Lang } from '../i18n/messages.ts';
-import { escapeHtml } from '../domain/text.ts';
-import { layout } from '../web/layout.ts';
 
 export class AppError extends Error {
   constructor(
@@ -89,7 +86,10 @@ function wantsPage(req: Request): boolean {
   return req.accepts(LINKED_PAGES.test(req.path) ? ['html', 'json'] : ['json', 'html']) === 'html';
 }
 
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/** Renders the page a person sees for an error (src/web/error-page.tsx): the web layer sits above this one. */
+export type ErrorPage = (error: AppError, req: Request) => string;
+
+export function errorHandler(log: Logger, errorPage: ErrorPage): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = toAppError(error);
     if (appError.status >= 500) log.error({ err: error, path: req.path }, 'request failed');
@@ -101,29 +101,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       log.warn({ method: req.method, route: routeOf(req), status: appError.status, code: appError.code, reason }, 'client error');
     }
     if (wantsPage(req)) {
-      // Swedish unless the browser prefers English.
-      const lang = langOf(req.acceptsLanguages('sv', 'en') || null);
-      res.status(appError.status).type('html').send(errorPage(appError, lang));
+      res.status(appError.status).type('html').send(errorPage(appError, req));
     } else {
       res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details } });
     }
   };
-}
-
-type PageKind = 'notFound' | 'badLink' | 'badRequest' | 'tooMany' | 'internal';
-
-function errorPage(error: AppError, lang: Lang): string {
-  // The AppError's message is written for developers; people get an explanation by kind.
-  const kind: PageKind = error.status >= 500 ? 'internal'
-    : error.code === 'invalid_link' ? 'badLink'
-      : error.status === 404 ? 'notFound'
-        : error.status === 429 ? 'tooMany'
-          : 'badRequest';
-  const title = t(lang, `page.error.${kind}.title`);
-  return layout(lang, title, `<h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(t(lang, `page.error.${kind}.text`))}</p>
-<p class="meta">${escapeHtml(t(lang, 'page.error.status', { status: String(error.status) }))}</p>
-<p><a href="/">${escapeHtml(t(lang, 'page.error.home'))}</a></p>`);
 }
 
 /**

@@ -1,4 +1,11 @@
 // Every user-facing string, Swedish first. Add a key to both languages.
+// The web pages' strings live by area in ./web/ and are merged here.
+import { commonMessages } from './web/common.ts';
+import { publicMessages } from './web/public.ts';
+import { firmMessages } from './web/firm.ts';
+import { officerMessages } from './web/officer.ts';
+import { staffMessages } from './web/staff.ts';
+
 export type Lang = 'sv' | 'en';
 
 /** A firm's (or a request's) language: English when asked for, else Swedish. */
@@ -6,6 +13,11 @@ export const langOf = (language: string | null | undefined): Lang => (language =
 
 export const messages = {
   sv: {
+    ...commonMessages.sv,
+    ...publicMessages.sv,
+    ...firmMessages.sv,
+    ...officerMessages.sv,
+    ...staffMessages.sv,
     'app.tagline': 'Lokala leverantörer möter kommunens upphandlingar',
     'fairness': 'Brygga hjälper fler företag att få höra talas om upphandlingar. Hur anbud utvärderas ändras aldrig: likabehandlingsprincipen i LOU gäller fullt ut.',
     'notices.latest': 'Senaste upphandlingarna',
@@ -126,6 +138,11 @@ export const messages = {
     'page.error.tooMany.text': 'Det har kommit för många försök på kort tid från dig eller till den här adressen. Vänta en stund och försök sedan igen.',
   },
   en: {
+    ...commonMessages.en,
+    ...publicMessages.en,
+    ...firmMessages.en,
+    ...officerMessages.en,
+    ...staffMessages.en,
     'app.tagline': 'Local suppliers meet the municipality’s procurement',
     'fairness': 'Brygga helps more firms hear about tenders. It never changes how bids are evaluated: equal treatment under the Swedish Public Procurement Act (LOU) applies in full.',
     'notices.latest': 'Latest notices',

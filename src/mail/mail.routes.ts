@@ -9,7 +9,7 @@ import { AppError } from '../http/errors.ts';
 import { anyone, SecuredRouter } from '../http/secured-router.ts';
 import { langOf, t, type Lang } from '../i18n/messages.ts';
 import { escapeHtml } from '../domain/text.ts';
-import { layout } from '../web/layout.ts';
+import { layout } from '../web/render.tsx';
 import { confirmAddress, unsubscribe } from './subscriptions.service.ts';
 import { addressHash, checkToken, type TokenPayload, type TokenPurpose } from './tokens.ts';
 

@@ -65,7 +65,9 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /api/search': PUBLIC,
   'GET /': PUBLIC,
   'GET /notices/:id': PUBLIC,
-  'GET /assets/brygga.css': PUBLIC,
+  'GET /assets/:file.css': PUBLIC,
+  'GET /assets/js/:file.js': PUBLIC,
+  'GET /lang/:lang': PUBLIC,
   // Signing in
   'GET /login': PUBLIC,
   'POST /login': PUBLIC,

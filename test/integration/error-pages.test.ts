@@ -5,6 +5,7 @@ import express from 'express';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { errorHandler } from '../../src/http/errors.ts';
+import { errorPage } from '../../src/web/error-page.tsx';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -26,7 +27,7 @@ function expectPage(res: Awaited<ReturnType<typeof get>>, status: number, lang: 
   expect(res.text).to.include(`<h1>${heading}</h1>`);
   expect(res.text).to.match(/<h1>[^<]+<\/h1>\s*<p>[^<]{40,}<\/p>/); // a sentence, not a code
   expect(res.text).to.match(/<a href="\/">(Till startsidan|Go to the start page)<\/a>/);
-  expect(res.text).to.include('<footer>'); // the layout's fairness note
+  expect(res.text).to.include('<footer class="site-footer">'); // the layout's fairness note
 }
 
 describe('error pages', function () {
@@ -90,7 +91,7 @@ describe('error pages for failures', () => {
     app.get(['/notices/:id', '/api/notices/:id'], () => {
       throw new Error('the database is on fire');
     });
-    app.use(errorHandler(pino({ level: 'silent' })));
+    app.use(errorHandler(pino({ level: 'silent' }), errorPage));
     await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

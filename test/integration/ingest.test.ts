@@ -179,7 +179,7 @@ describe('ingest', function () {
   describe('POST /api/import', () => {
     const xml = readFileSync(new URL('../fixtures/eforms/lerum-cn.xml', import.meta.url));
     const post = (body: Buffer | string, type: string) =>
-      fetch(`${t.app.url}/api/import`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${t.app.adminToken}` }, body });
+      fetch(`${t.app.url}/api/import`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${t.app.adminToken}` }, body: typeof body === 'string' ? body : new Uint8Array(body) });
 
     it('imports a notice, which is then matched like a published one', async () => {
       const firm = await api(t.app, 'POST', '/api/companies', {
