@@ -4,11 +4,13 @@ import { parseArgs } from 'node:util';
 import type { Drill, Outcome } from './drill.ts';
 import { diskFull } from './disk-full.ts';
 import { apiKill, workerKill } from './kill.ts';
+import { meiliDown } from './meili.ts';
 import { redisDataLoss, redisRestart } from './redis.ts';
+import { sigterm } from './sigterm.ts';
 import { smtpFaults } from './smtp.ts';
 import { sqliteBusy } from './sqlite-busy.ts';
 
-const DRILLS: Drill[] = [redisRestart, redisDataLoss, workerKill, apiKill, smtpFaults, sqliteBusy, diskFull];
+const DRILLS: Drill[] = [redisRestart, redisDataLoss, workerKill, apiKill, smtpFaults, meiliDown, sqliteBusy, diskFull, sigterm];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',').map((s) => s.trim());
