@@ -2,7 +2,7 @@
 // small tmpfs; mid-run a filler takes every free byte (writes fail ENOSPC),
 // then is deleted: sending must fail transiently (no firm suspended) and resume.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NOTICES, sleep, Stack } from './harness.ts';
 import { outcome, type Drill, type Outcome } from './drill.ts';
@@ -11,30 +11,13 @@ import { outcome, type Drill, type Outcome } from './drill.ts';
 const SIZE = '16m';
 const FULL_MS = 10_000;
 
-/** Writes 64 KB blocks, then single bytes, until ENOSPC. */
+/** Appends 64 KB, then ever smaller blocks, down to a byte, until nothing more fits (ENOSPC). */
 function fill(file: string) {
-  const block = Buffer.alloc(65_536, 1);
-  const chunks: Buffer[] = [];
-  for (;;) {
+  for (let n = 65_536; n >= 1; n = Math.floor(n / 2)) {
     try {
-      chunks.push(block);
-      writeFileSync(file, Buffer.concat(chunks));
+      for (;;) appendFileSync(file, Buffer.alloc(n, 1));
     } catch {
-      chunks.pop();
-      if (block.length === 1) return;
-      return fillTail(file, Buffer.concat(chunks));
-    }
-  }
-}
-
-function fillTail(file: string, kept: Buffer) {
-  for (let n = 32_768; n >= 1; n = Math.floor(n / 2)) {
-    try {
-      kept = Buffer.concat([kept, Buffer.alloc(n, 1)]);
-      writeFileSync(file, kept);
-    } catch {
-      kept = kept.subarray(0, kept.length - n);
-      writeFileSync(file, kept);
+      // this size no longer fits: try a smaller one
     }
   }
 }
@@ -67,7 +50,7 @@ export const diskFull: Drill = {
       const suspended = (s.sqlite().prepare(`select count(*) n from companies where email_status = 'suspended'`).get() as { n: number }).n;
       const failed = (s.sqlite().prepare(`select count(*) n from deliveries where status = 'failed'`).get() as { n: number }).n;
       const problems = [
-        ...(failures.length ? [`${failures.length} API writes failed`] : []),
+        ...(failures.length ? [`${failures.length} API writes failed (${failures.join(', ')})`] : []),
         ...(suspended ? [`${suspended} firms suspended for a full disk`] : []),
         ...(failed ? [`${failed} e-mails marked failed for good`] : []),
         ...(sentWhileFull < figures.expected ? [] : ['the disk never filled (every alert went out while full)']),
