@@ -57,7 +57,7 @@ export function httpApp(rt: Runtime): express.Express {
     queueBoardRouter(rt.producer),
     oidcRouter(db, config, rt.mail.secret, rt.log),
     searchRouter(rt.search),
-    publicRouter(db),
+    publicRouter(db, rt.search, config),
     staffPagesRouter({ db, config, producer: rt.producer, log: rt.log, gzip: { maxDecompressed: config.ingestMaxDecompressed, maxRatio: config.ingestMaxRatio }, onStored: changed, onResult: (r) => rt.metrics.countIngest(r) }),
     langRouter(),
     assetsRouter(),

@@ -4,22 +4,21 @@
 // scanners open links); its POST spends the link, starts a new session (never
 // the one the browser came with) and sets the cookie.
 import express, { type Request, type RequestHandler, type Response } from 'express';
+import { h, type ComponentChildren } from 'preact';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import type { Config } from '../config.ts';
-import { escapeHtml } from '../domain/text.ts';
 import { AppError, parseOr400 } from '../http/errors.ts';
 import { anyone, principalOf, SecuredRouter, signedIn } from '../http/secured-router.ts';
-import { langOf, t, type Lang } from '../i18n/messages.ts';
-import { layout } from '../web/render.tsx';
+import { t } from '../i18n/messages.ts';
+import { requestLang, webContext, type WebContext } from '../web/context.ts';
+import { BadSignInLinkPage, ConfirmPage, LoginPage, MessagePage } from '../web/public/signin.pages.tsx';
+import { sendPage } from '../web/render.tsx';
 import { cookieValue, sameOrigin } from './authenticate.ts';
 import { clearedSessionCookie, endSession, SESSION_COOKIE, sessionCookie } from './sessions.service.ts';
 import { ANSWER_AFTER_MS, checkSignInLink, requestSignInLink, signInWithLink, signOutEverywhere, type LinkProblem } from './signin.service.ts';
 
 const emailSchema = z.object({ email: z.string().trim().max(254).pipe(z.email()) });
-
-/** Swedish unless the browser prefers English. */
-const langOfRequest = (req: Request): Lang => langOf(req.acceptsLanguages('sv', 'en') || null);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,16 +44,13 @@ export function signinRouter(db: Db, config: Config, limits: RequestHandler[], c
     next();
   };
 
-  const page = (res: Response, lang: Lang, title: string, body: string, status = 200) =>
-    res.status(status).type('html').send(layout(lang, title, `<h1>${escapeHtml(title)}</h1>\n${body}`));
-  const askForm = (lang: Lang) => `<form method="post" action="/login">
-<label for="email">${escapeHtml(t(lang, 'page.login.email'))}</label>
-<input id="email" name="email" type="email" autocomplete="email" required maxlength="254">
-<button type="submit">${escapeHtml(t(lang, 'page.login.send'))}</button>
-</form>`;
-  const badLink = (res: Response, lang: Lang, problem: LinkProblem) =>
-    page(res, lang, t(lang, 'page.login.badLink.title'), `<p>${escapeHtml(t(lang, 'page.login.badLink.text', { minutes }))}</p>
-<p><a href="/login">${escapeHtml(t(lang, 'page.login.again'))}</a></p>`, problem === 'unknown' ? 404 : 400);
+  /** A page in the reader's language (their choice, else the browser's). */
+  const page = (req: Request, res: Response, title: (ctx: WebContext) => string, body: (ctx: WebContext) => ComponentChildren, status = 200) => {
+    const ctx = webContext(req, res);
+    sendPage(res, ctx, { title: title(ctx), status }, body(ctx));
+  };
+  const badLink = (req: Request, res: Response, problem: LinkProblem) =>
+    page(req, res, ({ lang }) => t(lang, 'page.login.badLink.title'), (ctx) => h(BadSignInLinkPage, { ctx, minutes }), problem === 'unknown' ? 404 : 400);
   /** After signing out: to the start page (a browser), or nothing to say (an API client). */
   const signedOut = (req: Request, res: Response) => {
     res.append('Set-Cookie', clearedSessionCookie(secure));
@@ -66,34 +62,33 @@ export function signinRouter(db: Db, config: Config, limits: RequestHandler[], c
     principalOf(res)?.via === 'session' ? cookieValue(req, SESSION_COOKIE) : null;
 
   router.get('/login', anyone, noStore, (req, res) => {
-    const lang = langOfRequest(req);
-    page(res, lang, t(lang, 'page.login.title'), `<p>${escapeHtml(t(lang, 'page.login.intro', { minutes }))}</p>\n${askForm(lang)}`);
+    page(req, res, ({ lang }) => t(lang, 'page.login.title'), (ctx) => h(LoginPage, { ctx, minutes }));
   });
 
   router.post('/login', anyone, noStore, formBody, fromOurPages, ...limits, async (req, res) => {
     const started = Date.now();
-    const lang = langOfRequest(req);
+    const lang = requestLang(req);
     const { email } = parseOr400(emailSchema, req.body);
     const queued = await requestSignInLink(db, email, lang);
     await sleep(started + ANSWER_AFTER_MS - Date.now());
     const message = t(lang, 'page.login.sent', { minutes });
     if (req.is('application/json')) res.status(202).json({ message });
-    else page(res, lang, t(lang, 'page.login.title'), `<p role="status">${escapeHtml(message)}</p>`);
+    else page(req, res, () => t(lang, 'page.login.title'), () => h(MessagePage, { title: t(lang, 'page.login.title'), message }));
     if (queued) changed(); // after answering, so relaying costs the asker no time either
   });
 
   router.get('/login/:token', anyone, noStore, async (req, res) => {
-    const lang = langOfRequest(req);
     const link = await checkSignInLink(db, req.params.token);
-    if (!link.ok) return void badLink(res, lang, link.problem);
-    page(res, lang, t(lang, 'page.login.title'), `<p>${escapeHtml(t(lang, 'page.login.question'))}</p>
-<form method="post"><button type="submit">${escapeHtml(t(lang, 'page.login.button'))}</button></form>`);
+    if (!link.ok) return void badLink(req, res, link.problem);
+    page(req, res, ({ lang }) => t(lang, 'page.login.title'), (ctx) => h(ConfirmPage, {
+      ctx, title: t(ctx.lang, 'page.login.title'), question: t(ctx.lang, 'page.login.question'), button: t(ctx.lang, 'page.login.button'),
+      action: req.originalUrl.split('?')[0],
+    }));
   });
 
   router.post('/login/:token', anyone, noStore, formBody, fromOurPages, async (req, res) => {
-    const lang = langOfRequest(req);
     const result = await signInWithLink(db, req.params.token, config.sessions);
-    if (!result.ok) return void badLink(res, lang, result.problem);
+    if (!result.ok) return void badLink(req, res, result.problem);
     // The browser's earlier session (another user's, say) ends; the new one has a new id.
     const previous = currentSession(req, res);
     if (previous) await endSession(db, previous);

@@ -3,7 +3,6 @@
 import type { Request, Response } from 'express';
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import type { Lang } from '../i18n/messages.ts';
 import { webContext, type WebContext } from './context.ts';
 import { Layout } from './layout.tsx';
 
@@ -29,11 +28,3 @@ export function page(req: Request, res: Response, options: PageOptions, body: (c
 /** After a successful form post: see other (303), so reloading the next page posts nothing again. */
 export const seeOther = (res: Response, location: string) => res.redirect(303, location);
 
-/**
- * A page whose body is already HTML (escaped by its caller): the error pages
- * and the pages reached from e-mail links, written before the JSX pages.
- */
-export function layout(lang: Lang, title: string, bodyHtml: string): string {
-  const ctx: WebContext = { lang, principal: null, path: '/', csrf: '' };
-  return renderDocument(ctx, title, <div dangerouslySetInnerHTML={{ __html: bodyHtml }} />);
-}

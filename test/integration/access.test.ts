@@ -67,6 +67,8 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /notices/:id': PUBLIC,
   'GET /about': PUBLIC,
   'GET /accessibility': PUBLIC,
+  'GET /about': PUBLIC,
+  'GET /accessibility': PUBLIC,
   'GET /assets/:file.css': PUBLIC,
   'GET /assets/js/:file.js': PUBLIC,
   'GET /lang/:lang': PUBLIC,

@@ -1,66 +1,52 @@
-// The pages everyone sees: the start page and a notice's page.
+// The pages everyone sees: the start page (search), a notice's page, how
+// Brygga works, and the accessibility statement.
 import type { Db } from '../../../db/database.ts';
+import type { Config } from '../../config.ts';
+import { isAlertable } from '../../domain/alerts.ts';
+import { BUILT_IN_MUNICIPALITIES } from '../../domain/regions.ts';
 import { notFound } from '../../http/errors.ts';
 import { anyone, SecuredRouter } from '../../http/secured-router.ts';
-import { formatDateTime, formatMoment, formatMoney, t } from '../../i18n/messages.ts';
-import { findById, listLatest, presentNotice } from '../../notices/notices.repo.ts';
+import { t } from '../../i18n/messages.ts';
+import { listChanges } from '../../notices/notice-changes.repo.ts';
+import { alertFacts, findById, presentNotice } from '../../notices/notices.repo.ts';
+import type { SearchService } from '../../search/search.service.ts';
+import { requestLang } from '../context.ts';
 import { page } from '../render.tsx';
+import { AboutPage, AccessibilityPage } from './info.pages.tsx';
+import { NoticePage, type NoticeStatus } from './notice.page.tsx';
+import { parseSearch, rawParams, searchErrors, SearchPage } from './search.page.tsx';
 
-export function publicRouter(db: Db): SecuredRouter {
+export function publicRouter(db: Db, search: SearchService, config: Pick<Config, 'alertMaxAgeDays' | 'homeMunicipality' | 'mail'>): SecuredRouter {
   const router = new SecuredRouter();
 
   router.get('/', anyone, async (req, res) => {
-    const notices = await listLatest(db, 50);
-    page(req, res, { title: t('sv', 'notices.latest') }, ({ lang }) => (
-      <>
-        <h1>{t(lang, 'notices.latest')}</h1>
-        {notices.length ? (
-          <ul>
-            {notices.map((n) => (
-              <li key={n.id}>
-                <a href={`/notices/${n.id}`}>{n.title}</a>
-                <br />
-                <span class="meta">
-                  {n.buyer_name} · {t(lang, 'notice.deadline')}: {n.deadline ? formatDateTime(n.deadline, lang) : t(lang, 'notice.noDeadline')}
-                </span>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p>{t(lang, 'notices.none')}</p>
-        )}
-      </>
+    const raw = rawParams(req.query as Record<string, unknown>);
+    const parsed = parseSearch(raw);
+    const result = parsed.query ? await search.search(parsed.query) : null;
+    page(req, res, { title: t(requestLang(req), 'pub.search.title'), status: parsed.error ? 400 : 200 }, (ctx) => (
+      <SearchPage ctx={ctx} raw={raw} result={result} errors={parsed.error ? searchErrors(parsed.error, ctx.lang) : {}} />
     ));
   });
 
   router.get('/notices/:id', anyone, async (req, res) => {
     const row = await findById(db, req.params.id);
     if (!row) throw notFound('Notice');
-    const n = presentNotice(row);
-    page(req, res, { title: n.title }, ({ lang }) => {
-      const facts: [string, string][] = [[t(lang, 'notice.buyer'), n.buyer.name]];
-      if (n.reference) facts.push([t(lang, 'notice.reference'), n.reference]);
-      facts.push(
-        [t(lang, 'notice.deadline'), n.deadline ? formatMoment(n.deadline, lang) : t(lang, 'notice.noDeadline')],
-        [t(lang, 'notice.cpv'), [n.cpv.main, ...n.cpv.additional].join(', ')],
-      );
-      // Estimated (before) and contracted (after the award) values are different things, labelled so.
-      if (n.estimatedValue) facts.push([t(lang, 'notice.value'), formatMoney(n.estimatedValue, lang)]);
-      for (const a of n.awards) if (a.value) facts.push([t(lang, 'notice.contractValue'), `${formatMoney(a.value, lang)} (${a.winner.name})`]);
-      if (n.publishedAt) facts.push([t(lang, 'notice.published'), formatDateTime(n.publishedAt, lang)]);
-      const links = ([['documents', 'notice.documents'], ['submission', 'notice.submission'], ['source', 'notice.source']] as const)
-        .filter(([key]) => n.links[key]);
-      return (
-        <>
-          <h1>{n.title}</h1>
-          {n.status === 'withdrawn' ? <p role="status"><strong>{t(lang, 'change.withdrawn')}</strong></p> : null}
-          <dl>{facts.map(([k, v]) => <><dt>{k}</dt><dd>{v}</dd></>)}</dl>
-          {links.length ? <ul>{links.map(([key, label]) => <li key={key}><a href={n.links[key]!}>{t(lang, label)}</a></li>)}</ul> : null}
-          {n.description ? <p>{n.description}</p> : null}
-          <p><a href="/">{t(lang, 'notice.back')}</a></p>
-        </>
-      );
-    });
+    const notice = presentNotice(row);
+    const status: NoticeStatus = row.status === 'withdrawn' ? 'withdrawn'
+      : alertFacts(row).awarded ? 'awarded'
+        : isAlertable(alertFacts(row), new Date(), config.alertMaxAgeDays) ? 'open' : 'closed';
+    const changes = await listChanges(db, row.id);
+    page(req, res, { title: notice.title }, (ctx) => <NoticePage ctx={ctx} notice={notice} status={status} changes={changes} createdAt={row.created_at} />);
+  });
+
+  router.get('/about', anyone, (req, res) => {
+    page(req, res, { title: t(requestLang(req), 'pub.about.title') }, (ctx) => <AboutPage ctx={ctx} />);
+  });
+
+  const organisation = BUILT_IN_MUNICIPALITIES.find((m) => m.code === config.homeMunicipality)?.name ?? 'Brygga';
+  const contact = /<([^>]+)>/.exec(config.mail.from)?.[1] ?? config.mail.from;
+  router.get('/accessibility', anyone, (req, res) => {
+    page(req, res, { title: t(requestLang(req), 'pub.a11y.title') }, (ctx) => <AccessibilityPage ctx={ctx} organisation={organisation} contact={contact} />);
   });
 
   return router;
