@@ -27,6 +27,7 @@ import { errorPage } from './web/error-page.tsx';
 import { langRouter } from './web/lang.routes.ts';
 import { publicRouter } from './web/public/public.routes.tsx';
 import { staffPagesRouter } from './web/staff/staff.routes.tsx';
+import { adminPagesRouter } from './web/admin/admin.routes.tsx';
 
 export function httpApp(rt: Runtime): express.Express {
   const { db, config } = rt;
@@ -59,6 +60,7 @@ export function httpApp(rt: Runtime): express.Express {
     searchRouter(rt.search),
     publicRouter(db, rt.search, config),
     staffPagesRouter({ db, config, producer: rt.producer, log: rt.log, gzip: { maxDecompressed: config.ingestMaxDecompressed, maxRatio: config.ingestMaxRatio }, onStored: changed, onResult: (r) => rt.metrics.countIngest(r) }),
+    adminPagesRouter(db),
     langRouter(),
     assetsRouter(),
   ];

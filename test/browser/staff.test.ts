@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { registerCompany } from '../../src/companies/companies.service.ts';
 import { recordPermanentFailure } from '../../src/companies/companies.repo.ts';
+import type { Capability } from '../../src/domain/csr.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { nextOrgNumber } from '../helpers/firms.ts';
 import { checkPage, expectAccessible, launchBrowser, newContext, screenshot, signInAs } from './browser.ts';
@@ -19,6 +20,7 @@ describe('web: staff and admin pages (Chromium)', function () {
   let suspended: string;
 
   const asStaff = (context: BrowserContext) => signInAs(context, t.app, 'stina@brygga.test', ['staff']).then(() => undefined);
+  const asAdmin = (context: BrowserContext) => signInAs(context, t.app, 'ada@brygga.test', ['admin']).then(() => undefined);
 
   before(async function () {
     browser = await launchBrowser(this);
@@ -26,7 +28,7 @@ describe('web: staff and admin pages (Chromium)', function () {
     const firm = async (name: string, municipalityCode: string, categories: string[], csr: { capability: string; validUntil?: string | null }[] = []) =>
       (await registerCompany(t.app.db, {
         orgNumber: nextOrgNumber(), soleTrader: false, name, email: `${name.toLowerCase().replace(/\W/g, '')}@firma.example`,
-        municipalityCode, language: 'sv', categories, csr: csr.map((c) => ({ capability: c.capability, validUntil: c.validUntil ?? null })),
+        municipalityCode, language: 'sv', categories, csr: csr.map((c) => ({ capability: c.capability as Capability, validUntil: c.validUntil ?? null })),
       })).id;
     bygg = await firm('Lerums Bygg AB', '1441', ['45210000'], [{ capability: 'collective-agreement' }]);
     await firm('Partille Städ AB', '1402', ['90910000'], [{ capability: 'iso-14001', validUntil: '2099-12-31' }]);
@@ -145,5 +147,83 @@ describe('web: staff and admin pages (Chromium)', function () {
     await expectAccessible(page, 'audit filter with errors');
     await context.close();
     await checkPage(browser, t.app, '/staff/audit', 'staff-audit', asStaff);
+  });
+
+  it('an administrator adds a user (after fixing the form) and changes their roles', async () => {
+    const context = await newContext(browser);
+    await asAdmin(context);
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/admin`);
+    await page.locator('#field-email').fill('not an address');
+    await page.getByRole('checkbox', { name: /^Upphandlare/ }).check({ force: true });
+    await page.getByRole('button', { name: 'Lägg till användaren' }).click();
+    const summary = page.getByRole('alert');
+    expect(await summary.textContent()).to.contain('E-postadress har fel format.');
+    expect(await page.getByRole('checkbox', { name: /^Upphandlare/ }).isChecked(), 'values kept').to.equal(true);
+    await expectAccessible(page, 'add user with errors');
+    await screenshot(page, 'admin-users-errors');
+
+    await page.locator('#field-email').fill('olle@lerum.se');
+    await page.getByRole('button', { name: 'Lägg till användaren' }).click();
+    expect(await page.getByRole('alert').textContent(), 'an officer needs a buyer').to.contain('En upphandlare behöver organisationsnumret');
+    await page.getByLabel('Upphandlande organisationens organisationsnummer').fill('212000-1447');
+    await page.getByRole('button', { name: 'Lägg till användaren' }).click();
+    expect(await page.getByRole('alert').textContent(), 'no such buyer yet').to.contain('Ingen upphandlande organisation');
+
+    await page.goto(`${t.app.url}/admin/buyers`);
+    await page.locator('#field-name').fill('Lerums kommun');
+    await page.locator('#field-orgNumber').fill('212000-1447');
+    await page.getByRole('button', { name: 'Lägg till organisationen' }).click();
+    expect(await page.getByRole('status').textContent()).to.contain('Lerums kommun är tillagd.');
+    await expectAccessible(page, 'buyer added');
+
+    await page.goto(`${t.app.url}/admin`);
+    await page.locator('#field-email').fill('olle@lerum.se');
+    await page.getByRole('checkbox', { name: /^Upphandlare/ }).check({ force: true });
+    await page.getByLabel('Upphandlande organisationens organisationsnummer').fill('212000-1447');
+    await page.getByRole('button', { name: 'Lägg till användaren' }).click();
+    expect(await page.getByRole('status').textContent()).to.contain('olle@lerum.se är tillagd.');
+    const olle = await t.app.db.selectFrom('users').selectAll().where('email', '=', 'olle@lerum.se').executeTakeFirstOrThrow();
+    expect(olle.roles).to.equal('officer');
+    expect(olle.buyer_id).to.be.a('string');
+
+    await page.getByRole('link', { name: 'olle@lerum.se' }).click();
+    await page.getByRole('checkbox', { name: /^Näringsliv/ }).check({ force: true });
+    await page.getByRole('button', { name: 'Spara ändringarna' }).click();
+    expect(await page.getByRole('status').textContent()).to.contain('Ändringarna är sparade.');
+    expect((await t.app.db.selectFrom('users').select('roles').where('id', '=', olle.id).executeTakeFirstOrThrow()).roles).to.equal('officer staff');
+    await expectAccessible(page, 'user changed');
+    await context.close();
+    await checkPage(browser, t.app, '/admin', 'admin-users', asAdmin);
+    await checkPage(browser, t.app, `/admin/users/${olle.id}`, 'admin-user', asAdmin);
+    await checkPage(browser, t.app, '/admin/buyers', 'admin-buyers', asAdmin);
+  });
+
+  it('an administrator creates an API token, sees it once, uses it, and revokes it', async () => {
+    const context = await newContext(browser);
+    await asAdmin(context);
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/admin/tokens`);
+    await page.getByLabel('Namn på nyckeln').fill('Import från TED');
+    await page.getByRole('button', { name: 'Skapa nyckeln' }).click();
+    const token = (await page.locator('#new-token').textContent())!.trim();
+    expect(token).to.match(/^[0-9A-Z]{26}\.[\w-]+$/);
+    await expectAccessible(page, 'token created');
+    await screenshot(page, 'admin-token-created');
+    const me = await fetch(`${t.app.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).to.equal(200);
+
+    await page.reload();
+    expect(await page.locator('#new-token').count(), 'shown once').to.equal(0);
+    await page.getByRole('button', { name: 'Återkalla Import från TED' }).click();
+    expect(await page.getByRole('status').textContent()).to.contain('API-nyckeln Import från TED är återkallad.');
+    expect((await fetch(`${t.app.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).to.equal(401);
+
+    await page.getByLabel('Giltig i antal dagar').fill('9999');
+    await page.getByRole('button', { name: 'Skapa nyckeln' }).click();
+    expect(await page.getByRole('alert').textContent()).to.contain('Fyll i Namn på nyckeln.');
+    await expectAccessible(page, 'token form with errors');
+    await context.close();
+    await checkPage(browser, t.app, '/admin/tokens', 'admin-tokens', asAdmin);
   });
 });

@@ -118,6 +118,17 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /staff/imports/:id': STAFF,
   'GET /staff/imports/:id/status': STAFF,
   'GET /staff/audit': STAFF,
+  // The administrator's pages (src/web/admin/)
+  'GET /admin': ADMIN,
+  'POST /admin/users': ADMIN,
+  'GET /admin/users/:id': ADMIN,
+  'POST /admin/users/:id': ADMIN,
+  'POST /admin/users/:id/remove': ADMIN,
+  'GET /admin/buyers': ADMIN,
+  'POST /admin/buyers': ADMIN,
+  'GET /admin/tokens': ADMIN,
+  'POST /admin/tokens': ADMIN,
+  'POST /admin/tokens/:id/revoke': ADMIN,
 };
 
 type World = {
