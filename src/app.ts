@@ -26,6 +26,7 @@ import { assetsRouter } from './web/assets.routes.ts';
 import { errorPage } from './web/error-page.tsx';
 import { langRouter } from './web/lang.routes.ts';
 import { publicRouter } from './web/public/public.routes.tsx';
+import { devMailRouter } from './web/public/dev-mail.routes.tsx';
 import { staffPagesRouter } from './web/staff/staff.routes.tsx';
 import { adminPagesRouter } from './web/admin/admin.routes.tsx';
 
@@ -59,6 +60,7 @@ export function httpApp(rt: Runtime): express.Express {
     oidcRouter(db, config, rt.mail.secret, rt.log),
     searchRouter(rt.search),
     publicRouter(db, rt.search, config),
+    devMailRouter(config), // only with MAIL_TRANSPORT=file, never in production
     staffPagesRouter({ db, config, producer: rt.producer, log: rt.log, gzip: { maxDecompressed: config.ingestMaxDecompressed, maxRatio: config.ingestMaxRatio }, onStored: changed, onResult: (r) => rt.metrics.countIngest(r) }),
     adminPagesRouter(db),
     langRouter(),

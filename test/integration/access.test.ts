@@ -67,6 +67,9 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /notices/:id': PUBLIC,
   'GET /about': PUBLIC,
   'GET /accessibility': PUBLIC,
+  // The development mailbox: only with MAIL_TRANSPORT=file outside production (as in these tests).
+  'GET /dev/mail': PUBLIC,
+  'GET /dev/mail/:file': PUBLIC,
   'GET /about': PUBLIC,
   'GET /accessibility': PUBLIC,
   'GET /assets/:file.css': PUBLIC,

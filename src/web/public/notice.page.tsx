@@ -96,7 +96,7 @@ function Links({ lang, links }: { lang: Lang; links: Notice['links'] }) {
       {items.length ? (
         <ul>
           {items.map(([url, label]) => (
-            <li key={label}><a href={url!} rel="noopener noreferrer">{t(lang, label)}</a> <span class="meta">{t(lang, 'pub.notice.links.external')}</span></li>
+            <li key={label}><a class="anchor" href={url!} rel="noopener noreferrer">{t(lang, label)}</a> <span class="meta">{t(lang, 'pub.notice.links.external')}</span></li>
           ))}
         </ul>
       ) : <p>{t(lang, 'pub.notice.links.none')}</p>}

@@ -72,7 +72,21 @@ function labels(lang: Lang): Record<string, string> {
   };
 }
 
-export const searchErrors = (error: z.ZodError, lang: Lang): FormErrors => formErrors(error, lang, labels(lang));
+/** Zod's issues in words; amounts, dates and their order get their own explanation. */
+export function searchErrors(error: z.ZodError, lang: Lang): FormErrors {
+  const names = labels(lang);
+  const own: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? '');
+    if (field in own) continue;
+    const label = names[field] ?? field;
+    if (field === 'valueMax' && issue.message === 'less than valueMin') own[field] = t(lang, 'pub.search.valueOrder');
+    else if (field === 'deadlineTo' && issue.message === 'before deadlineFrom') own[field] = t(lang, 'pub.search.dateOrder');
+    else if (field === 'valueMin' || field === 'valueMax') own[field] = t(lang, 'pub.search.valueInvalid', { label });
+    else if (field === 'deadlineFrom' || field === 'deadlineTo') own[field] = t(lang, 'pub.search.dateInvalid', { label });
+  }
+  return formErrors(error, lang, names, own);
+}
 
 const number = (n: number, lang: Lang) => n.toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB');
 
