@@ -144,6 +144,19 @@ export interface MatchesTable {
   created_at: string;
 }
 
+/** A firm's "inte relevant" on a match: one row per (firm, notice), with its reason (used later for scoring). */
+export interface MatchFeedbackTable {
+  company_id: string;
+  notice_id: string;
+  /** 0: not relevant (the only kind so far). */
+  relevant: Generated<number>;
+  /** wrong-category | too-far | too-large | too-small | requirements | other */
+  reason: string;
+  comment: string | null;
+  user_id: string | null;
+  created_at: string;
+}
+
 export interface DeliveriesTable {
   id: string;
   company_id: string;
@@ -326,6 +339,7 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   subscription_cpv: SubscriptionCpvTable;
   matches: MatchesTable;
+  match_feedback: MatchFeedbackTable;
   deliveries: DeliveriesTable;
   delivery_items: DeliveryItemsTable;
   notice_changes: NoticeChangesTable;

@@ -95,6 +95,7 @@ export async function deleteCompanyRows(db: Db, companyId: string) {
   const deliveryItems = await gone(db.deleteFrom('delivery_items').where('company_id', '=', companyId));
   const deliveries = await gone(db.deleteFrom('deliveries').where('company_id', '=', companyId));
   const matches = await gone(db.deleteFrom('matches').where('company_id', '=', companyId));
+  await gone(db.deleteFrom('match_feedback').where('company_id', '=', companyId));
   await gone(db.deleteFrom('subscription_cpv').where('subscription_id', 'in', subscriptions));
   const subscriptionCount = await gone(db.deleteFrom('subscriptions').where('company_id', '=', companyId));
   const capabilities = await gone(db.deleteFrom('company_capabilities').where('company_id', '=', companyId));

@@ -9,6 +9,7 @@ import { audit, type Actor } from '../accounts/audit.ts';
 import { parseRoles } from '../domain/access.ts';
 import { notFound } from '../http/errors.ts';
 import { nowIso } from '../ids.ts';
+import { feedbackOf } from '../matching/feedback.repo.ts';
 import { bumpSubscriptionsRevision, companyDetails } from './companies.repo.ts';
 import { presentCompany } from './companies.service.ts';
 import * as data from './firm-data.repo.ts';
@@ -21,9 +22,9 @@ export async function exportCompany(db: Db, actor: Actor, companyId: string) {
     if (!details) throw notFound('Company');
     const users = await usersOfCompany(trx, companyId);
     const userIds = users.map((u) => u.id);
-    const [tokens, sessions, matches, ledger, auditRows] = await Promise.all([
+    const [tokens, sessions, matches, ledger, auditRows, feedback] = await Promise.all([
       data.apiTokensOf(trx, userIds), data.sessionsOf(trx, userIds), data.matchesOfCompany(trx, companyId),
-      data.deliveriesOfCompany(trx, companyId), data.auditOf(trx, companyId, userIds),
+      data.deliveriesOfCompany(trx, companyId), data.auditOf(trx, companyId, userIds), feedbackOf(trx, companyId),
     ]);
     const { company } = details;
     const document = {
@@ -43,6 +44,7 @@ export async function exportCompany(db: Db, actor: Actor, companyId: string) {
         noticeId: m.notice_id, title: m.title, score: m.score, reasons: json(m.reasons), missing: json(m.missing),
         subscriptionId: m.subscription_id, subscriptionIds: json(m.subscription_ids), matchedAt: m.created_at,
       })),
+      notRelevant: feedback.map((f) => ({ noticeId: f.notice_id, reason: f.reason, comment: f.comment, at: f.created_at })),
       deliveries: ledger.deliveries.map((d) => ({
         id: d.id, kind: d.kind, ref: d.ref, status: d.status, attempts: d.attempts, messageId: d.message_id, error: d.error,
         createdAt: d.created_at, sentAt: d.sent_at,

@@ -2,15 +2,15 @@
 // publish it, firms the notices that matched them.
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { isAlertable } from '../domain/alerts.ts';
 import { firmRule } from '../companies/companies.routes.ts';
-import { notFound, parseOr400 } from '../http/errors.ts';
-import { roles, SecuredRouter } from '../http/secured-router.ts';
+import { parseOr400 } from '../http/errors.ts';
+import { principalOf, roles, SecuredRouter } from '../http/secured-router.ts';
 import { noticeInputSchema } from '../notices/notice.schema.ts';
 import type { MatchEngine } from './match-engine.ts';
-import { companyExists, matchesForCompany } from './matching.repo.ts';
+import { feedbackInputSchema, markNotRelevant } from './feedback.service.ts';
+import { firmMatches } from './firm-matches.service.ts';
 
-const matchesQuerySchema = z.object({
+export const matchesQuerySchema = z.object({
   status: z.enum(['open', 'closed', 'all']).default('all'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
@@ -26,18 +26,14 @@ export function matchingRouter(db: Db, engine: MatchEngine, { alertMaxAgeDays }:
 
   // The notices that matched a firm, a page at a time: open ones first, soonest deadline first.
   router.get('/companies/:id/matches', firmRule(false), async (req, res) => {
-    const query = parseOr400(matchesQuerySchema, req.query);
-    if (!(await companyExists(db, req.params.id))) throw notFound('Company');
-    const now = new Date();
-    const { rows, total } = await matchesForCompany(db, req.params.id, { ...query, now, maxAgeDays: alertMaxAgeDays });
-    const items = rows.map((r) => {
-      const facts = { source: r.source, kind: r.kind, status: r.notice_status, deadline: r.deadline, publishedAt: r.published_at, awarded: Boolean(r.awarded) };
-      return {
-        noticeId: r.notice_id, title: r.title, status: isAlertable(facts, now, alertMaxAgeDays) ? 'open' : 'closed', deadline: r.deadline,
-        score: r.score, reasons: JSON.parse(r.reasons), missing: JSON.parse(r.missing), subscriptionId: r.subscription_id, matchedAt: r.created_at,
-      };
-    });
-    res.json({ items, total, page: query.page, pageSize: query.pageSize });
+    res.json(await firmMatches(db, req.params.id, parseOr400(matchesQuerySchema, req.query), alertMaxAgeDays));
+  });
+
+  // "Inte relevant": the firm says a match is not for it, and why (stored for later scoring; the dashboard marks it).
+  router.post('/companies/:id/matches/:noticeId/feedback', firmRule(true), async (req, res) => {
+    const input = parseOr400(feedbackInputSchema, req.body);
+    await markNotRelevant(db, req.params.id, req.params.noticeId, input, principalOf(res)?.userId ?? null);
+    res.status(201).json({ noticeId: req.params.noticeId, notRelevant: input });
   });
 
   return router;
