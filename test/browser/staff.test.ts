@@ -126,13 +126,36 @@ describe('web: staff and admin pages (Chromium)', function () {
     await checkPage(browser, t.app, '/staff/imports', 'staff-imports', asStaff);
   });
 
+  it('shows the progress of a big import while it runs, then its summary with the rejected rows', async () => {
+    const header = 'Upphandlings-ID,Upphandlingens titel,Namn för köpare,Organisationsnummer för köpare,Huvudsaklig CPV-kod,Publiceringsdatum,"Antal upphandlingar, Summa"';
+    const rows = Array.from({ length: 6000 }, (_, i) => `BIG-${i},Städning av skola ${i},LERUMS KOMMUN,2120001447,90910000 Rengöring,2021-03-01,1`);
+    rows.splice(10, 0, 'BAD-1,Utan kod,LERUMS KOMMUN,2120001447,,2021-03-01,1');
+    const context = await newContext(browser);
+    await asStaff(context);
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/staff/imports`);
+    await page.getByLabel('Fil').setInputFiles({ name: 'statistik.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\n${rows.join('\n')}\n`) });
+    await page.getByRole('button', { name: 'Läs in filen' }).click();
+    if (await page.locator('#import-meter').count()) { // still running: the progress view, kept up to date by the script
+      expect(await page.getByRole('status').textContent()).to.match(/% klart/);
+      await expectAccessible(page, 'import in progress');
+      await screenshot(page, 'staff-import-progress');
+    }
+    await page.getByText('Importen är klar').waitFor({ timeout: 90_000 });
+    expect(await page.getByRole('table', { name: 'Resultat' }).getByRole('row', { name: /Nya\s+6\s?000/ }).count()).to.equal(1);
+    const rejected = page.getByRole('table', { name: 'Annonser som inte kunde läsas in, med skälet' });
+    expect(await rejected.locator('tbody tr').count()).to.equal(1);
+    await expectAccessible(page, 'import with rejected rows');
+    await context.close();
+  });
+
   it('reads the audit log with filters, and says when the dates are the wrong way round', async () => {
     const context = await newContext(browser);
     await asStaff(context);
     const page = await context.newPage();
     await page.goto(`${t.app.url}/staff/audit`);
     const rows = page.getByRole('table', { name: 'Händelser, nyaste först' }).locator('tbody tr');
-    expect(await rows.count()).to.be.at.least(3); // the lift and the two imports
+    expect(await rows.count()).to.be.at.least(4); // the lift and the three imports
     await page.getByLabel('Händelse', { exact: true }).selectOption('company.lift-suspension');
     await page.getByRole('button', { name: 'Visa' }).click();
     expect(await rows.count()).to.equal(1);
@@ -166,21 +189,21 @@ describe('web: staff and admin pages (Chromium)', function () {
     await page.locator('#field-email').fill('olle@lerum.se');
     await page.getByRole('button', { name: 'Lägg till användaren' }).click();
     expect(await page.getByRole('alert').textContent(), 'an officer needs a buyer').to.contain('En upphandlare behöver organisationsnumret');
-    await page.getByLabel('Upphandlande organisationens organisationsnummer').fill('212000-1447');
+    await page.getByLabel('Upphandlande organisationens organisationsnummer').fill('212000-1363');
     await page.getByRole('button', { name: 'Lägg till användaren' }).click();
     expect(await page.getByRole('alert').textContent(), 'no such buyer yet').to.contain('Ingen upphandlande organisation');
 
     await page.goto(`${t.app.url}/admin/buyers`);
-    await page.locator('#field-name').fill('Lerums kommun');
-    await page.locator('#field-orgNumber').fill('212000-1447');
+    await page.locator('#field-name').fill('Partille kommun');
+    await page.locator('#field-orgNumber').fill('212000-1363');
     await page.getByRole('button', { name: 'Lägg till organisationen' }).click();
-    expect(await page.getByRole('status').textContent()).to.contain('Lerums kommun är tillagd.');
+    expect(await page.getByRole('status').textContent()).to.contain('Partille kommun är tillagd.');
     await expectAccessible(page, 'buyer added');
 
     await page.goto(`${t.app.url}/admin`);
     await page.locator('#field-email').fill('olle@lerum.se');
     await page.getByRole('checkbox', { name: /^Upphandlare/ }).check({ force: true });
-    await page.getByLabel('Upphandlande organisationens organisationsnummer').fill('212000-1447');
+    await page.getByLabel('Upphandlande organisationens organisationsnummer').fill('212000-1363');
     await page.getByRole('button', { name: 'Lägg till användaren' }).click();
     expect(await page.getByRole('status').textContent()).to.contain('olle@lerum.se är tillagd.');
     const olle = await t.app.db.selectFrom('users').selectAll().where('email', '=', 'olle@lerum.se').executeTakeFirstOrThrow();

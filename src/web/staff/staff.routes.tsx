@@ -514,7 +514,8 @@ function ImportView({ ctx, run }: { ctx: WebContext; run: ImportRun }) {
         </p>
         <label for="import-meter">{t(lang, 'staff.import.progress')}</label>
         <progress id="import-meter" max={100} value={percentOf(run)}>{percentOf(run)} %</progress>
-        <p>{t(lang, 'staff.import.refresh')} <a href={`/staff/imports/${run.id}`}>{t(lang, 'staff.import.refreshLink')}</a></p>
+        <p>{t(lang, 'staff.import.refresh')}</p>
+        <p><a href={`/staff/imports/${run.id}`}>{t(lang, 'staff.import.refreshLink')}</a></p>
       </div>
     );
   }
@@ -574,7 +575,7 @@ const auditQuerySchema = z.object({
   action: z.string().trim().max(100).optional(),
   from: day,
   to: day,
-  before: z.string().regex(/^[0-9A-Z]{26}$/).optional(),
+  before: z.string().regex(/^[0-9A-Z]{26}$/).optional().catch(undefined),
 }).refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'to before from' });
 
 /** Midnight at the start of a day in Swedish time, as a UTC instant. */
