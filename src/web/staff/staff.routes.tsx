@@ -389,7 +389,8 @@ export function staffPagesRouter(deps: StaffPagesDeps): SecuredRouter {
       else if (!req.body || typeof req.body !== 'object' || Buffer.isBuffer(req.body)) req.body = {};
       next();
     },
-    requireCsrf,
+    // A body over the limit was not read, so its token cannot be checked: it only gets the form back with the error, changing nothing.
+    (req, res, next) => (res.locals.tooLarge ? next() : requireCsrf(req, res, next)),
   ];
 
   router.post('/imports', staff, ...upload, async (req, res) => {
