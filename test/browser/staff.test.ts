@@ -172,7 +172,7 @@ describe('web: staff and admin pages (Chromium)', function () {
     await checkPage(browser, t.app, '/staff/audit', 'staff-audit', asStaff);
   });
 
-  it('an administrator adds a user (after fixing the form) and changes their roles', async () => {
+  it('an administrator adds a user (after fixing the form), changes their roles and removes them', async () => {
     const context = await newContext(browser);
     await asAdmin(context);
     const page = await context.newPage();
@@ -220,6 +220,15 @@ describe('web: staff and admin pages (Chromium)', function () {
     await checkPage(browser, t.app, '/admin', 'admin-users', asAdmin);
     await checkPage(browser, t.app, `/admin/users/${olle.id}`, 'admin-user', asAdmin);
     await checkPage(browser, t.app, '/admin/buyers', 'admin-buyers', asAdmin);
+
+    const again = await newContext(browser);
+    await asAdmin(again);
+    const remove = await again.newPage();
+    await remove.goto(`${t.app.url}/admin/users/${olle.id}`);
+    await remove.getByRole('button', { name: 'Ta bort olle@lerum.se' }).click();
+    expect(await remove.getByRole('status').textContent()).to.contain('Användaren är borttagen.');
+    expect(await t.app.db.selectFrom('users').select('id').where('id', '=', olle.id).executeTakeFirst()).to.equal(undefined);
+    await again.close();
   });
 
   it('an administrator creates an API token, sees it once, uses it, and revokes it', async () => {
