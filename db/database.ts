@@ -14,6 +14,7 @@ import * as m0007 from './migrations/0007_firm_data.ts';
 import * as m0008 from './migrations/0008_delivery_lease.ts';
 import * as m0009 from './migrations/0009_outbox_origin.ts';
 import * as m0010 from './migrations/0010_match_feedback.ts';
+import * as m0011 from './migrations/0011_officer_awards.ts';
 
 export type Db = Kysely<Database>;
 /** A transaction held open across calls (an ingest batch commits every few files). */
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0008_delivery_lease': m0008,
   '0009_outbox_origin': m0009,
   '0010_match_feedback': m0010,
+  '0011_officer_awards': m0011,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

@@ -79,6 +79,20 @@ export interface AwardsTable {
   amount: number | null;
   currency: string | null;
   tenders_received: number | null;
+  /** The day the contract was awarded (YYYY-MM-DD), when known. */
+  awarded_on: string | null;
+}
+
+/** An officer's unpublished notice: the publish form's values as JSON, never indexed, matched or alerted. */
+export interface NoticeDraftsTable {
+  id: string;
+  buyer_id: string;
+  title: string;
+  /** JSON: the form's values (src/web/officer/notice-form.ts). */
+  form: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface CompaniesTable {
@@ -340,6 +354,7 @@ export interface Database {
   subscription_cpv: SubscriptionCpvTable;
   matches: MatchesTable;
   match_feedback: MatchFeedbackTable;
+  notice_drafts: NoticeDraftsTable;
   deliveries: DeliveriesTable;
   delivery_items: DeliveryItemsTable;
   notice_changes: NoticeChangesTable;

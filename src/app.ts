@@ -26,11 +26,13 @@ import { assetsRouter } from './web/assets.routes.ts';
 import { errorPage } from './web/error-page.tsx';
 import { langRouter } from './web/lang.routes.ts';
 import { publicRouter } from './web/public/public.routes.tsx';
-import { firmPagesRouter } from './web/firm/firm.routes.ts';
-import { cpvRouter } from './cpv/cpv.routes.ts';
 import { devMailRouter } from './web/public/dev-mail.routes.tsx';
+import { officerRouter } from './web/officer/officer.routes.tsx';
+import { awardsRouter } from './notices/awards.routes.ts';
 import { staffPagesRouter } from './web/staff/staff.routes.tsx';
 import { adminPagesRouter } from './web/admin/admin.routes.tsx';
+import { firmPagesRouter } from './web/firm/firm.routes.ts';
+import { cpvRouter } from './cpv/cpv.routes.ts';
 
 export function httpApp(rt: Runtime): express.Express {
   const { db, config } = rt;
@@ -64,9 +66,11 @@ export function httpApp(rt: Runtime): express.Express {
     publicRouter(db, rt.search, config),
     devMailRouter(config), // only with MAIL_TRANSPORT=file, never in production
     staffPagesRouter({ db, config, producer: rt.producer, log: rt.log, gzip: { maxDecompressed: config.ingestMaxDecompressed, maxRatio: config.ingestMaxRatio }, onStored: changed, onResult: (r) => rt.metrics.countIngest(r) }),
-    adminPagesRouter(db),
+    officerRouter(db, rt.engine, config, changed),
+    awardsRouter(db, changed),
     firmPagesRouter(db, changed, { alertMaxAgeDays: config.alertMaxAgeDays, homeMunicipality: config.homeMunicipality, registrationLimits: limits.registration }),
     cpvRouter(db),
+    adminPagesRouter(db),
     langRouter(),
     assetsRouter(),
   ];

@@ -164,6 +164,8 @@ export const awardSchema = z.object({
   }),
   value: money.nullable().default(null),
   tendersReceived: z.number().int().nonnegative().nullable().default(null),
+  /** The day the contract was awarded (YYYY-MM-DD): registered by officers; absent from feeds that do not say. */
+  date: z.string().max(LIMITS.code).pipe(z.iso.date({ error: 'a date, e.g. 2026-11-30' })).optional(),
 });
 
 /** Where a firm goes from an alert: the procurement documents, the submission system, the official notice. */

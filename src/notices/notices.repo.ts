@@ -191,6 +191,7 @@ export async function insertChildren(db: Db, noticeId: string, input: NoticeInpu
       amount: a.value?.amount ?? null,
       currency: a.value?.currency ?? null,
       tenders_received: a.tendersReceived,
+      awarded_on: a.date ?? null,
     })),
   );
 }

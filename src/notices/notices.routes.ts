@@ -16,7 +16,7 @@ const patchSchema = z.record(z.string().max(100), z.unknown()).refine((p) => Obj
 const withdrawSchema = z.object({ reason: z.string().trim().min(1, 'say why the notice is withdrawn').max(1000) });
 
 /** An officer changes only its own buyer's notices; admin any. */
-const publisherOfNotice = (db: Db): Rule => ({
+export const publisherOfNotice = (db: Db): Rule => ({
   name: 'officer of the buyer, admin',
   allows: async (p, req: Request) => {
     const row = await findById(db, String(req.params.id));
