@@ -132,6 +132,20 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /admin/tokens': ADMIN,
   'POST /admin/tokens': ADMIN,
   'POST /admin/tokens/:id/revoke': ADMIN,
+  // The officer's pages (src/web/officer/) and the awards officers register
+  'GET /officer': allow(...OFFICERS),
+  'GET /officer/notices/new': allow(...OFFICERS),
+  'POST /officer/notices/new': allow(...OFFICERS),
+  'GET /officer/notices/:id/edit': PUBLISHER_OF_NOTICE,
+  'POST /officer/notices/:id/edit': PUBLISHER_OF_NOTICE,
+  'GET /officer/notices/:id/withdraw': PUBLISHER_OF_NOTICE,
+  'POST /officer/notices/:id/withdraw': PUBLISHER_OF_NOTICE,
+  'GET /officer/notices/:id/award': PUBLISHER_OF_NOTICE,
+  'POST /officer/notices/:id/award': PUBLISHER_OF_NOTICE,
+  'GET /officer/direct-awards/new': allow(...OFFICERS),
+  'POST /officer/direct-awards/new': allow(...OFFICERS),
+  'POST /api/notices/:id/awards': PUBLISHER_OF_NOTICE,
+  'POST /api/direct-awards': allow(...OFFICERS),
 };
 
 type World = {
@@ -193,6 +207,7 @@ function concrete(route: RouteInfo, w: World): string {
     .replace(/^\/api\/companies\/:id/, `/api/companies/${w.companyA}`)
     .replace(/^\/api\/notices\/:id/, `/api/notices/${w.noticeA}`)
     .replace(/^\/notices\/:id/, `/notices/${w.noticeA}`)
+    .replace(/^\/officer\/notices\/:id/, `/officer/notices/${w.noticeA}`)
     .replace(':sid', w.subscriptionA)
     .replace(':token', 'not-a-token')
     .replace(/:(id|uid)$/, '01NOSUCHTHING0000000000000'); // a user or token nobody has
