@@ -134,6 +134,37 @@ export function cpvHit(code: string, category: string, includeParent: boolean, l
   return null;
 }
 
+/**
+ * The notice codes that can meet these categories at all (`cpvHit`), for
+ * narrowing in SQL which stored notices a subscription is matched against:
+ * `ranges` of codes within a category (direct) or within its parent (with
+ * `includeParent`), and exact `codes`: the category's ancestors (a notice coded
+ * more broadly, `broad`). Every hit needs one (codes are 8 digits, as stored):
+ * a broad hit's code is its significant prefix, a prefix of the category,
+ * padded with zeros. Ranges inside another are dropped, and codes inside a
+ * range. No categories, no codes: such a subscription matches nothing.
+ */
+export type CpvCandidates = { ranges: { from: string; to: string }[]; codes: string[] };
+
+export function cpvCandidates(categories: string[], includeParent: boolean): CpvCandidates {
+  const prefixes = new Set<string>();
+  const ancestors = new Set<string>();
+  for (const category of categories) {
+    const cat = codeInfo(category);
+    prefixes.add(cat.prefix);
+    if (includeParent && cat.parentPrefix !== null) prefixes.add(cat.parentPrefix);
+    for (let k = 2; k <= 8; k++) ancestors.add(cat.code.slice(0, k).padEnd(8, '0'));
+  }
+  // Sorted, a prefix comes before every code it covers: keep those no kept prefix covers.
+  const kept: string[] = [];
+  for (const prefix of [...prefixes].sort()) if (!kept.some((k) => prefix.startsWith(k))) kept.push(prefix);
+  const within = (code: string) => kept.some((k) => code.startsWith(k));
+  return {
+    ranges: kept.map((prefix) => ({ from: prefix.padEnd(8, '0'), to: prefix.padEnd(8, '9') })),
+    codes: [...ancestors].filter((code) => !within(code)).sort(),
+  };
+}
+
 export function scoreCpvHit(hit: CpvHit): number {
   if (hit.kind === 'direct') return 100 - 5 * hit.distance;
   if (hit.kind === 'parent') return 70;

@@ -6,7 +6,7 @@ import { capabilitiesInForce, isRequirement, requirementLabel, EFORMS_CRITERIA, 
 import { parseKeywords, Words } from '../domain/keywords.ts';
 import { stockholmDate } from '../domain/dates.ts';
 import { alertKind, subscriptionTakes, type AlertKind } from '../domain/alerts.ts';
-import { evaluate, hasCsrCriteria, type StoredFilters, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
+import { cpvCandidates, evaluate, hasCsrCriteria, type StoredFilters, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
 import { inTransaction } from '../../db/database.ts';
 import type { NoticeRow } from '../notices/notices.repo.ts';
 import { noticeCodes, type NoticeInput } from '../notices/notice.schema.ts';
@@ -26,6 +26,14 @@ export type MatchOutcome = {
 type SubscriptionInfo = { companyId: string; frequency: string; kinds: string[]; rule: MatchSubscription };
 
 export type Reach = { total: number; local: number };
+
+const ALL = { words: true, place: true };
+const NO_WORDS = new Words([]);
+const NO_PLACE: MatchNotice['place'] = { municipalities: [], nuts: [] };
+/** Notices matched between turns of the event loop, and matches written per transaction, in a backfill. */
+const TURN = 250;
+const WRITE_BATCH = 500;
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 export type ReachPreview = {
   firms: Reach;
@@ -90,15 +98,20 @@ export class MatchEngine {
     };
   }
 
-  async prepare(id: string, notice: NoticeInput): Promise<MatchNotice> {
+  /**
+   * What the rules need of a notice. `need`: one subscription's rule asks about
+   * words only with keywords and about the place only with regions, so the
+   * text analysis and the place (a postcode lookup) may be left out.
+   */
+  async prepare(id: string, notice: NoticeInput, need: { words: boolean; place: boolean } = ALL): Promise<MatchNotice> {
     const codes = noticeCodes(notice);
-    const text = [notice.title, notice.description ?? '', ...notice.lots.map((l) => l.title ?? '')].join(' ');
+    const text = () => [notice.title, notice.description ?? '', ...notice.lots.map((l) => l.title ?? '')].join(' ');
     return {
       id,
       kind: notice.kind,
       codes,
-      words: Words.of(text),
-      place: await this.places.place(notice),
+      words: need.words ? Words.of(text()) : NO_WORDS,
+      place: need.place ? await this.places.place(notice) : NO_PLACE,
       value: notice.estimatedValue,
       procedure: notice.procedure,
       criteria: notice.criteria,
@@ -155,27 +168,43 @@ export class MatchEngine {
    * Matches one new or changed subscription against every notice that invites
    * firms now, and records the matches (beside those of the firm's other
    * subscriptions). Returns the notices it should hear about.
+   *
+   * Only notices with a CPV code that can meet the subscription's categories
+   * are read (`cpvCandidates`: no other can match), and of each only what the
+   * rule asks about is prepared. The event loop gets a turn every few hundred
+   * notices, and matches are written in short transactions, so neither the
+   * requests of an inline process nor other writers wait behind a large backfill.
    */
   async matchSubscription(subscriptionId: string, now = new Date()): Promise<string[]> {
     await this.refresh();
     const sub = this.subscriptions.get(subscriptionId);
     if (!sub) return []; // removed or paused since
+    const { rule } = sub;
     const today = stockholmDate(now);
+    const need = { words: rule.keywords !== null, place: rule.regions.length > 0 };
+    const rows = await repo.listOpenNoticesWithCodes(this.db, now, this.alertMaxAgeDays, cpvCandidates(rule.cpv, rule.includeParent));
     const found: { noticeId: string; result: MatchResult }[] = [];
-    for (const row of await repo.listOpenNotices(this.db, now, this.alertMaxAgeDays)) {
+    for (let i = 0; i < rows.length; i++) {
+      if (i % TURN === TURN - 1) await nextTurn();
+      const row = rows[i];
       const alert = this.alertKind(row, now);
       if (!alert || !subscriptionTakes(sub.kinds, alert)) continue;
-      const result = evaluate(await this.prepare(row.id, notices.storedDocument(row)), sub.rule, today);
-      if (result) found.push({ noticeId: row.id, result: explainExpired(result, sub.rule.company.capabilities, today) });
+      const result = evaluate(await this.prepare(row.id, notices.storedDocument(row), need), rule, today);
+      if (result) found.push({ noticeId: row.id, result: explainExpired(result, rule.company.capabilities, today) });
     }
-    await inTransaction(this.db, async (trx) => {
-      for (const { noticeId, result } of found) {
-        const existing = await repo.findMatch(trx, noticeId, sub.companyId);
-        const ids = [...new Set([...(existing ? (JSON.parse(existing.subscription_ids) as string[]) : []), subscriptionId])];
-        if (existing && existing.score >= result.score) await repo.setMatchSubscriptions(trx, noticeId, sub.companyId, ids);
-        else await repo.saveMatch(trx, noticeId, { ...result, subscriptionIds: ids });
-      }
-    });
+    for (let from = 0; from < found.length; from += WRITE_BATCH) {
+      if (from > 0) await nextTurn();
+      const batch = found.slice(from, from + WRITE_BATCH);
+      await inTransaction(this.db, async (trx) => {
+        const existing = await repo.findMatches(trx, sub.companyId, batch.map((f) => f.noticeId));
+        for (const { noticeId, result } of batch) {
+          const current = existing.get(noticeId);
+          const ids = [...new Set([...(current ? (JSON.parse(current.subscription_ids) as string[]) : []), subscriptionId])];
+          if (current && current.score >= result.score) await repo.setMatchSubscriptions(trx, noticeId, sub.companyId, ids);
+          else await repo.saveMatch(trx, noticeId, { ...result, subscriptionIds: ids });
+        }
+      });
+    }
     return found.map((f) => f.noticeId);
   }
 

@@ -3,6 +3,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
+import type { CpvCandidates } from '../domain/match.ts';
 import { newId, nowIso } from '../ids.ts';
 
 const DAY = 24 * 3600 * 1000;
@@ -87,6 +88,30 @@ export async function listOpenNotices(db: Db, now: Date, maxAgeDays: number) {
   return db.selectFrom('notices').selectAll().where((eb) => isOpen(eb, now, maxAgeDays)).orderBy('deadline').execute();
 }
 
+/**
+ * The open notices (as `listOpenNotices`) with a CPV code, at procedure or lot
+ * level, in one of `candidates` (domain/match.ts `cpvCandidates`): the only
+ * ones a subscription with those categories can match. Found through the
+ * index on notice_cpv.code.
+ */
+export async function listOpenNoticesWithCodes(db: Db, now: Date, maxAgeDays: number, candidates: CpvCandidates) {
+  if (!candidates.ranges.length && !candidates.codes.length) return [];
+  const withCode = db
+    .selectFrom('notice_cpv')
+    .select('notice_cpv.notice_id')
+    .where((eb) => eb.or([
+      ...candidates.ranges.map(({ from, to }) => eb.between('notice_cpv.code', from, to)),
+      ...(candidates.codes.length ? [eb('notice_cpv.code', 'in', candidates.codes)] : []),
+    ]));
+  return db
+    .selectFrom('notices')
+    .selectAll()
+    .where('notices.id', 'in', withCode)
+    .where((eb) => isOpen(eb, now, maxAgeDays))
+    .orderBy('deadline')
+    .execute();
+}
+
 export type MatchRecord = {
   companyId: string; subscriptionId: string; score: number; reasons: unknown[]; missing: string[]; subscriptionIds: string[];
 };
@@ -111,11 +136,14 @@ export async function deleteMatchesExcept(db: Db, noticeId: string, keepCompanie
   await query.execute();
 }
 
-export async function findMatch(db: Db, noticeId: string, companyId: string) {
-  return db
-    .selectFrom('matches').select(['score', 'subscription_ids'])
-    .where('notice_id', '=', noticeId).where('company_id', '=', companyId)
-    .executeTakeFirst();
+/** A firm's matches among these notices, by notice (`noticeIds` a batch: every id is a parameter). */
+export async function findMatches(db: Db, companyId: string, noticeIds: string[]) {
+  if (!noticeIds.length) return new Map<string, { score: number; subscription_ids: string }>();
+  const rows = await db
+    .selectFrom('matches').select(['notice_id', 'score', 'subscription_ids'])
+    .where('company_id', '=', companyId).where('notice_id', 'in', noticeIds)
+    .execute();
+  return new Map(rows.map((r) => [r.notice_id, { score: r.score, subscription_ids: r.subscription_ids }]));
 }
 
 export async function setMatchSubscriptions(db: Db, noticeId: string, companyId: string, subscriptionIds: string[]): Promise<void> {

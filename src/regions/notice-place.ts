@@ -8,8 +8,13 @@ import { listMunicipalities, municipalityOfPostalCode } from './regions.repo.ts'
 
 type Municipality = { code: string; shortName: string };
 
+/** Postcodes remembered per process (Sweden has about 10,000; bounded, as notices come from outside). */
+const POSTCODES_KEPT = 20_000;
+
 export class PlaceResolver {
   private municipalities: Municipality[] | null = null;
+  /** Postcode → municipality (null: not in the list), looked up once: every notice from the same place would ask again. */
+  private postcodes = new Map<string, string | null>();
 
   constructor(private readonly db: Db) {}
 
@@ -27,7 +32,7 @@ export class PlaceResolver {
     const found = new Set<string>();
     const { postalCode, town } = notice.placeOfPerformance;
     if (postalCode) {
-      const code = await municipalityOfPostalCode(this.db, postalCode.replace(/\s/g, ''));
+      const code = await this.municipalityOf(postalCode.replace(/\s/g, ''));
       if (code) found.add(code);
     }
     for (const name of [town, notice.buyer.name]) {
@@ -36,5 +41,15 @@ export class PlaceResolver {
     }
     const nuts = [...new Set([...notice.placeOfPerformance.nuts, ...(notice.buyer.nuts ? [notice.buyer.nuts] : [])])];
     return { municipalities: [...found], nuts };
+  }
+
+  /** Like the municipality list, kept for the process's life: restart after `npm run import:regions`. */
+  private async municipalityOf(postalCode: string): Promise<string | null> {
+    const known = this.postcodes.get(postalCode);
+    if (known !== undefined) return known;
+    const code = await municipalityOfPostalCode(this.db, postalCode);
+    if (this.postcodes.size >= POSTCODES_KEPT) this.postcodes.clear();
+    this.postcodes.set(postalCode, code);
+    return code;
   }
 }

@@ -3,7 +3,7 @@ import { setCpvLabels } from '../../src/domain/cpv.ts';
 import type { HeldCapability } from '../../src/domain/csr.ts';
 import { parseKeywords, Words } from '../../src/domain/keywords.ts';
 import {
-  asksProfile, bestCpvHit, bestPerCompany, candidateCategories, cpvReason, evaluate, profileCapabilities, profileOutcome, scoreCpvHit,
+  asksProfile, bestCpvHit, bestPerCompany, candidateCategories, cpvCandidates, cpvHit, cpvReason, evaluate, profileCapabilities, profileOutcome, scoreCpvHit,
   type MatchCriteria, type MatchNotice, type MatchResult, type MatchSubscription, type NoticeCode,
 } from '../../src/domain/match.ts';
 
@@ -142,6 +142,36 @@ describe('match rules', () => {
 
     it('candidate categories are the notice codes and all their ancestors', () => {
       expect(candidateCategories([proc('45214200')]).sort()).to.deep.equal(['45000000', '45200000', '45210000', '45214000', '45214200']);
+    });
+
+    it('the candidate codes of categories: within each (and its parent when asked), or one of its ancestors', () => {
+      expect(cpvCandidates(['45214200'], false)).to.deep.equal({
+        ranges: [{ from: '45214200', to: '45214299' }],
+        codes: ['45000000', '45200000', '45210000', '45214000'],
+      });
+      // The parent's range takes the category's; a category inside another adds nothing; ancestors inside a range are dropped.
+      expect(cpvCandidates(['45214200', '45214210', '90911200'], true)).to.deep.equal({
+        ranges: [{ from: '45214000', to: '45214999' }, { from: '90911000', to: '90911999' }],
+        codes: ['45000000', '45200000', '45210000', '90000000', '90900000', '90910000'],
+      });
+      expect(cpvCandidates(['45000000'], true)).to.deep.equal({ ranges: [{ from: '45000000', to: '45999999' }], codes: [] });
+      expect(cpvCandidates([], false)).to.deep.equal({ ranges: [], codes: [] });
+    });
+
+    it('every code that meets a category is a candidate of it, and no other is', () => {
+      // Every pair of real codes at every level, both ways, with and without the parent.
+      const codes = [...new Set(['03000000', '30000000', '30200000', '45000000', '45200000', '45210000', '45214000', '45214200', '45214210',
+        '45214220', '45214300', '45216000', '45300000', '90911200', '90911300', '90910000', '90900000', '90000000', '90600000'])];
+      const inside = (code: string, c: ReturnType<typeof cpvCandidates>) => c.codes.includes(code) || c.ranges.some((r) => code >= r.from && code <= r.to);
+      for (const includeParent of [false, true]) {
+        for (const category of codes) {
+          const candidates = cpvCandidates([category], includeParent);
+          for (const code of codes) {
+            expect(inside(code, candidates), `${code} for ${category}${includeParent ? ' with parent' : ''}`)
+              .to.equal(cpvHit(code, category, includeParent, null) !== null);
+          }
+        }
+      }
     });
 
     it('scores never leave 1–100 and follow the hit kind', () => {
