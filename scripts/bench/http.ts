@@ -32,21 +32,15 @@ import { parseArgs } from 'node:util';
 // @ts-expect-error autocannon ships no types; the little used here is typed below.
 import autocannonUntyped from 'autocannon';
 import { pino } from 'pino';
-import { inTransaction } from '../../db/database.ts';
 import { addUser, createApiToken } from '../../src/accounts/accounts.service.ts';
 import { HttpServer } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { noticeInputSchema } from '../../src/notices/notice.schema.ts';
 import { findById } from '../../src/notices/notices.repo.ts';
-import { storeNotice } from '../../src/notices/notices.service.ts';
-import { markDone } from '../../src/ops/reconcile.repo.ts';
 import { relayOutbox } from '../../src/queue/outbox.ts';
 import { QUEUES } from '../../src/queue/jobs.ts';
-import { markRelayed, pendingMessages } from '../../src/queue/outbox.repo.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { startWorkers } from '../../workers/start.ts';
 import { deletePrefix } from '../lib/redis.ts';
-import { mulberry32 } from './random.ts';
+import { benchConfig, benchData, CODES, orgNumber, storeNotices, WORDS } from './service.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,8 +61,7 @@ if (![N, DURATION, CONNECTIONS, FIRMS].every((n) => Number.isInteger(n) && n >= 
   process.exit(2);
 }
 const log = values.json ? console.error : console.log;
-const random = mulberry32(Number(values.seed));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const { random, pick, noticeBody } = benchData(Number(values.seed));
 
 type Request = { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: (req: Request) => Request };
 type Result = {
@@ -77,76 +70,17 @@ type Result = {
 };
 const autocannon = autocannonUntyped as (opts: { url: string; connections: number; duration: number; requests: Request[] }) => Promise<Result>;
 
-// ---------------------------------------------------------------- data
-const CODES: [string, string][] = [
-  ['90911200', 'Städning av skolor'], ['90620000', 'Snöröjning av gator'], ['55524000', 'Skolmåltider till förskolor'],
-  ['45214200', 'Ombyggnad av skola'], ['77313000', 'Skötsel av parker'], ['72600000', 'Konsulttjänster för IT-stöd'],
-  ['60130000', 'Skolskjuts och särskild kollektivtrafik'], ['15500000', 'Mejeriprodukter till kök'], ['39130000', 'Kontorsmöbler'],
-  ['45233222', 'Beläggningsarbeten på vägar'], ['79710000', 'Bevakning och säkerhetstjänster'], ['80580000', 'Kurser i svenska'],
-];
-const WORDS = ['städning', 'skolor', 'snöröjning', 'parker', 'möbler', 'konsult', 'skolskjuts', 'mejeri', 'beläggning', 'bevakning', 'kurser', 'lerum', 'ramavtal', 'förskolor'];
-const TOWNS = ['Lerum', 'Partille', 'Alingsås', 'Göteborg', 'Härryda'];
-const DAY = 86_400_000;
-
-function noticeBody(i: number, now: number, reference = `BENCH ${i}`) {
-  const [main, label] = pick(CODES);
-  return {
-    reference, title: `${label} i ${pick(TOWNS)} ${i}`, description: `${label}. ${Array.from({ length: 12 }, () => pick(WORDS)).join(' ')}.`,
-    buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' }, cpv: { main },
-    // Half still open, half closed: search and pages see both.
-    deadline: new Date(now + (random() < 0.5 ? 1 : -1) * (5 + random() * 60) * DAY).toISOString(),
-    estimatedValue: random() < 0.7 ? { amount: Math.round(10 ** (5 + random() * 3)), currency: 'SEK' } : null,
-  };
-}
-
-/** A valid organisationsnummer (Luhn check digit), unique per n. */
-function orgNumber(n: number): string {
-  const base = `55${String(6_000_000 + n).padStart(7, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < 9; i++) {
-    let d = Number(base[i]) * (i % 2 === 0 ? 2 : 1);
-    if (d > 9) d -= 9;
-    sum += d;
-  }
-  return `${base}${(10 - (sum % 10)) % 10}`;
-}
-
 // ---------------------------------------------------------------- the service
 const dir = mkdtempSync(join(tmpdir(), 'brygga-bench-http-'));
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = process.env.QUEUE_PREFIX ?? `bench-http-${process.pid}`;
-const unlimited = '999999/1s'; // the most the setting takes: no limit in practice
-const config = loadConfig({
-  NODE_ENV: 'development', PORT: '0', DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
-  MAIL_TRANSPORT: 'file', MAIL_OUTBOX_DIR: join(dir, 'outbox'), SEED_DEMO: 'false', SECRET_KEY: 'bench-secret-bench-secret-bench-secret-01',
-  RATE_LIMIT_SIGNIN_PER_ADDRESS: unlimited, RATE_LIMIT_SIGNIN_PER_CLIENT: unlimited, RATE_LIMIT_REGISTER_PER_ADDRESS: unlimited,
-  RATE_LIMIT_REGISTER_PER_CLIENT: unlimited, RATE_LIMIT_TOKEN_FAILURES_PER_CLIENT: unlimited,
-});
+const config = benchConfig(dir, redisUrl, prefix);
 const rt = await Runtime.start(config, pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2))); // stdout is for the result
 let server: HttpServer | null = null;
 let workers: { close(): Promise<void> } | null = null;
 try {
-  // Notices straight through the notices service, 2,000 to a transaction; their
-  // outbox rows marked relayed and their index and match marks set (reconciliation
-  // must not queue 100k jobs), then one index rebuild.
   const now = Date.now();
-  let started = performance.now();
-  const ids: string[] = [];
-  for (let from = 0; from < N; from += 2000) {
-    await inTransaction(rt.db, async (trx) => {
-      for (let i = from; i < Math.min(N, from + 2000); i++) {
-        const result = await storeNotice(trx, noticeInputSchema.parse({ ...noticeBody(i, now), source: 'local' }));
-        ids.push(result.id);
-        await markDone(trx, 'indexed', result.id, 1);
-        await markDone(trx, 'matched', result.id, 1);
-      }
-    });
-    for (let rows = await pendingMessages(rt.db, 5000); rows.length; rows = await pendingMessages(rt.db, 5000)) await markRelayed(rt.db, rows.map((r) => r.id));
-  }
-  log(`stored ${N.toLocaleString('sv-SE')} notices in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  started = performance.now();
-  await rt.search.reindex(() => undefined);
-  log(`search index built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const ids = await storeNotices(rt, N, (i) => noticeBody(i, now), log);
 
   const buyerId = (await findById(rt.db, ids[0]))!.buyer_id;
   const officer = await addUser(rt.db, { email: 'bench-officer@lerum.example', roles: ['officer'], buyerId });

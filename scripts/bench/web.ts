@@ -1,0 +1,128 @@
+// npm run bench:web -- [--notices 100000] [--duration 10] [--connections 20] [--matches 200] [--json]
+//
+// The pages people use most, over real HTTP (autocannon), one after the
+// other at C connections for D seconds each, on a temp SQLite database with N
+// synthetic notices (stored as bench:http stores them: scripts/bench/service.ts):
+//
+//   search     GET /?q=… (1–2 words; a third with a category and status filter)
+//   notice     GET /notices/:id (any of the N)
+//   dashboard  GET /firm, signed in as a firm with M matches (when the firm
+//              pages exist; else reported as missing)
+//
+// and GET /healthz under the same load in the same run. Prints
+// { searchP95Ms, noticeP95Ms, dashboardP95Ms, rps, healthzRps, ratio, … }:
+// p95 from every response's time (autocannon reports no p95 itself), rps the
+// pages' requests per second over their runs together, ratio rps / healthzRps.
+// No workers run: the pages only read. Redis at REDIS_URL, keys under
+// QUEUE_PREFIX (default bench-web-<pid>), deleted afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+// @ts-expect-error autocannon ships no types; the little used here is typed below.
+import autocannonUntyped from 'autocannon';
+import { pino } from 'pino';
+import { findUserByEmail } from '../../src/accounts/accounts.repo.ts';
+import { startSession, SESSION_COOKIE } from '../../src/accounts/sessions.service.ts';
+import { HttpServer } from '../../src/app.ts';
+import { registerCompany } from '../../src/companies/companies.service.ts';
+import { companyInputSchema } from '../../src/companies/company.schema.ts';
+import { saveMatch } from '../../src/matching/matching.repo.ts';
+import { Runtime } from '../../src/runtime.ts';
+import { deletePrefix } from '../lib/redis.ts';
+import { benchConfig, benchData, CODES, orgNumber, storeNotices, WORDS } from './service.ts';
+
+const { values } = parseArgs({
+  options: {
+    notices: { type: 'string', default: '100000' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '20' },
+    matches: { type: 'string', default: '200' },
+    json: { type: 'boolean', default: false },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const N = Number(values.notices);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const MATCHES = Number(values.matches);
+if (![N, DURATION, CONNECTIONS, MATCHES].every((n) => Number.isInteger(n) && n >= 1) || MATCHES > N) {
+  console.error('usage: npm run bench:web -- [--notices N] [--duration seconds] [--connections C] [--matches M ≤ N] [--json]');
+  process.exit(2);
+}
+const log = values.json ? console.error : console.log;
+const { pick, noticeBody } = benchData(Number(values.seed));
+
+type Request = { method?: string; path?: string; headers?: Record<string, string>; setupRequest?: (req: Request) => Request };
+type Result = { requests: { total: number; average: number }; duration: number; errors: number; timeouts: number; non2xx: number };
+type Instance = Promise<Result> & { on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void };
+const autocannon = autocannonUntyped as (opts: { url: string; connections: number; duration: number; requests: Request[] }) => Instance;
+
+const dir = mkdtempSync(join(tmpdir(), 'brygga-bench-web-'));
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = process.env.QUEUE_PREFIX ?? `bench-web-${process.pid}`;
+const config = benchConfig(dir, redisUrl, prefix);
+const rt = await Runtime.start(config, pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2))); // stdout is for the result
+let server: HttpServer | null = null;
+try {
+  const now = Date.now();
+  const ids = await storeNotices(rt, N, (i) => noticeBody(i, now), log);
+
+  // A firm with M matches (half of them open, as the notices are), signed in by a session.
+  const email = 'webbfirma@bench.example';
+  const firm = await registerCompany(rt.db, companyInputSchema.parse({ orgNumber: orgNumber(1), name: 'Webbfirma AB', email, municipalityCode: '1441', categories: [CODES[0][0]] }));
+  const owner = await findUserByEmail(rt.db, email);
+  if (!owner) throw new Error('the firm has no owner');
+  for (const noticeId of ids.slice(0, MATCHES)) {
+    await saveMatch(rt.db, noticeId, {
+      companyId: firm.id, subscriptionId: firm.subscriptionId, subscriptionIds: [firm.subscriptionId], score: 40 + Math.round(Math.random() * 60), missing: [],
+      reasons: [{ code: 'cpv', sv: 'Ingår i er kategori', en: 'Within your category' }],
+    });
+  }
+  const session = await startSession(rt.db, owner.id, config.sessions);
+  server = await HttpServer.listen(rt, 0, '127.0.0.1');
+  const hasDashboard = server.routes.some((r) => r.method === 'GET' && r.path === '/firm');
+  log(`firm with ${MATCHES} matches; dashboard ${hasDashboard ? 'present' : 'missing (no GET /firm yet)'}; ${CONNECTIONS} connections for ${DURATION} s each`);
+
+  const html = { accept: 'text/html' };
+  const search = (): Request => {
+    const q = encodeURIComponent(Math.random() < 0.3 ? pick(WORDS) : `${pick(WORDS)} ${pick(WORDS)}`);
+    const filter = Math.random() < 0.33 ? `&cpv=${pick(CODES)[0].slice(0, 2)}000000&status=open` : '';
+    return { method: 'GET', path: `/?q=${q}${filter}`, headers: html };
+  };
+  const notice = (): Request => ({ method: 'GET', path: `/notices/${pick(ids)}`, headers: html });
+  const dashboard = (): Request => ({ method: 'GET', path: '/firm', headers: { ...html, cookie: `${SESSION_COOKIE}=${session.token}` } });
+
+  type Run = { rps: number; requests: number; seconds: number; p50Ms: number; p95Ms: number; p99Ms: number; errors: number; non2xx: number };
+  async function run(next: () => Request): Promise<Run> {
+    const times: number[] = [];
+    const instance = autocannon({ url: server!.url, connections: CONNECTIONS, duration: DURATION, requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }] });
+    instance.on('response', (_client, _status, _bytes, ms) => void times.push(ms));
+    const result = await instance;
+    times.sort((a, b) => a - b);
+    const at = (p: number) => (times.length ? Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))] * 10) / 10 : 0);
+    return {
+      rps: Math.round(result.requests.total / result.duration), requests: result.requests.total, seconds: result.duration,
+      p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), errors: result.errors + result.timeouts, non2xx: result.non2xx,
+    };
+  }
+
+  const pages: Record<string, Run | null> = { search: await run(search), notice: await run(notice), dashboard: hasDashboard ? await run(dashboard) : null };
+  const healthz = await run(() => ({ method: 'GET', path: '/healthz' }));
+  const ran = Object.values(pages).filter((r): r is Run => r !== null);
+  const rps = Math.round(ran.reduce((n, r) => n + r.requests, 0) / ran.reduce((s, r) => s + r.seconds, 0));
+  const result = {
+    notices: N, connections: CONNECTIONS, durationS: DURATION, matches: MATCHES,
+    searchP95Ms: pages.search!.p95Ms, noticeP95Ms: pages.notice!.p95Ms, dashboardP95Ms: pages.dashboard?.p95Ms ?? null,
+    ...(hasDashboard ? {} : { dashboard: 'missing: the firm pages have no GET /firm yet' }),
+    rps, healthzRps: healthz.rps, ratio: healthz.rps > 0 ? Number((rps / healthz.rps).toFixed(3)) : null,
+    pages, healthz,
+  };
+  if (values.json) console.log(JSON.stringify(result));
+  else log(result);
+} finally {
+  await server?.close(1000);
+  await rt.stop();
+  await deletePrefix(redisUrl, prefix).catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+}
