@@ -159,8 +159,18 @@ describe('web: the officer publishes, previews the reach, withdraws and register
     await page.locator('#field-cpv').fill('90911200');
     await Promise.all([page.waitForURL(NOTICE_PAGE), page.getByRole('button', { name: 'Publicera' }).click()]);
     const noticeId = page.url().split('/').pop()!;
+    // Editing: the same form, through the API's correction path (a new revision).
     await page.goto(`${c.t.app.url}/officer`);
-    await page.getByRole('link', { name: 'Registrera tilldelning: Golvvård' }).click();
+    await page.getByRole('link', { name: 'Ändra: Golvvård' }).click();
+    expect(await page.getByText('Diarienummer: KS 2026/501').count()).to.equal(1);
+    await expectAccessible(page, 'edit form');
+    await page.getByLabel('Rubrik').fill('Golvvård i skolor');
+    await Promise.all([page.waitForURL(NOTICE_PAGE), page.getByRole('button', { name: 'Spara ändringarna' }).click()]);
+    expect(await page.locator('h1').textContent()).to.equal('Golvvård i skolor');
+    const revised = await c.t.app.db.selectFrom('notices').select(['revision', 'title']).where('id', '=', noticeId).executeTakeFirstOrThrow();
+    expect(revised).to.deep.equal({ revision: 2, title: 'Golvvård i skolor' });
+    await page.goto(`${c.t.app.url}/officer`);
+    await page.getByRole('link', { name: 'Registrera tilldelning: Golvvård i skolor' }).click();
     await expectAccessible(page, 'award form');
     await page.getByLabel('Leverantörens namn').fill('Golv & Glans AB');
     await page.getByLabel('Leverantörens organisationsnummer').fill('556016-0680');
@@ -170,7 +180,7 @@ describe('web: the officer publishes, previews the reach, withdraws and register
     const awards = await c.t.app.db.selectFrom('awards').select(['winner_name', 'awarded_on']).where('notice_id', '=', noticeId).execute();
     expect(awards).to.deep.equal([{ winner_name: 'Golv & Glans AB', awarded_on: '2026-03-01' }]);
     await page.goto(`${c.t.app.url}/officer`);
-    expect(await page.locator('section', { has: page.locator('#group-awarded') }).textContent()).to.contain('Golvvård').and.to.contain('Fönsterputs stadshuset');
+    expect(await page.locator('section', { has: page.locator('#group-awarded') }).textContent()).to.contain('Golvvård i skolor').and.to.contain('Fönsterputs stadshuset');
     await context.close();
   });
 
