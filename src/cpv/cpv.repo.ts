@@ -1,7 +1,7 @@
 // The cpv_labels table: the full CPV list with Swedish and English labels.
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { CpvLabelsTable } from '../../db/schema.ts';
+import type { CpvLabelsTable, Database } from '../../db/schema.ts';
 
 export type CpvLabel = Selectable<CpvLabelsTable>;
 
@@ -36,4 +36,31 @@ export async function noticeCountsUnder(db: Db, prefixes: string[], since: strin
     }),
   );
   return new Map(counts);
+}
+
+export type EstimateFilters = { prefixes: string[]; kinds: string[]; procedures: string[]; minValue: number | null; maxValue: number | null };
+
+/**
+ * Notices published since `since` that a subscription's CPV codes, kinds,
+ * procedures and value range would have taken (a subscription's estimate; the
+ * caller says what it leaves out). A notice without a value, or in another
+ * currency, passes the value range, as in matching.
+ */
+export async function countNoticesFor(db: Db, f: EstimateFilters, since: string): Promise<number> {
+  if (!f.prefixes.length) return 0;
+  let query = db
+    .selectFrom('notices')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('notices.published_at', '>=', since)
+    .where('notices.kind', 'in', f.kinds.length ? f.kinds : ['tender'])
+    .where((eb) => eb.exists(
+      eb.selectFrom('notice_cpv').select('notice_cpv.notice_id').whereRef('notice_cpv.notice_id', '=', 'notices.id')
+        .where((inner) => inner.or(f.prefixes.map((p) => inner.and([inner('notice_cpv.code', '>=', p), inner('notice_cpv.code', '<', `${p}~`)])))),
+    ));
+  if (f.procedures.length) query = query.where('notices.procedure', 'in', f.procedures);
+  const sek = (eb: ExpressionBuilder<Database, 'notices'>) =>
+    eb.or([eb('notices.estimated_amount', 'is', null), eb('notices.estimated_currency', '!=', 'SEK')]);
+  if (f.minValue !== null) query = query.where((eb) => eb.or([sek(eb), eb('notices.estimated_amount', '>=', f.minValue!)]));
+  if (f.maxValue !== null) query = query.where((eb) => eb.or([sek(eb), eb('notices.estimated_amount', '<=', f.maxValue!)]));
+  return Number((await query.executeTakeFirstOrThrow()).n);
 }

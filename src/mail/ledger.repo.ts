@@ -184,3 +184,26 @@ export async function toldAsNew(db: Db, companyId: string, noticeId: string): Pr
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** The firm's e-mail, newest first, with what each told it (notice titles): the firm's delivery history page. */
+export async function deliveryHistory(db: Db, companyId: string, limit: number, offset = 0) {
+  const deliveries = await db
+    .selectFrom('deliveries')
+    .select(['id', 'kind', 'ref', 'status', 'created_at', 'sent_at'])
+    .where('company_id', '=', companyId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const ids = deliveries.map((d) => d.id);
+  const items = ids.length
+    ? await db
+      .selectFrom('delivery_items')
+      .leftJoin('notices', 'notices.id', 'delivery_items.notice_id')
+      .select(['delivery_items.delivery_id', 'delivery_items.notice_id', 'delivery_items.section', 'notices.title'])
+      .where('delivery_items.delivery_id', 'in', ids)
+      .execute()
+    : [];
+  return deliveries.map((d) => ({ ...d, items: items.filter((i) => i.delivery_id === d.id) }));
+}

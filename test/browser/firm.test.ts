@@ -185,4 +185,85 @@ describe('web: the firm’s journey (Chromium)', function () {
     expect(await page.locator('h1').innerText()).to.equal('Våra träffar');
     await expectAccessible(page, 'dashboard');
   });
+
+  it('subscribes with the picker, with an estimate per month', async () => {
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/firm/subscriptions`);
+    await expectAccessible(page, 'subscriptions');
+    await page.getByRole('link', { name: 'Ny bevakning' }).click();
+    await page.locator('#field-name').fill('Fönsterputs');
+    await page.locator('#field-cpv-q').fill('fönster');
+    await eventually(async () => (await page.locator('[data-cpv-status]').innerText()).includes('hittades'));
+    await page.locator('label[for="field-cpv-res-90911300"]').click();
+    await page.locator('label[for="field-frequency-0"]').click();
+    await expectAccessible(page, 'new subscription');
+    await screenshot(page, 'firm-subscription-form');
+    await page.getByRole('button', { name: 'Skapa bevakningen' }).click();
+    await page.waitForURL(/done=saved/);
+    expect(await page.locator('main').innerText()).to.contain('Fönsterputs');
+    expect(await page.locator('main').innerText()).to.match(/Ungefär \d+ upphandlingar i månaden/);
+    await expectAccessible(page, 'subscriptions (two)');
+    await screenshot(page, 'firm-subscriptions');
+
+    // With errors: the summary, values kept.
+    await page.goto(`${t.app.url}/firm/subscriptions/new`);
+    await page.locator('#field-minValue').fill('500');
+    await page.locator('#field-maxValue').fill('100');
+    await page.getByRole('button', { name: 'Skapa bevakningen' }).click();
+    await page.locator('#error-summary').waitFor();
+    expect(await page.locator('#field-minValue').inputValue()).to.equal('500');
+    await expectAccessible(page, 'new subscription (errors)');
+    await page.close();
+  });
+
+  it('sees a match with its reason after a notice is published, and marks it "inte relevant"', async () => {
+    await api(t.app, 'POST', '/api/notices', {
+      reference: 'KS 2026/9', title: 'Fönsterputsning av Lerums skolor', buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' },
+      cpv: { main: '90911300' }, deadline: inDays(20), criteria: { requirements: ['svanen'] },
+    });
+    await eventually(async () => (await t.app.db.selectFrom('matches').select('id').where('company_id', '=', companyId).execute()).length >= 2, 30_000);
+    const page = await context.newPage();
+    await page.goto(`${t.app.url}/firm`);
+    const main = await page.locator('main').innerText();
+    expect(main).to.contain('Fönsterputsning av Lerums skolor');
+    expect(main).to.contain('Varför den matchar');
+    expect(main).to.contain('Saknas: Svanenmärkt');
+    await expectAccessible(page, 'dashboard with matches');
+    await screenshot(page, 'firm-dashboard');
+    const match = page.locator('li.match', { hasText: 'Fönsterputsning av Lerums skolor' });
+    await match.locator('summary').click();
+    await match.locator('label', { hasText: 'För långt bort' }).click();
+    await match.getByRole('button', { name: 'Inte relevant' }).click();
+    await page.waitForURL(/done=not-relevant/);
+    expect(await page.locator('main').innerText()).not.to.contain('Fönsterputsning av Lerums skolor');
+    const stored = await t.app.db.selectFrom('match_feedback').selectAll().where('company_id', '=', companyId).execute();
+    expect(stored.map((f) => f.reason)).to.deep.equal(['too-far']);
+    await page.getByRole('link', { name: /Visa även/ }).click();
+    expect(await page.locator('main').innerText()).to.contain('Inte relevant (För långt bort)');
+    await expectAccessible(page, 'dashboard with a match marked');
+    await page.close();
+  });
+
+  it('unsubscribes from the link in an alert', async () => {
+    const mail = await eventually(async () => outbox(t).find((m) => m.includes('/unsubscribe/') || m.replace(/=\r?\n/g, '').includes('/unsubscribe/')), 30_000);
+    const link = linkIn(mail, '/unsubscribe/', t)!;
+    const page = await context.newPage();
+    await page.goto(link);
+    await expectAccessible(page, 'unsubscribe');
+    await page.locator('main button[type=submit]').first().click();
+    await page.waitForLoadState();
+    await page.goto(`${t.app.url}/firm/subscriptions`);
+    expect(await page.locator('main').innerText()).to.contain('Pausad');
+    await page.goto(`${t.app.url}/firm/deliveries`);
+    expect(await page.locator('main').innerText()).to.contain('Fönsterputsning av Lerums skolor');
+    await page.close();
+    await context.close();
+  });
+
+  it('every firm page passes axe in sv and en, desktop and mobile', async () => {
+    const signIn = async (c: BrowserContext) => void (await signInAs(c, t.app, email, ['firm'], { companyId }));
+    for (const [path, name] of [['/firm', 'firm-dashboard'], ['/firm/subscriptions', 'firm-subscriptions'], ['/firm/subscriptions/new', 'firm-subscription-new'], ['/firm/deliveries', 'firm-deliveries']]) {
+      await checkPage(browser, t.app, path, name, signIn);
+    }
+  });
 });

@@ -35,6 +35,8 @@ const STAFF = allow('staff', 'admin');
 const ADMIN = allow('admin');
 const SIGNED_IN = allow(...CALLERS.filter((c) => c !== 'anonymous' && c !== 'expired session'));
 const FIRM_OWNER = allow('firm owner', 'admin');
+/** The firm's pages: any firm's user, each about its own company (another firm's subscription is a 404). */
+const FIRM_PAGES = allow('firm (own)', 'firm (other)', 'firm owner');
 
 /** Every route of the application, and who may use it. */
 const TABLE: Record<string, Record<Caller, Expect>> = {
@@ -110,6 +112,24 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /staff/queues/*path': STAFF,
   'PUT /staff/queues/api/queues/:queueName/:jobId/retry': STAFF,
   'PUT /staff/queues/api/queues/:queueName/retry/:queueStatus': STAFF,
+  // The firm's pages (src/web/firm/): registering for anyone; the rest for a firm's user, about its own company.
+  'GET /register': PUBLIC,
+  'POST /register': PUBLIC,
+  'GET /register/sent': PUBLIC,
+  'GET /api/cpv': PUBLIC,
+  'POST /api/companies/:id/matches/:noticeId/feedback': FIRM_WRITE,
+  'GET /firm': FIRM_PAGES,
+  'POST /firm/matches/:noticeId/not-relevant': FIRM_PAGES,
+  'POST /firm/matches/:noticeId/undo': FIRM_PAGES,
+  'GET /firm/subscriptions': FIRM_PAGES,
+  'GET /firm/subscriptions/new': FIRM_PAGES,
+  'POST /firm/subscriptions': FIRM_PAGES,
+  'GET /firm/subscriptions/:sid': FIRM_PAGES,
+  'POST /firm/subscriptions/:sid': FIRM_PAGES,
+  'POST /firm/subscriptions/:sid/pause': FIRM_PAGES,
+  'POST /firm/subscriptions/:sid/resume': FIRM_PAGES,
+  'POST /firm/subscriptions/:sid/delete': FIRM_PAGES,
+  'GET /firm/deliveries': FIRM_PAGES,
   // The staff pages (src/web/staff/)
   'GET /staff': STAFF,
   'GET /staff/firms': STAFF,

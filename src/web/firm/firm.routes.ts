@@ -4,7 +4,9 @@ import type { RequestHandler } from 'express';
 import type { Db } from '../../../db/database.ts';
 import { SecuredRouter } from '../../http/secured-router.ts';
 import { dashboardRoutes } from './dashboard.tsx';
+import { deliveryRoutes } from './deliveries.tsx';
 import { registerRoutes } from './register.tsx';
+import { subscriptionRoutes } from './subscriptions.tsx';
 
 export type FirmPagesOptions = { alertMaxAgeDays: number; homeMunicipality: string; registrationLimits: RequestHandler[] };
 
@@ -12,5 +14,7 @@ export function firmPagesRouter(db: Db, nudge: () => void, options: FirmPagesOpt
   const router = new SecuredRouter();
   registerRoutes(router, db, nudge, options.registrationLimits);
   dashboardRoutes(router, db, options.alertMaxAgeDays);
+  subscriptionRoutes(router, db, nudge);
+  deliveryRoutes(router, db);
   return router;
 }
