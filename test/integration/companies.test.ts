@@ -316,7 +316,7 @@ describe('companies API', function () {
       ]);
       expect(all.items.map((i) => i.status)).to.deep.equal(['open', 'open', 'open', 'open', 'closed', 'closed', 'closed', 'closed']);
       expect(Object.keys(all.items[0]).sort()).to.deep.equal(
-        ['deadline', 'matchedAt', 'missing', 'noticeId', 'reasons', 'score', 'status', 'subscriptionId', 'title'],
+        ['deadline', 'matchedAt', 'missing', 'notRelevant', 'noticeId', 'reasons', 'score', 'status', 'subscriptionId', 'title'],
       );
       expect(all.items[0]).to.deep.include({ score: 80, missing: [], reasons: [{ code: 'cpv', sv: 'CPV', en: 'CPV' }] });
       expect(all.items[3].deadline).to.equal(null);

@@ -233,7 +233,7 @@ describe('a firm’s data', function () {
       expect(exported.status, JSON.stringify(exported.body)).to.equal(200);
       expect(exported.headers.get('content-disposition')).to.equal(`attachment; filename=brygga-${f.id}.json`);
       const doc = exported.body;
-      expect(Object.keys(doc).sort()).to.deep.equal(['audit', 'company', 'deliveries', 'exportedAt', 'matches', 'users']);
+      expect(Object.keys(doc).sort()).to.deep.equal(['audit', 'company', 'deliveries', 'exportedAt', 'matches', 'notRelevant', 'users']);
       expect(doc.company).to.deep.include({ id: f.id, name: f.body.name, email: f.email, emailStatus: 'unconfirmed', categories: ['90910000'] });
       expect(doc.company.csr).to.deep.equal([{ capability: 'collective-agreement', validUntil: null }, { capability: 'iso-14001', validUntil: '2027-06-30' }]);
       expect(doc.company.subscriptions.map((s: { name: string }) => s.name)).to.deep.equal(['Våra kategorier', 'Fönsterputs']);
