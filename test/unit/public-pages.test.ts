@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { markedToHtml, MARK_END, MARK_START } from '../../src/search/text.ts';
-import { linkify } from '../../src/web/public/dev-mail.routes.tsx';
+import type { Config } from '../../src/config.ts';
+import { devMailRouter, linkify } from '../../src/web/public/dev-mail.routes.tsx';
 import { decodeEntities, Marked } from '../../src/web/public/marked.tsx';
 import { parseSearch, rawParams, searchHref } from '../../src/web/public/search.page.tsx';
 
@@ -34,5 +35,14 @@ describe('public pages', () => {
     expect(parseSearch({}).query).to.include({ sort: 'newest' });
     expect(parseSearch({ valueMin: ['mycket'] }).error).to.not.equal(null);
     expect(searchHref(raw, { page: '1' })).to.equal('/?q=st%C3%A4dning&status=open');
+  });
+
+  it('mounts the development mailbox only with the file transport outside production', () => {
+    const routes = (env: Config['env'], transport: Config['mail']['transport']) =>
+      devMailRouter({ env, mail: { transport, outboxDir: 'var/outbox' } as Config['mail'], publicUrl: 'http://localhost:3000' }).routes.map((r) => `${r.method} ${r.path}`);
+    expect(routes('development', 'file')).to.deep.equal(['GET /dev/mail', 'GET /dev/mail/:file']);
+    expect(routes('test', 'file')).to.have.length(2);
+    expect(routes('production', 'file')).to.deep.equal([]);
+    expect(routes('development', 'smtp')).to.deep.equal([]);
   });
 });
