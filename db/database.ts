@@ -15,6 +15,7 @@ import * as m0008 from './migrations/0008_delivery_lease.ts';
 import * as m0009 from './migrations/0009_outbox_origin.ts';
 import * as m0010 from './migrations/0010_match_feedback.ts';
 import * as m0011 from './migrations/0011_officer_awards.ts';
+import * as m0012 from './migrations/0012_statistics.ts';
 
 export type Db = Kysely<Database>;
 /** A transaction held open across calls (an ingest batch commits every few files). */
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0009_outbox_origin': m0009,
   '0010_match_feedback': m0010,
   '0011_officer_awards': m0011,
+  '0012_statistics': m0012,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

@@ -339,6 +339,93 @@ export interface AccountMailsTable {
   sent_at: string | null;
 }
 
+/** A firm's workplaces (arbetsställen) besides its registered municipality (issue 14). */
+export interface CompanyWorkplacesTable {
+  company_id: string;
+  municipality_code: string;
+}
+
+/** Staff's supplier register (CSV import): one row per supplier and workplace municipality. */
+export interface SupplierRegisterTable {
+  org_number: string;
+  municipality_code: string;
+  name: string;
+  /** normaliseLegalName(name) (src/domain/locality.ts). */
+  name_key: string;
+  postal_code: string | null;
+  /** The imported file's name. */
+  source: string;
+  imported_at: string;
+}
+
+/** Staff's word on a name match: `confirmed` or `rejected`. */
+export interface NameMatchDecisionsTable {
+  name_key: string;
+  org_number: string;
+  decision: string;
+  user_id: string | null;
+  decided_at: string;
+}
+
+/** Derived by src/stats from the notices: one row per procurement. */
+export interface StatProcurementsTable {
+  notice_id: string;
+  buyer_org: string | null;
+  /** YYYY-MM-DD: the publication day (Europe/Stockholm), a direct award's day of award. */
+  day: string | null;
+  source: string;
+  direct: number;
+  procedure: string | null;
+  /** goods | services | works (from the main CPV code). */
+  contract_type: string | null;
+  cpv_division: string | null;
+  social: number;
+  environmental: number;
+  innovation: number;
+  reserved: number;
+  contracts: number;
+}
+
+/** Derived by src/stats: one row per contract (award: winner × lot) with the supplier's place. */
+export interface StatContractsTable extends Omit<StatProcurementsTable, 'contracts'> {
+  award_id: string;
+  size: string | null;
+  /** SEK; null when unknown or in another currency. */
+  amount: number | null;
+  tenders_received: number | null;
+  winner_name: string;
+  winner_org: string | null;
+  name_key: string;
+  address_municipality: string | null;
+  winner_nuts: string | null;
+  /** home | local-area | county | sweden | abroad | unknown */
+  level: string;
+  /** firm | register | address | name | name-confirmed | unknown */
+  rule: string;
+  municipality_code: string | null;
+  matched_org: string | null;
+  company_id: string | null;
+}
+
+export interface StatStateTable {
+  key: string;
+  value: string;
+}
+
+/** Accounts payable, one row per invoice line (a credit note is negative). */
+export interface InvoicesTable {
+  id: string;
+  buyer_org: string | null;
+  day: string;
+  supplier_org: string | null;
+  supplier_name: string;
+  name_key: string;
+  amount: number;
+  account: string | null;
+  source: string;
+  imported_at: string;
+}
+
 export interface Database {
   buyers: BuyersTable;
   notices: NoticesTable;
@@ -371,6 +458,13 @@ export interface Database {
   delivery_counts: DeliveryCountsTable;
   account_mails: AccountMailsTable;
   mail_rejections: MailRejectionsTable;
+  company_workplaces: CompanyWorkplacesTable;
+  supplier_register: SupplierRegisterTable;
+  name_match_decisions: NameMatchDecisionsTable;
+  stat_procurements: StatProcurementsTable;
+  stat_contracts: StatContractsTable;
+  stat_state: StatStateTable;
+  invoices: InvoicesTable;
 }
 
 // Row types for the repos (`*.repo.ts`); services take row shapes from their repo.

@@ -1,4 +1,4 @@
-// npm run ingest -- <files or folders…> [--format auto|eforms|ocds|uhm] [--dry-run] [--json]
+// npm run ingest -- <files or folders…> [--format auto|eforms|ocds|uhm|supplier-register|invoices] [--dry-run] [--json]
 // Stores notices from eForms XML, OCDS JSON and UHM statistics CSV. The running
 // service (or the next start) indexes, matches and mails them via the outbox.
 // Exit code: 0 all stored, 1 something was rejected, 2 usage or set-up error.
@@ -7,9 +7,10 @@ import { migrateToLatest, openDatabase, type Db } from '../db/database.ts';
 import { loadConfigOrExit } from '../src/config.ts';
 import { ingestSources, totalsOf } from '../src/ingest/ingest.service.ts';
 import { expandPaths, fileSource } from '../src/ingest/sources.ts';
+import { INGEST_FORMATS } from '../src/ingest/detect.ts';
 
-const USAGE = 'usage: npm run ingest -- <files or folders…> [--format auto|eforms|ocds|uhm] [--dry-run] [--json]';
-const FORMATS = ['auto', 'eforms', 'ocds', 'uhm'] as const;
+const USAGE = 'usage: npm run ingest -- <files or folders…> [--format auto|eforms|ocds|uhm|supplier-register|invoices] [--dry-run] [--json]';
+const FORMATS = INGEST_FORMATS;
 
 function usage(message: string): never {
   console.error(`${message}\n${USAGE}`);

@@ -33,6 +33,7 @@ import { staffPagesRouter } from './web/staff/staff.routes.tsx';
 import { adminPagesRouter } from './web/admin/admin.routes.tsx';
 import { firmPagesRouter } from './web/firm/firm.routes.ts';
 import { cpvRouter } from './cpv/cpv.routes.ts';
+import { statsRouter } from './stats/stats.routes.ts';
 
 export function httpApp(rt: Runtime): express.Express {
   const { db, config } = rt;
@@ -56,6 +57,7 @@ export function httpApp(rt: Runtime): express.Express {
     companiesRouter(db, changed),
     mailRouter(db, rt.mail.secret, changed),
     staffRouter(db),
+    statsRouter(db, { homeMunicipality: config.homeMunicipality, localArea: config.localArea }),
     meRouter(db),
     adminRouter(db),
     auditRouter(db),

@@ -1,11 +1,16 @@
 // Which parser a file needs, judged from its first few KB rather than its name.
 
-export type IngestFormat = 'eforms' | 'ocds' | 'uhm';
+import { detectLedger } from './ledgers.ts';
+
+export type IngestFormat = 'eforms' | 'ocds' | 'uhm' | 'supplier-register' | 'invoices';
+/** Every --format / ?format= value. */
+export const INGEST_FORMATS = ['auto', 'eforms', 'ocds', 'uhm', 'supplier-register', 'invoices'] as const;
 
 /**
  * gzip → uhm (the only compressed format we take: UHM's statistics exports);
  * `<` → eforms (the XML parser rejects legacy TED schemas itself); `{` or `[`
- * → ocds; a `;`/`,` separated header naming Upphandlings-ID → uhm. A byte-order
+ * → ocds; a `;`/`,` separated header naming Upphandlings-ID → uhm; a header of a
+ * supplier register or of invoices (src/ingest/ledgers.ts) → that. A byte-order
  * mark and leading whitespace are skipped. Anything else is null.
  */
 export function detectFormat(head: Buffer): IngestFormat | null {
@@ -19,5 +24,5 @@ export function detectFormat(head: Buffer): IngestFormat | null {
   const header = text.split(/\r?\n/, 1)[0];
   const fields = header.split(/[;,]/).map((f) => f.trim().replace(/^"|"$/g, ''));
   if (fields.length > 1 && fields.includes('Upphandlings-ID')) return 'uhm';
-  return null;
+  return fields.length > 1 ? detectLedger(header) : null;
 }

@@ -6,12 +6,13 @@ import { AppError, parseOr400 } from '../http/errors.ts';
 import { roles, SecuredRouter } from '../http/secured-router.ts';
 import { totalsOf, ingestSource, type FileResult } from './ingest.service.ts';
 import { bufferSource } from './sources.ts';
+import { INGEST_FORMATS } from './detect.ts';
 import { DEFAULT_GZIP_LIMITS, type GzipLimits } from './uhm.ts';
 
 const ACCEPTED = ['application/xml', 'text/xml', 'application/json', 'text/csv', 'application/gzip', 'application/x-gzip'];
 
 const querySchema = z.object({
-  format: z.enum(['auto', 'eforms', 'ocds', 'uhm']).default('auto'),
+  format: z.enum(INGEST_FORMATS).default('auto'),
   name: z.string().max(200).default('upload'),
 });
 

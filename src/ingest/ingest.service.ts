@@ -9,6 +9,8 @@ import { noticeInputSchema, type NoticeInput } from '../notices/notice.schema.ts
 import { storeNotice } from '../notices/notices.service.ts';
 import { detectFormat, type IngestFormat } from './detect.ts';
 import { parseEforms } from './eforms.ts';
+import { parseInvoices, parseSupplierRegister } from './ledgers.ts';
+import { storeInvoices, storeSupplierRegister, type ImportCounts } from '../stats/imports.service.ts';
 import { parseOcds } from './ocds.ts';
 import type { ParsedItem } from './parsed.ts';
 import { RejectedError } from './rejected.ts';
@@ -102,8 +104,9 @@ async function ingestFile(batch: Batch | null, source: IngestSource, options: In
     }
     if (source.size === 0) throw new RejectedError('empty file');
     const format = options.format === 'auto' ? detectFormat(await source.head()) : options.format;
-    if (!format) throw new RejectedError('unsupported format: not eForms XML, OCDS JSON or UHM statistics CSV');
+    if (!format) throw new RejectedError('unsupported format: not eForms XML, OCDS JSON, UHM statistics CSV, a supplier register or invoices');
     result.format = format;
+    if (format === 'supplier-register' || format === 'invoices') return await ingestLedger(batch, source, format, result);
     const notices = () => validNotices(source, format, options, result);
     if (!batch) {
       for await (const notice of notices()) {
@@ -131,6 +134,30 @@ async function ingestFile(batch: Batch | null, source: IngestSource, options: In
     Object.assign(result, { ...kept, rejected: [], error: error.reason });
   }
   return result;
+}
+
+/**
+ * A supplier register or invoice file: read whole (they are small), bad rows
+ * named, the rest stored in one savepoint (all or nothing).
+ */
+async function ingestLedger(batch: Batch | null, source: IngestSource, format: 'supplier-register' | 'invoices', result: FileResult): Promise<FileResult> {
+  const text = await readText(source.stream());
+  const parsed = format === 'invoices' ? parseInvoices(text) : parseSupplierRegister(text);
+  const count = 'lines' in parsed ? parsed.lines.length : parsed.entries.length;
+  if (count === 0) throw new RejectedError(`no usable row${parsed.rejected[0] ? ` (first: ${parsed.rejected[0].reason} at ${parsed.rejected[0].ref})` : ''}`);
+  result.rejected.push(...parsed.rejected);
+  if (!batch) return Object.assign(result, { new: count });
+  const file = await batch.beginFile();
+  let counts: ImportCounts;
+  try {
+    counts = 'lines' in parsed ? await storeInvoices(file.trx, parsed.lines, source.name) : await storeSupplierRegister(file.trx, parsed.entries, source.name);
+  } catch (error) {
+    await file.undo();
+    throw error;
+  }
+  await file.done();
+  result.rejected.push(...counts.rejected);
+  return Object.assign(result, { new: counts.new, updated: counts.updated, unchanged: counts.unchanged });
 }
 
 /**
