@@ -37,6 +37,8 @@ const SIGNED_IN = allow(...CALLERS.filter((c) => c !== 'anonymous' && c !== 'exp
 const FIRM_OWNER = allow('firm owner', 'admin');
 /** The firm's pages: any firm's user, each about its own company (another firm's subscription is a 404). */
 const FIRM_PAGES = allow('firm (own)', 'firm (other)', 'firm owner');
+/** The firm's pages only its owners use (users, deleting the firm), each about its own company: FIRM_OWNER without an :id. */
+const FIRM_OWNER_PAGES = allow('firm owner');
 
 /** Every route of the application, and who may use it. */
 const TABLE: Record<string, Record<Caller, Expect>> = {
@@ -82,8 +84,6 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   // The development mailbox: only with MAIL_TRANSPORT=file outside production (as in these tests).
   'GET /dev/mail': PUBLIC,
   'GET /dev/mail/:file': PUBLIC,
-  'GET /about': PUBLIC,
-  'GET /accessibility': PUBLIC,
   'GET /assets/:file.css': PUBLIC,
   'GET /assets/js/:file.js': PUBLIC,
   'GET /lang/:lang': PUBLIC,
@@ -140,6 +140,15 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'POST /firm/subscriptions/:sid/resume': FIRM_PAGES,
   'POST /firm/subscriptions/:sid/delete': FIRM_PAGES,
   'GET /firm/deliveries': FIRM_PAGES,
+  'GET /firm/profile': FIRM_PAGES,
+  'POST /firm/profile': FIRM_PAGES,
+  'POST /firm/profile/language': FIRM_PAGES,
+  'GET /firm/profile/export': FIRM_PAGES,
+  'POST /firm/profile/users': FIRM_OWNER_PAGES,
+  'POST /firm/profile/users/:uid/remove': FIRM_OWNER_PAGES,
+  'GET /firm/profile/delete': FIRM_OWNER_PAGES,
+  'POST /firm/profile/delete': FIRM_OWNER_PAGES,
+  'GET /firm/deleted': PUBLIC,
   // The staff pages (src/web/staff/)
   'GET /staff': STAFF,
   'GET /staff/firms': STAFF,
