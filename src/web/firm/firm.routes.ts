@@ -5,6 +5,7 @@ import type { Db } from '../../../db/database.ts';
 import { SecuredRouter } from '../../http/secured-router.ts';
 import { dashboardRoutes } from './dashboard.tsx';
 import { deliveryRoutes } from './deliveries.tsx';
+import { profileRoutes } from './profile.tsx';
 import { registerRoutes } from './register.tsx';
 import { subscriptionRoutes } from './subscriptions.tsx';
 
@@ -16,5 +17,6 @@ export function firmPagesRouter(db: Db, nudge: () => void, options: FirmPagesOpt
   dashboardRoutes(router, db, options.alertMaxAgeDays);
   subscriptionRoutes(router, db, nudge);
   deliveryRoutes(router, db);
+  profileRoutes(router, db, nudge);
   return router;
 }

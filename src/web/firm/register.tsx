@@ -12,11 +12,12 @@ import { AppError } from '../../http/errors.ts';
 import { anyone, type SecuredRouter } from '../../http/secured-router.ts';
 import { t, type Lang, type MessageKey } from '../../i18n/messages.ts';
 import { listMunicipalities } from '../../regions/regions.repo.ts';
-import { CpvPicker, cpvPickerData, isPickerAction, pickerInput } from '../components/cpv-picker.tsx';
+import { CpvPicker, cpvPickerData, pickerInput } from '../components/cpv-picker.tsx';
 import { Button, ChoiceGroup, ErrorSummary, fieldId, formErrors, PostForm, SelectField, TextField, type FormErrors } from '../components/form.tsx';
 import { requestLang, type WebContext } from '../context.ts';
 import { formPost, many, one } from '../form-post.ts';
 import { page, seeOther } from '../render.tsx';
+import { DefaultSubmit, isPickerPost } from './default-submit.tsx';
 
 /** What the form holds, as typed (kept as is when it comes back with errors). */
 export type CompanyForm = {
@@ -117,6 +118,7 @@ async function showForm(db: Db, req: Request, res: Response, form: CompanyForm, 
         <p>{t(l, 'web.register.intro')}</p>
         <ErrorSummary ctx={ctx} errors={errors} />
         <PostForm ctx={ctx} action="/register" novalidate>
+          <DefaultSubmit query={picker.query}>{t(l, 'web.register.submit')}</DefaultSubmit>
           <TextField name="orgNumber" label={t(l, 'web.register.orgNumber')} hint={t(l, 'web.register.orgNumberHint')} value={form.orgNumber}
             error={errors.orgNumber} autocomplete="off" inputMode="numeric" maxLength={13}
             data={{ orgnr: '', 'msg-ok': t(l, 'web.orgnr.ok'), 'msg-format': t(l, 'web.orgnr.format'), 'msg-length': t(l, 'web.orgnr.length'),
@@ -147,7 +149,7 @@ export function registerRoutes(router: SecuredRouter, db: Db, nudge: () => void,
 
   // The picker's buttons show the form again; only a real submission counts against the registration limits.
   const limited: RequestHandler = (req, res, next) => {
-    if (isPickerAction(req.body as Record<string, unknown>)) return next();
+    if (isPickerPost(req.body as Record<string, unknown>)) return next();
     const [first, ...rest] = limits;
     if (!first) return next();
     const run = (i: number, handler: RequestHandler): void => {
@@ -159,7 +161,7 @@ export function registerRoutes(router: SecuredRouter, db: Db, nudge: () => void,
   router.post('/register', anyone, ...formPost, limited, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const form = companyForm(body);
-    if (isPickerAction(body)) return showForm(db, req, res, form, {});
+    if (isPickerPost(body)) return showForm(db, req, res, form, {});
     const lang = requestLang(req);
     const parsed = companyInputSchema.safeParse(blanksUnset({ ...form, csr: csrInput(form) }));
     const errors: FormErrors = parsed.success ? {} : formErrors(parsed.error, lang, companyLabels(lang));

@@ -13,11 +13,12 @@ import { AppError } from '../../http/errors.ts';
 import type { SecuredRouter } from '../../http/secured-router.ts';
 import { t, type Lang, type MessageKey } from '../../i18n/messages.ts';
 import { NOTICE_KINDS } from '../../notices/notice.schema.ts';
-import { CpvPicker, cpvPickerData, isPickerAction, pickerInput } from '../components/cpv-picker.tsx';
+import { CpvPicker, cpvPickerData, pickerInput } from '../components/cpv-picker.tsx';
 import { Button, ChoiceGroup, ErrorSummary, formErrors, PostForm, TextField, type FormErrors } from '../components/form.tsx';
 import { requestLang } from '../context.ts';
 import { formPost, many, one } from '../form-post.ts';
 import { page, seeOther } from '../render.tsx';
+import { DefaultSubmit, isPickerPost } from './default-submit.tsx';
 import { companyOf, doneNote, firmPages, FirmNav, Note } from './firm-nav.tsx';
 
 const PROCEDURES = ['open', 'restricted', 'neg-w-call', 'neg-wo-call', 'comp-dial', 'innovation'] as const;
@@ -92,6 +93,7 @@ async function showForm(db: Db, req: Request, res: Response, form: SubForm, erro
       <h1>{title}</h1>
       <ErrorSummary ctx={ctx} errors={errors} />
       <PostForm ctx={ctx} action={sid ? `/firm/subscriptions/${sid}` : '/firm/subscriptions'} novalidate>
+        <DefaultSubmit query={picker.query}>{sid ? t(lang, 'web.firm.subs.save') : t(lang, 'web.firm.subs.create')}</DefaultSubmit>
         <TextField name="name" label={t(lang, 'web.firm.subs.name')} value={form.name} error={errors.name} maxLength={200} />
         <CpvPicker name="cpv" label={t(lang, 'web.firm.subs.categories')} selected={form.cpv} lang={lang} error={errors.cpv} data={picker} />
         <ChoiceGroup name="frequency" type="radio" legend={t(lang, 'web.firm.subs.frequency')} error={errors.frequency} checked={[form.frequency]}
@@ -122,7 +124,7 @@ async function showForm(db: Db, req: Request, res: Response, form: SubForm, erro
 async function save(db: Db, req: Request, res: Response, sid: string | null): Promise<void> {
   const body = req.body as Record<string, unknown>;
   const form = formFromBody(body);
-  if (isPickerAction(body)) return showForm(db, req, res, form, {}, sid);
+  if (isPickerPost(body)) return showForm(db, req, res, form, {}, sid);
   const lang = requestLang(req);
   const parsed = subscriptionInputSchema.safeParse(inputOf(form));
   if (!parsed.success) return showForm(db, req, res, form, formErrors(parsed.error, lang, labels(lang)), sid, 400);
