@@ -118,6 +118,8 @@ export function SearchPage({ ctx, raw, result, errors }: {
     return <ChoiceGroup name={name} legend={t(lang, `pub.search.facet.${name}`)} options={options} checked={chosen(name)} error={errors[name]} />;
   };
   const regionFacet = (facets?.region ?? []).filter((f) => /^\d{4}$/.test(f.value));
+  // With no notices at all there is nothing to filter.
+  const empty = !!result && result.total === 0 && !filtered;
   return (
     <>
       <h1>{t(lang, 'pub.search.heading')}</h1>
@@ -130,8 +132,9 @@ export function SearchPage({ ctx, raw, result, errors }: {
             options={SEARCH_SORTS.map((s) => ({ value: s, label: t(lang, `pub.search.sort.${s}`) }))} />
           <div class="search-bar__submit"><Button>{t(lang, 'pub.search.submit')}</Button></div>
         </div>
-        <div class="search-layout">
-          <section class="search-filters" aria-labelledby="filters-heading">
+        {empty ? null : <p class="search-skip"><a href="#results-heading">{t(lang, 'pub.search.toResults')}</a></p>}
+        <div class={empty ? 'search-layout search-layout--single' : 'search-layout'}>
+          {empty ? null : <section class="search-filters" aria-labelledby="filters-heading">
             <h2 id="filters-heading">{t(lang, 'pub.search.filters')}</h2>
             {group('status', SEARCH_STATUSES, (v) => t(lang, `pub.status.${v as 'open'}`))}
             {group('csr', CSR_FLAGS, (v) => t(lang, `pub.csr.${v as 'social'}`))}
@@ -150,7 +153,7 @@ export function SearchPage({ ctx, raw, result, errors }: {
             <TextField name="valueMax" inputMode="numeric" label={t(lang, 'pub.search.valueMax')} value={raw.valueMax?.[0]} error={errors.valueMax} />
             <Button variant="secondary">{t(lang, 'pub.search.applyFilters')}</Button>
             {filtered ? <p><a href="/">{t(lang, 'pub.search.clear')}</a></p> : null}
-          </section>
+          </section>}
           <section class="search-results" aria-labelledby="results-heading">
             <h2 id="results-heading">{t(lang, 'pub.search.results')}</h2>
             <Results ctx={ctx} raw={raw} result={result} filtered={filtered} />
