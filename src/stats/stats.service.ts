@@ -78,42 +78,48 @@ async function loadLookups(db: Db): Promise<LoadedLookups> {
   };
 }
 
-const BOUNDARY_MS = 1000;
-
+/**
+ * Notices are read from the last `updated_at` seen on (inclusive), skipping
+ * those already derived at that same instant with the same revision: a
+ * notice's `updated_at` is taken inside its write transaction, and SQLite has
+ * one writer at a time, so a later commit never carries an earlier time.
+ */
 async function doRefresh(db: Db, settings: StatsSettings): Promise<RefreshResult> {
   const fingerprint = await repo.lookupFingerprint(db);
-  const lookups = await loadLookups(db);
+  let lookups: LoadedLookups | null = null;
   const since = (await repo.getState(db, 'notices.since')) ?? '';
-  const boundary: Record<string, number> = JSON.parse((await repo.getState(db, 'notices.boundary')) ?? '{}');
-  const from = since ? new Date(Date.parse(since) - BOUNDARY_MS).toISOString() : '';
+  const seen: Record<string, number> = JSON.parse((await repo.getState(db, 'notices.boundary')) ?? '{}');
   let cursor: { at: string; id: string } | null = null;
   let maxAt = since;
-  let recent: { id: string; revision: number; at: string }[] = [];
+  let boundary: Record<string, number> = { ...seen };
   let notices = 0;
   for (;;) {
-    const rows = await repo.changedNotices(db, from, cursor, 500);
+    const rows = await repo.changedNotices(db, since, cursor, 500);
     if (!rows.length) break;
     cursor = { at: rows[rows.length - 1].updated_at, id: rows[rows.length - 1].id };
-    const todo = rows.filter((r) => boundary[r.id] !== r.revision);
+    const todo = rows.filter((r) => !(r.updated_at === since && seen[r.id] === r.revision));
     if (todo.length) {
+      lookups ??= await loadLookups(db);
+      const loaded = lookups;
       await inTransaction(db, async (trx) => {
         const facts = await repo.noticeFacts(trx, todo.map((r) => r.id));
-        const { procurements, contracts } = derive(todo, facts, lookups, settings);
+        const { procurements, contracts } = derive(todo, facts, loaded, settings);
         await repo.replaceStatRows(trx, todo.map((r) => r.id), procurements, contracts);
       });
       notices += todo.length;
     }
-    for (const r of rows) if (r.updated_at > maxAt) maxAt = r.updated_at;
-    const edge = new Date(Date.parse(maxAt) - BOUNDARY_MS).toISOString();
-    recent = [...recent, ...rows.map((r) => ({ id: r.id, revision: r.revision, at: r.updated_at }))].filter((r) => r.at >= edge);
+    for (const r of rows) {
+      if (r.updated_at > maxAt) { maxAt = r.updated_at; boundary = {}; }
+      if (r.updated_at === maxAt) boundary[r.id] = r.revision;
+    }
   }
-  if (notices || maxAt !== since) {
+  if (notices) {
     await repo.setState(db, 'notices.since', maxAt);
-    await repo.setState(db, 'notices.boundary', JSON.stringify(Object.fromEntries(recent.map((r) => [r.id, r.revision]))));
+    await repo.setState(db, 'notices.boundary', JSON.stringify(boundary));
   }
   let relocated = 0;
   if (fingerprint !== (await repo.getState(db, 'lookups'))) {
-    relocated = await relocateAll(db, lookups, settings);
+    relocated = await relocateAll(db, lookups ?? (await loadLookups(db)), settings);
     await repo.setState(db, 'lookups', fingerprint);
   }
   return { notices, relocated };
