@@ -32,7 +32,7 @@ const NO_WORDS = new Words([]);
 const NO_PLACE: MatchNotice['place'] = { municipalities: [], nuts: [] };
 /** Notices matched between turns of the event loop, and matches written per transaction, in a backfill. */
 const TURN = 250;
-const WRITE_BATCH = 500;
+const WRITE_BATCH = 100;
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 export type ReachPreview = {
@@ -172,7 +172,7 @@ export class MatchEngine {
    * Only notices with a CPV code that can meet the subscription's categories
    * are read (`cpvCandidates`: no other can match), and of each only what the
    * rule asks about is prepared. The event loop gets a turn every few hundred
-   * notices, and matches are written in short transactions, so neither the
+   * notices, and matches are written 100 to a transaction, so neither the
    * requests of an inline process nor other writers wait behind a large backfill.
    */
   async matchSubscription(subscriptionId: string, now = new Date()): Promise<string[]> {
