@@ -1,7 +1,10 @@
-// npm run bench:http -- [--notices 100000] [--duration 30] [--connections 100] [--json] [--db file]
+// npm run bench:http -- [--notices 100000] [--duration 30] [--connections 100] [--workers process|inline] [--json]
 //
-// The whole service under load over real HTTP (autocannon): Brygga started in
-// this process as `npm start` runs it (API, pages, workers inline), on a temp
+// The whole service under load over real HTTP (autocannon): Brygga as it is
+// deployed (docs/operations.md), the API and pages in this process with
+// WORKERS=off and the queue workers as a second process (`npm run workers`,
+// see worker-process.ts); `--workers inline` runs them in this process instead,
+// as `npm start` does. On a temp
 // SQLite database holding N synthetic notices (stored directly through the
 // notices service in large transactions, then indexed in one rebuild, as
 // bench:search does; nothing is posted over HTTP to build it), with F firms
@@ -22,7 +25,11 @@
 // same for the baseline, the ratio of their throughputs, and per route the
 // count and mean time the service itself measured (brygga_http_request_duration_seconds:
 // from when Express took the request up, so time spent waiting for a blocked
-// event loop shows only in the client's latency). Rate limits are raised (RATE_LIMIT_*): every
+// event loop shows only in the client's latency); for each process the CPU seconds it
+// used during the mix and until its queued work had finished, the jobs the workers ran
+// (count and mean per queue) and the match index rebuilds (count and mean), from the
+// workers' own GET /metrics. The load client (autocannon) runs in the API's process,
+// for the mix and the baseline alike. Rate limits are raised (RATE_LIMIT_*): every
 // request comes from one client. Redis at REDIS_URL, keys under QUEUE_PREFIX
 // (default bench-http-<pid>), deleted afterwards.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,6 +46,7 @@ import { relayOutbox } from '../../src/queue/outbox.ts';
 import { QUEUES } from '../../src/queue/jobs.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { startWorkers } from '../../workers/start.ts';
+import { histogramBy, startWorkerProcess, type WorkerProcess } from './worker-process.ts';
 import { deletePrefix } from '../lib/redis.ts';
 import { benchConfig, benchData, CODES, orgNumber, storeNotices, WORDS } from './service.ts';
 
@@ -48,6 +56,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '30' },
     connections: { type: 'string', default: '100' },
     firms: { type: 'string', default: '300' },
+    workers: { type: 'string', default: 'process' },
     json: { type: 'boolean', default: false },
     seed: { type: 'string', default: '42' },
   },
@@ -56,8 +65,9 @@ const N = Number(values.notices);
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const FIRMS = Number(values.firms);
-if (![N, DURATION, CONNECTIONS, FIRMS].every((n) => Number.isInteger(n) && n >= 1)) {
-  console.error('usage: npm run bench:http -- [--notices N] [--duration seconds] [--connections C] [--firms F] [--json]');
+const INLINE = values.workers === 'inline';
+if (![N, DURATION, CONNECTIONS, FIRMS].every((n) => Number.isInteger(n) && n >= 1) || !['process', 'inline'].includes(values.workers!)) {
+  console.error('usage: npm run bench:http -- [--notices N] [--duration seconds] [--connections C] [--firms F] [--workers process|inline] [--json]');
   process.exit(2);
 }
 const log = values.json ? console.error : console.log;
@@ -78,6 +88,7 @@ const config = benchConfig(dir, redisUrl, prefix);
 const rt = await Runtime.start(config, pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2))); // stdout is for the result
 let server: HttpServer | null = null;
 let workers: { close(): Promise<void> } | null = null;
+let workerProcess: WorkerProcess | null = null;
 try {
   const now = Date.now();
   const ids = await storeNotices(rt, N, (i) => noticeBody(i, now), log);
@@ -99,8 +110,9 @@ try {
   }
   while ((await relayOutbox(rt.db, rt.producer)) > 0);
   for (const queue of ['backfill', 'account'] as const) await rt.producer.queue(queue).drain();
-  workers = startWorkers(rt);
-  log(`${FIRMS} firms registered; ${CONNECTIONS} connections for ${DURATION} s`);
+  if (INLINE) workers = startWorkers(rt);
+  else workerProcess = await startWorkerProcess(rt.config);
+  log(`${FIRMS} firms registered; workers ${INLINE ? 'inline' : `in process ${workerProcess!.pid}`}; ${CONNECTIONS} connections for ${DURATION} s`);
 
   let seq = 0;
   const json = { 'content-type': 'application/json' };
@@ -126,7 +138,14 @@ try {
 
   const run = (requests: Request[]) => autocannon({ url: server!.url, connections: CONNECTIONS, duration: DURATION, requests });
   const summary = (r: Result) => ({ rps: Math.round(r.requests.average), p99Ms: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+  const apiCpu = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
+  const cpu = () => ({ api: apiCpu(), workers: workerProcess?.cpuSeconds() ?? null });
+  const cpuBefore = cpu();
   const mix = await run([{ setupRequest: (req: Request) => ({ ...req, ...next() }) }]);
+  const cpuMix = cpu();
   const byStatus = { '2xx': mix['2xx'], '4xx': mix['4xx'], '5xx': mix['5xx'] };
   // Where the time went: the service's own HTTP histogram, per route (answered requests only).
   type Value = { labels: Record<string, string>; value: number; metricName?: string };
@@ -149,12 +168,29 @@ try {
   while ((await busy()) > 0 && performance.now() - drainStarted < 300_000) await new Promise((r) => setTimeout(r, 500));
   const drainS = Number(((performance.now() - drainStarted) / 1000).toFixed(1));
   log(`queued work finished ${drainS} s after the mix`);
+  const cpuDrained = cpu();
+  const seconds = (a: number | null, b: number | null) => (a === null || b === null ? null : Number((b - a).toFixed(1)));
+  // Per process: CPU during the mix and until the queued work had finished; the jobs run; the match index rebuilds.
+  const apiMetrics = await rt.metrics.registry.metrics();
+  const workerMetrics = workerProcess ? await workerProcess.metrics() : apiMetrics;
+  const processes = {
+    api: {
+      cpuS: { mix: seconds(cpuBefore.api, cpuMix.api), drain: seconds(cpuMix.api, cpuDrained.api) },
+      indexRebuilds: histogramBy(apiMetrics, 'brygga_match_index_rebuild_seconds', '')[''] ?? { count: 0, meanMs: 0 },
+    },
+    workers: {
+      mode: INLINE ? 'inline' : 'process',
+      cpuS: INLINE ? null : { mix: seconds(cpuBefore.workers, cpuMix.workers), drain: seconds(cpuMix.workers, cpuDrained.workers) },
+      jobs: histogramBy(workerMetrics, 'brygga_job_duration_seconds', 'queue'),
+      indexRebuilds: INLINE ? null : histogramBy(workerMetrics, 'brygga_match_index_rebuild_seconds', '')[''] ?? { count: 0, meanMs: 0 },
+    },
+  };
   const baseline = await run([{ method: 'GET', path: '/healthz' }]);
   const result = {
     notices: N, connections: CONNECTIONS, durationS: DURATION,
     ...summary(mix), statuses: byStatus, routes,
     baseline: { route: 'GET /healthz', ...summary(baseline) },
-    drainS,
+    drainS, processes,
     ratio: baseline.requests.average > 0 ? Number((mix.requests.average / baseline.requests.average).toFixed(3)) : null,
   };
   if (values.json) console.log(JSON.stringify(result));
@@ -162,6 +198,7 @@ try {
 } finally {
   await server?.close(1000);
   await workers?.close();
+  await workerProcess?.stop();
   await rt.stop();
   await deletePrefix(redisUrl, prefix).catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
