@@ -172,9 +172,12 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'POST /admin/tokens': ADMIN,
   'POST /admin/tokens/:id/revoke': ADMIN,
   // The officer's pages (src/web/officer/) and the awards officers register
-  'GET /officer': allow(...OFFICERS),
-  'GET /officer/notices/new': allow(...OFFICERS),
-  'POST /officer/notices/new': allow(...OFFICERS),
+  // An administrator chooses the buyer organisation on these pages (the API lets it publish for any buyer).
+  'GET /officer': allow(...OFFICERS, 'admin'),
+  'GET /officer/notices/new': allow(...OFFICERS, 'admin'),
+  'POST /officer/notices/new': allow(...OFFICERS, 'admin'),
+  'GET /officer/drafts/:id/delete': allow(...OFFICERS, 'admin'),
+  'POST /officer/drafts/:id/delete': allow(...OFFICERS, 'admin'),
   'GET /officer/notices/:id/edit': PUBLISHER_OF_NOTICE,
   'POST /officer/notices/:id/edit': PUBLISHER_OF_NOTICE,
   'GET /officer/notices/:id/withdraw': PUBLISHER_OF_NOTICE,

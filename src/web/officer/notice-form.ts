@@ -12,9 +12,16 @@ export const CRITERIA_KINDS = ['requirements', 'strategic', 'social', 'green', '
 export type CriteriaKind = (typeof CRITERIA_KINDS)[number];
 export const EFORMS_KINDS = Object.keys(EFORMS_CRITERIA) as (keyof typeof EFORMS_CRITERIA)[];
 
-export type LotValues = { id: string; title: string; cpv: string; estimatedValue: string };
+/**
+ * A lot's codes: its main code is chosen from the notice's codes (a select, not
+ * a picker per lot: 50 pickers would make the page heavy and the choice is
+ * nearly always among the notice's codes); '' leaves the lot without codes of
+ * its own. `cpvMore` keeps additional codes a lot already had (from the API).
+ */
+export type LotValues = { id: string; title: string; cpv: string; cpvMore: string[]; estimatedValue: string };
 export type NoticeFormValues = {
-  reference: string; title: string; description: string; cpv: string; estimatedValue: string;
+  /** `cpv`: the picker's chosen codes; `cpvMain`: which of them is the main code (the first when none is chosen). */
+  reference: string; title: string; description: string; cpv: string[]; cpvMain: string; estimatedValue: string;
   deadline: string; deadlineTime: string; procedure: string; documents: string;
   criteria: Record<CriteriaKind, string[]>; sme: '' | 'yes' | 'no';
   lots: LotValues[];
@@ -24,7 +31,7 @@ export type NoticeFormValues = {
 export const MAX_FORM_LOTS = 50;
 
 export const emptyForm = (): NoticeFormValues => ({
-  reference: '', title: '', description: '', cpv: '', estimatedValue: '', deadline: '', deadlineTime: '', procedure: '', documents: '',
+  reference: '', title: '', description: '', cpv: [], cpvMain: '', estimatedValue: '', deadline: '', deadlineTime: '', procedure: '', documents: '',
   criteria: { requirements: [], strategic: [], social: [], green: [], gpp: [], reserved: [] }, sme: '', lots: [],
 });
 
@@ -34,12 +41,14 @@ export function formValues(body: Record<string, unknown>): NoticeFormValues {
   const lots: LotValues[] = [];
   for (let i = 0; i < count; i++) {
     lots.push({
-      id: one(body[`lots.${i}.id`]), title: one(body[`lots.${i}.title`]), cpv: one(body[`lots.${i}.cpv`]), estimatedValue: one(body[`lots.${i}.estimatedValue`]),
+      id: one(body[`lots.${i}.id`]), title: one(body[`lots.${i}.title`]), cpv: one(body[`lots.${i}.cpv`]),
+      cpvMore: unique(many(body[`lots.${i}.cpvMore`])).slice(0, 200), estimatedValue: one(body[`lots.${i}.estimatedValue`]),
     });
   }
   const sme = one(body.sme);
   return {
-    reference: one(body.reference), title: one(body.title), description: String(body.description ?? '').trim(), cpv: one(body.cpv),
+    reference: one(body.reference), title: one(body.title), description: String(body.description ?? '').trim(),
+    cpv: unique(many(body.cpv)).slice(0, 201), cpvMain: one(body.cpvMain),
     estimatedValue: one(body.estimatedValue), deadline: one(body.deadline), deadlineTime: one(body.deadlineTime), procedure: one(body.procedure),
     documents: one(body['links.documents']),
     criteria: Object.fromEntries(CRITERIA_KINDS.map((kind) => [kind, many(body[kind]).slice(0, 50)])) as Record<CriteriaKind, string[]>,
@@ -56,11 +65,25 @@ export function nextLotId(lots: LotValues[]): string {
   }
 }
 
-const codes = (text: string) => text.split(/[\s,;]+/).filter(Boolean);
-const cpvSet = (text: string) => {
-  const [main, ...additional] = codes(text);
-  return main === undefined ? undefined : { main, additional };
-};
+const unique = (list: string[]) => [...new Set(list.map((c) => c.trim()).filter(Boolean))];
+const codes = (text: unknown) => (typeof text === 'string' ? text.split(/[\s,;]+/).filter(Boolean) : []);
+
+/** The notice's main code: the one chosen, when it is still among the codes; otherwise the first. */
+export const mainCode = (v: Pick<NoticeFormValues, 'cpv' | 'cpvMain'>): string | undefined => (v.cpv.includes(v.cpvMain) ? v.cpvMain : v.cpv[0]);
+
+/** A draft as saved, also one saved before the picker (codes as one text, the first the main one). */
+export function draftValues(json: string): NoticeFormValues {
+  const saved = JSON.parse(json) as Partial<NoticeFormValues> & { cpv?: unknown; lots?: (Partial<LotValues> & { cpv?: unknown })[] };
+  const list = (x: unknown) => (Array.isArray(x) ? x.map(String) : codes(x));
+  const cpv = list(saved.cpv);
+  return {
+    ...emptyForm(), ...saved, cpv, cpvMain: saved.cpvMain ?? cpv[0] ?? '',
+    lots: (saved.lots ?? []).map((l) => {
+      const [main = '', ...more] = list(l.cpv);
+      return { id: l.id ?? '', title: l.title ?? '', cpv: main, cpvMore: l.cpvMore ?? more, estimatedValue: l.estimatedValue ?? '' };
+    }),
+  };
+}
 /** "1 200 000" → 1200000; '' → null; anything else → NaN. */
 export function wholeKronor(text: string): number | null {
   const compact = text.replace(/[\s\u00a0]/g, '').replace(/(kr|sek)$/i, '');
@@ -140,13 +163,14 @@ export function parseForm(v: NoticeFormValues, lang: Lang, buyer: NoticeInput['b
     const amount = wholeKronor(lot.estimatedValue);
     if (Number.isNaN(amount)) errors[`lots.${i}.estimatedValue`] = t(lang, 'officer.form.valueInvalid', { label: labels[`lots.${i}.estimatedValue`] });
     return {
-      id: lot.id, title: lot.title || null, cpv: cpvSet(lot.cpv) ?? null,
+      id: lot.id, title: lot.title || null, cpv: lot.cpv ? { main: lot.cpv, additional: lot.cpvMore.filter((c) => c !== lot.cpv) } : null,
       estimatedValue: amount === null || Number.isNaN(amount) ? null : { amount, currency: 'SEK' },
     };
   });
+  const main = mainCode(v);
   const raw: NoticeInputRaw = {
     source: 'local', kind: 'tender', title: v.title, description: v.description || null, buyer, reference: v.reference || null,
-    cpv: cpvSet(v.cpv) as NoticeInputRaw['cpv'],
+    cpv: (main === undefined ? undefined : { main, additional: v.cpv.filter((c) => c !== main) }) as NoticeInputRaw['cpv'],
     estimatedValue: value === null || Number.isNaN(value) ? null : { amount: value, currency: 'SEK' },
     deadline, procedure: v.procedure || null, lots,
     criteria: { ...v.criteria, smeSuitable: v.sme === '' ? null : v.sme === 'yes' },
@@ -170,13 +194,12 @@ function zodErrors(error: z.ZodError, lang: Lang, labels: Record<string, string>
 /** A stored notice as the form shows it for editing. */
 export function valuesOf(n: NoticeInput): NoticeFormValues {
   const deadline = n.deadline ? utcToStockholm(n.deadline) : { date: '', time: '' };
-  const set = (s: { main: string; additional: string[] } | null) => (s ? [s.main, ...s.additional].join(', ') : '');
   return {
-    reference: n.reference ?? '', title: n.title, description: n.description ?? '', cpv: set(n.cpv),
+    reference: n.reference ?? '', title: n.title, description: n.description ?? '', cpv: [n.cpv.main, ...n.cpv.additional], cpvMain: n.cpv.main,
     estimatedValue: n.estimatedValue ? String(n.estimatedValue.amount) : '', deadline: deadline.date, deadlineTime: deadline.time,
     procedure: n.procedure ?? '', documents: n.links.documents ?? '',
     criteria: Object.fromEntries(CRITERIA_KINDS.map((kind) => [kind, [...n.criteria[kind]]])) as Record<CriteriaKind, string[]>,
     sme: n.criteria.smeSuitable === null ? '' : n.criteria.smeSuitable ? 'yes' : 'no',
-    lots: n.lots.map((l) => ({ id: l.id, title: l.title ?? '', cpv: set(l.cpv), estimatedValue: l.estimatedValue ? String(l.estimatedValue.amount) : '' })),
+    lots: n.lots.map((l) => ({ id: l.id, title: l.title ?? '', cpv: l.cpv?.main ?? '', cpvMore: l.cpv?.additional ?? [], estimatedValue: l.estimatedValue ? String(l.estimatedValue.amount) : '' })),
   };
 }

@@ -65,8 +65,9 @@ export async function listDrafts(db: Db, buyerId: string) {
   return db.selectFrom('notice_drafts').select(['id', 'title', 'updated_at']).where('buyer_id', '=', buyerId).orderBy('updated_at', 'desc').limit(200).execute();
 }
 
-export async function findDraft(db: Db, buyerId: string, id: string) {
-  return db.selectFrom('notice_drafts').selectAll().where('buyer_id', '=', buyerId).where('id', '=', id).executeTakeFirst();
+/** A draft by its id alone (the route checks that the caller may act for its buyer). */
+export async function draftById(db: Db, id: string) {
+  return db.selectFrom('notice_drafts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Saves the form as the draft `id` (new when null); returns its id. */

@@ -1,10 +1,14 @@
 // The procurement officer's pages: my notices, the publish/edit form with the
 // reach preview, withdrawing, and registering awards and direct awards. Every
 // write goes through the same services (and zod schemas) as the API.
+// An administrator (who acts for no buyer of its own) chooses the buyer
+// organisation, as the API lets it publish for any buyer.
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../../../db/database.ts';
 import { audit } from '../../accounts/audit.ts';
+import { listBuyersWithOfficers } from '../../accounts/organisations.repo.ts';
+import { cpvEntries, cpvText } from '../../cpv/cpv-catalogue.ts';
 import { has, mayPublishFor, type Principal } from '../../domain/access.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { principalOf, roles, SecuredRouter, type Rule } from '../../http/secured-router.ts';
@@ -14,13 +18,14 @@ import { directAwardSchema, officerAwardSchema, registerAward, registerDirectAwa
 import { noticeInputSchema, type NoticeInput } from '../../notices/notice.schema.ts';
 import { findBuyer, findById, presentNotice, storedDocument } from '../../notices/notices.repo.ts';
 import { patchNotice, storeNotice, withdrawNotice } from '../../notices/notices.service.ts';
-import { Button, ErrorSummary, formErrors, PostForm, SelectField, TextArea, TextField, type FormErrors } from '../components/form.tsx';
+import { cpvPickerData, isPickerAction, pickerInput } from '../components/cpv-picker.tsx';
+import { Button, ErrorSummary, formErrors, PostForm, SelectField, TextArea, TextField, type FormErrors, type Option } from '../components/form.tsx';
 import { requestLang, type WebContext } from '../context.ts';
 import { formPost, one } from '../form-post.ts';
 import { page, seeOther } from '../render.tsx';
-import { emptyForm, formValues, MAX_FORM_LOTS, nextLotId, parseForm, valuesOf, wholeKronor, type NoticeFormValues } from './notice-form.ts';
+import { draftValues, emptyForm, formValues, MAX_FORM_LOTS, nextLotId, parseForm, valuesOf, wholeKronor, type NoticeFormValues } from './notice-form.ts';
 import * as repo from './officer.repo.ts';
-import { NoticeFormPage, type ReachState } from './pages.tsx';
+import { NO_SCRIPT, NoticeFormPage, QUERY_SHOWN, type ReachState } from './pages.tsx';
 
 type Buyer = NoticeInput['buyer'];
 
@@ -33,14 +38,44 @@ const publisherOfNotice = (db: Db): Rule => ({
   },
 });
 
+/** A draft's pages: an officer of its buyer, or an admin (a draft not found: any officer or admin, who then gets 404). */
+const publisherOfDraft = (db: Db): Rule => ({
+  name: 'officer of the buyer, admin',
+  allows: async (p, req: Request) => {
+    const row = await repo.draftById(db, String(req.params.id));
+    return row ? mayPublishFor(p, row.buyer_id) : has(p, 'officer', 'admin');
+  },
+});
+
 const officer = roles('officer');
+/** My notices and the publish form: officers, and administrators choosing a buyer. */
+const officerOrAdmin = roles('officer', 'admin');
+const isAdmin = (p: Principal | null) => !!p?.roles.has('admin');
 
 export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { localArea: string[] }, onStored: () => void): SecuredRouter {
   const router = new SecuredRouter('/officer');
 
-  async function buyerOf(p: Principal | null): Promise<(Buyer & { id: string }) | null> {
-    const row = p?.buyerId ? await findBuyer(db, p.buyerId) : undefined;
+  /** The buyer the page acts for: an officer's own; an administrator's as chosen (`chosen`), else its own if it has one. */
+  async function buyerOf(p: Principal | null, chosen = ''): Promise<(Buyer & { id: string }) | null> {
+    const id = isAdmin(p) && chosen ? chosen : p?.buyerId;
+    const row = id ? await findBuyer(db, id) : undefined;
     return row ? { id: row.id, name: row.name, orgNumber: row.org_number, nuts: row.nuts } : null;
+  }
+
+  async function buyerOptions(): Promise<Option[]> {
+    return (await listBuyersWithOfficers(db)).map((b) => ({ value: b.id, label: b.org_number ? `${b.name} (${b.org_number})` : b.name }));
+  }
+
+  /** An administrator's choice of buyer on /officer (a GET form: the URL can be shared). */
+  function BuyerChooser({ lang, buyers, chosen }: { lang: Lang; buyers: Option[]; chosen: string }) {
+    if (!buyers.length) return <p>{t(lang, 'officer.admin.noBuyers')} <a href="/admin/buyers">{t(lang, 'officer.admin.addBuyer')}</a></p>;
+    return (
+      <form method="get" action="/officer" class="officer-buyer-chooser">
+        <SelectField name="buyer" label={t(lang, 'officer.admin.buyer')} value={chosen}
+          options={[{ value: '', label: t(lang, 'officer.form.buyerChoose') }, ...buyers]} />
+        <button type="submit" class="button button--secondary">{t(lang, 'officer.admin.show')}</button>
+      </form>
+    );
   }
 
   async function noticeOr404(id: string) {
@@ -55,9 +90,18 @@ export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { loca
     ));
 
   // My notices: drafts, published, closed, awarded (and withdrawn), with their reach.
-  router.get('/', officer, async (req, res) => {
-    const buyer = await buyerOf(principalOf(res));
-    if (!buyer) return noBuyerPage(req, res);
+  router.get('/', officerOrAdmin, async (req, res) => {
+    const p = principalOf(res);
+    const admin = isAdmin(p);
+    const buyer = await buyerOf(p, typeof req.query.buyer === 'string' ? req.query.buyer : '');
+    const buyers = admin ? await buyerOptions() : [];
+    if (!buyer && !admin) return noBuyerPage(req, res);
+    if (!buyer) {
+      return page(req, res, { title: t('sv', 'officer.home.title') }, ({ lang }) => (
+        <><h1>{t(lang, 'officer.home.title')}</h1><p>{t(lang, 'officer.admin.intro')}</p><BuyerChooser lang={lang} buyers={buyers} chosen="" /></>
+      ));
+    }
+    const forBuyer = admin ? `buyer=${encodeURIComponent(buyer.id)}` : '';
     const [notices, drafts] = await Promise.all([repo.buyerNotices(db, buyer.id), repo.listDrafts(db, buyer.id)]);
     const ids = notices.map((n) => n.id);
     const [matched, alerted] = await Promise.all([repo.matchedFirms(db, ids, localArea), repo.alertedFirms(db, ids, localArea)]);
@@ -72,10 +116,13 @@ export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { loca
       return (
         <>
           <h1>{t(lang, 'officer.home.title')}</h1>
+          {req.query.deleted === '1' ? <p role="status" class="message-box message-box--success">{t(lang, 'officer.draft.deleted')}</p> : null}
+          {admin ? <><p>{t(lang, 'officer.admin.acting', { buyer: buyer.name })}</p><BuyerChooser lang={lang} buyers={buyers} chosen={buyer.id} /></> : null}
           <p>{t(lang, 'officer.home.intro', { buyer: buyer.name })}</p>
           <p class="button-group">
-            <a class="button button--primary" href="/officer/notices/new">{t(lang, 'officer.home.new')}</a>{' '}
-            <a class="button button--secondary" href="/officer/direct-awards/new">{t(lang, 'officer.home.direct')}</a>
+            <a class="button button--primary" href={`/officer/notices/new${forBuyer ? `?${forBuyer}` : ''}`}>{t(lang, 'officer.home.new')}</a>{' '}
+            {/* A direct award is registered by the buyer's own officer (the page has no choice of buyer). */}
+            {p?.buyerId === buyer.id ? <a class="button button--secondary" href="/officer/direct-awards/new">{t(lang, 'officer.home.direct')}</a> : null}
           </p>
           <section aria-labelledby="group-drafts">
             <h2 id="group-drafts">{t(lang, 'officer.group.drafts')} ({drafts.length})</h2>
@@ -90,7 +137,12 @@ export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { loca
                   <tr class="table__row" key={d.id}>
                     <td class="table__column">{d.title}</td>
                     <td class="table__column">{formatDateTime(d.updated_at, lang)}</td>
-                    <td class="table__column"><a href={`/officer/notices/new?draft=${d.id}`} aria-label={t(lang, 'officer.action.of', { action: t(lang, 'officer.action.continue'), title: d.title })}>{t(lang, 'officer.action.continue')}</a></td>
+                    <td class="table__column">
+                      <ul class="officer-actions-list">
+                        <li><a href={`/officer/notices/new?draft=${d.id}`} aria-label={t(lang, 'officer.action.of', { action: t(lang, 'officer.action.continue'), title: d.title })}>{t(lang, 'officer.action.continue')}</a></li>
+                        <li><a href={`/officer/drafts/${d.id}/delete`} aria-label={t(lang, 'officer.action.of', { action: t(lang, 'officer.action.deleteDraft'), title: d.title })}>{t(lang, 'officer.action.deleteDraft')}</a></li>
+                      </ul>
+                    </td>
                   </tr>
                 ))}</tbody>
               </table></div>
@@ -139,31 +191,43 @@ export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { loca
   });
 
   // The publish form; `?draft=` opens a saved draft.
-  router.get('/notices/new', officer, async (req, res) => {
-    const buyer = await buyerOf(principalOf(res));
-    if (!buyer) return noBuyerPage(req, res);
+  router.get('/notices/new', officerOrAdmin, async (req, res) => {
+    const p = principalOf(res);
     const draftId = typeof req.query.draft === 'string' ? req.query.draft : null;
-    const draft = draftId ? await repo.findDraft(db, buyer.id, draftId) : undefined;
-    if (draftId && !draft) throw notFound('Draft');
-    const values = draft ? { ...emptyForm(), ...(JSON.parse(draft.form) as NoticeFormValues) } : emptyForm();
-    renderForm(req, res, { values, errors: {}, reach: { kind: 'none' }, mode: 'new', draftId: draft?.id ?? null, buyer,
+    const draft = draftId ? await repo.draftById(db, draftId) : undefined;
+    if (draftId && (!draft || !mayPublishFor(p, draft.buyer_id))) throw notFound('Draft');
+    const buyer = await buyerOf(p, draft?.buyer_id ?? (typeof req.query.buyer === 'string' ? req.query.buyer : ''));
+    if (!buyer && !isAdmin(p)) return noBuyerPage(req, res);
+    const values = draft ? draftValues(draft.form) : emptyForm();
+    await renderForm(req, res, { values, errors: {}, reach: { kind: 'none' }, mode: 'new', draftId: draft?.id ?? null, buyer,
       notice: req.query.saved === '1' ? 'officer.form.draftSaved' : undefined });
   });
 
-  router.post('/notices/new', officer, ...formPost, async (req, res) => {
+  router.post('/notices/new', officerOrAdmin, ...formPost, async (req, res) => {
     const p = principalOf(res)!;
-    const buyer = await buyerOf(p);
-    if (!buyer) return noBuyerPage(req, res);
+    const buyer = await buyerOf(p, one(req.body.buyerId));
+    if (!buyer && !isAdmin(p)) return noBuyerPage(req, res);
     const values = formValues(req.body);
-    const draftId = one(req.body.draftId) || null;
+    // A draft of a buyer the caller may not act for is not touched: the form is then a new draft.
+    const existing = one(req.body.draftId) ? await repo.draftById(db, one(req.body.draftId)) : undefined;
+    const draft = existing && mayPublishFor(p, existing.buyer_id) ? existing : undefined;
+    const draftId = draft?.id ?? null;
     const action = one(req.body.action);
     const lang = langOf(req, res);
     const base = { mode: 'new' as const, draftId, buyer };
+    if (isPickerAction(req.body as Record<string, unknown>)) return renderForm(req, res, { ...base, values, errors: {}, reach: { kind: 'none' } });
+    if (await lotAction(req, res, action, values, base)) return;
+    if (!buyer) {
+      // An administrator who has not chosen the buyer: only that is said until it is chosen.
+      const errors: FormErrors = action === 'publish' || action === 'draft' ? { buyerId: t(lang, 'officer.form.buyerRequired') } : {};
+      return renderForm(req, res, { ...base, values, errors, reach: { kind: 'none' }, status: Object.keys(errors).length ? 400 : 200 });
+    }
     if (action === 'draft') {
-      const id = await repo.saveDraft(db, { id: draftId, buyerId: buyer.id, userId: p.userId, title: values.title || values.reference || '–', form: values });
+      // An administrator may move a draft to another buyer: it is then saved anew under that buyer.
+      if (draft && draft.buyer_id !== buyer.id) await repo.deleteDraft(db, draft.buyer_id, draft.id);
+      const id = await repo.saveDraft(db, { id: draft?.buyer_id === buyer.id ? draft.id : null, buyerId: buyer.id, userId: p.userId, title: values.title || values.reference || '–', form: values });
       return seeOther(res, `/officer/notices/new?draft=${id}&saved=1`);
     }
-    if (await lotAction(req, res, action, values, base)) return;
     const parsed = parseForm(values, lang, buyer, { requireReference: action === 'publish' });
     if (action !== 'publish') return renderForm(req, res, { ...base, values, errors: parsed.errors ?? {}, reach: await reachOf(parsed.input) });
     if (!parsed.input) return renderForm(req, res, { ...base, values, errors: parsed.errors, reach: { kind: 'none' }, status: 400 });
@@ -173,14 +237,14 @@ export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { loca
       await audit(db, res, result.outcome === 'new' ? 'notice.publish' : 'notice.update', 'notice', result.id,
         { revision: result.revision, changed: result.changed ?? [], source: 'local', reference: parsed.input.reference, via: 'web' });
     }
-    if (draftId) await repo.deleteDraft(db, buyer.id, draftId);
+    if (draft) await repo.deleteDraft(db, draft.buyer_id, draft.id);
     seeOther(res, `/notices/${result.id}`);
   });
 
   router.get('/notices/:id/edit', publisherOfNotice(db), async (req, res) => {
     const row = await editable(req.params.id);
     const n = storedDocument(row);
-    renderForm(req, res, { values: valuesOf(n), errors: {}, reach: { kind: 'none' }, mode: 'edit', draftId: null, buyer: n.buyer, id: row.id });
+    await renderForm(req, res, { values: valuesOf(n), errors: {}, reach: { kind: 'none' }, mode: 'edit', draftId: null, buyer: n.buyer, id: row.id });
   });
 
   // Saving goes through the API's correction path (a PATCH of the stored notice): firms already told hear of material changes.
@@ -191,6 +255,7 @@ export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { loca
     const action = one(req.body.action);
     const lang = langOf(req, res);
     const base = { mode: 'edit' as const, draftId: null, buyer: current.buyer, id: row.id };
+    if (isPickerAction(req.body as Record<string, unknown>)) return renderForm(req, res, { ...base, values, errors: {}, reach: { kind: 'none' } });
     if (await lotAction(req, res, action, values, base)) return;
     const parsed = parseForm(values, lang, current.buyer, { requireReference: false });
     if (action !== 'publish') return renderForm(req, res, { ...base, values, errors: parsed.errors ?? {}, reach: await reachOf(parsed.input) });
@@ -205,6 +270,33 @@ export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { loca
       await audit(db, res, 'notice.update', 'notice', result.id, { revision: result.revision, changed: result.changed ?? [], via: 'web' });
     }
     seeOther(res, `/notices/${row.id}`);
+  });
+
+  // Deleting a draft: a confirmation page, then a POST (303 back to my notices).
+  router.get('/drafts/:id/delete', publisherOfDraft(db), async (req, res) => {
+    const draft = await repo.draftById(db, req.params.id);
+    if (!draft) throw notFound('Draft');
+    page(req, res, { title: t(langOf(req, res), 'officer.action.deleteDraft') }, (ctx) => (
+      <>
+        <h1>{t(ctx.lang, 'officer.action.deleteDraft')}</h1>
+        <p>{t(ctx.lang, 'officer.draft.deleteIntro', { title: draft.title })}</p>
+        <PostForm ctx={ctx} action={`/officer/drafts/${draft.id}/delete`}>
+          <div class="button-group">
+            <Button>{t(ctx.lang, 'officer.action.deleteDraft')}</Button>{' '}
+            <a href={homeOf(principalOf(res), draft.buyer_id)} class="officer-cancel">{t(ctx.lang, 'officer.form.cancel')}</a>
+          </div>
+        </PostForm>
+      </>
+    ));
+  });
+
+  router.post('/drafts/:id/delete', publisherOfDraft(db), ...formPost, async (req, res) => {
+    const draft = await repo.draftById(db, req.params.id);
+    if (!draft) throw notFound('Draft');
+    await repo.deleteDraft(db, draft.buyer_id, draft.id);
+    await audit(db, res, 'notice.draft-delete', 'notice_draft', draft.id, { title: draft.title, via: 'web' });
+    const home = homeOf(principalOf(res), draft.buyer_id);
+    seeOther(res, `${home}${home.includes('?') ? '&' : '?'}deleted=1`);
   });
 
   router.get('/notices/:id/withdraw', publisherOfNotice(db), async (req, res) => {
@@ -283,27 +375,48 @@ export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { loca
     return input ? { kind: 'preview', preview: await engine.preview(input) } : { kind: 'unavailable' };
   }
 
-  type FormState = { values: NoticeFormValues; errors: FormErrors; reach: ReachState; mode: 'new' | 'edit'; draftId: string | null; buyer: Buyer; id?: string; notice?: 'officer.form.draftSaved'; status?: number };
+  /** My notices for whoever deletes a draft: an administrator comes back to the draft's buyer. */
+  function homeOf(p: Principal | null, buyerId: string): string {
+    return isAdmin(p) && p?.buyerId !== buyerId ? `/officer?buyer=${encodeURIComponent(buyerId)}` : '/officer';
+  }
 
-  function renderForm(req: Request, res: Response, s: FormState) {
+  /** `buyer` null: an administrator who has not chosen one yet. */
+  type FormState = {
+    values: NoticeFormValues; errors: FormErrors; reach: ReachState; mode: 'new' | 'edit'; draftId: string | null;
+    buyer: (Buyer & { id?: string }) | null; id?: string; notice?: 'officer.form.draftSaved'; status?: number;
+  };
+
+  async function renderForm(req: Request, res: Response, s: FormState) {
+    const lang = langOf(req, res);
     const action = s.mode === 'new' ? '/officer/notices/new' : `/officer/notices/${s.id}/edit`;
-    const title = t(langOf(req, res), s.mode === 'new' ? 'officer.form.newTitle' : 'officer.form.editTitle');
-    page(req, res, { title, status: s.status, scripts: ['officer-reach'] }, (ctx) => (
+    const title = t(lang, s.mode === 'new' ? 'officer.form.newTitle' : 'officer.form.editTitle');
+    // The picker's search runs from its own buttons, or from Enter in its search field without JavaScript (a search
+    // typed since the page was drawn). Enter in any other field previews the reach and leaves the search alone.
+    const body = req.method === 'POST' ? (req.body as Record<string, unknown>) : null;
+    const input = pickerInput(req);
+    const searching = !body || isPickerAction(body) || (one(body[NO_SCRIPT]) === '1' && input.query !== one(body[QUERY_SHOWN]));
+    const picker = await cpvPickerData(db, s.values.cpv, searching ? input : { query: '', open: input.open });
+    picker.query = input.query; // the words stay in the field
+    const lotCodes = s.values.lots.map((l) => l.cpv).filter(Boolean);
+    const codeText = new Map((await cpvEntries(db, [...new Set([...s.values.cpv, ...lotCodes])])).map((e) => [e.code, cpvText(e, lang)]));
+    const buyers = isAdmin(principalOf(res)) && s.mode === 'new' ? await buyerOptions() : undefined;
+    page(req, res, { title, status: s.status, scripts: ['cpv-picker', 'officer-reach'] }, (ctx) => (
       <NoticeFormPage ctx={ctx} action={action} values={s.values} errors={s.errors} reach={s.reach} mode={s.mode} draftId={s.draftId}
-        buyer={{ name: s.buyer.name, orgNumber: s.buyer.orgNumber }} notice={s.notice ? t(ctx.lang, s.notice) : undefined} />
+        buyer={{ name: s.buyer?.name ?? '–', orgNumber: s.buyer?.orgNumber ?? null }} notice={s.notice ? t(ctx.lang, s.notice) : undefined}
+        picker={picker} codeText={codeText} buyers={buyers} buyerId={s.buyer?.id ?? ''} />
     ));
   }
 
   /** "Add a lot" and "remove lot n": the form again with every value kept. */
   async function lotAction(req: Request, res: Response, action: string, values: NoticeFormValues, base: Omit<FormState, 'values' | 'errors' | 'reach'>): Promise<boolean> {
     if (action === 'add-lot' && values.lots.length < MAX_FORM_LOTS) {
-      values.lots.push({ id: nextLotId(values.lots), title: '', cpv: '', estimatedValue: '' });
+      values.lots.push({ id: nextLotId(values.lots), title: '', cpv: '', cpvMore: [], estimatedValue: '' });
     } else if (action.startsWith('remove-lot-')) {
       values.lots.splice(Number(action.slice('remove-lot-'.length)), 1);
     } else {
       return false;
     }
-    renderForm(req, res, { ...base, values, errors: {}, reach: { kind: 'none' } });
+    await renderForm(req, res, { ...base, values, errors: {}, reach: { kind: 'none' } });
     return true;
   }
 

@@ -3,9 +3,14 @@ import { EFORMS_CRITERIA, REQUIREMENTS, type Label } from '../../domain/csr.ts';
 import type { ReachPreview } from '../../matching/match-engine.ts';
 import { PROCEDURE_TYPES } from '../../notices/notice.schema.ts';
 import { t, type Lang, type MessageKey } from '../../i18n/messages.ts';
+import { CpvPicker, type CpvPickerData } from '../components/cpv-picker.tsx';
 import { ChoiceGroup, ErrorSummary, PostForm, SelectField, TextArea, TextField, type FormErrors, type Option } from '../components/form.tsx';
 import type { WebContext } from '../context.ts';
-import { EFORMS_KINDS, type NoticeFormValues } from './notice-form.ts';
+import { EFORMS_KINDS, mainCode, type NoticeFormValues } from './notice-form.ts';
+
+/** Set when the form was sent without JavaScript (from <noscript>), and the search text the page was drawn with. */
+export const NO_SCRIPT = 'nojs';
+export const QUERY_SHOWN = 'cpvqShown';
 
 export const UHM_CRITERIA = 'https://www.upphandlingsmyndigheten.se/kriterier/';
 
@@ -66,10 +71,20 @@ function ReachPanel({ lang, state, buyer }: { lang: Lang; state: ReachState; buy
 export type NoticeFormProps = {
   ctx: WebContext; action: string; values: NoticeFormValues; errors: FormErrors; reach: ReachState;
   mode: 'new' | 'edit'; draftId: string | null; buyer: { name: string; orgNumber: string | null }; notice?: string;
+  /** The CPV picker's state, and the text of every code the form names (the chosen ones and the lots'). */
+  picker: CpvPickerData; codeText: Map<string, string>;
+  /** An administrator chooses the buyer organisation: its options and the one chosen. */
+  buyers?: Option[]; buyerId?: string;
 };
 
-export function NoticeFormPage({ ctx, action, values: v, errors, reach, mode, draftId, buyer, notice }: NoticeFormProps) {
+export function NoticeFormPage({ ctx, action, values: v, errors, reach, mode, draftId, buyer, notice, picker, codeText, buyers, buyerId }: NoticeFormProps) {
   const { lang } = ctx;
+  const codeOption = (code: string): Option => ({ value: code, label: codeText.get(code) ?? code });
+  const main = mainCode(v) ?? '';
+  const mainOptions: Option[] = v.cpv.length ? v.cpv.map(codeOption) : [{ value: '', label: t(lang, 'officer.form.cpvMainNone') }];
+  // A lot's main code is one of the notice's codes (or its own, kept from before), not a picker of its own: see LotValues.
+  const lotOptions = (own: string): Option[] => [{ value: '', label: t(lang, 'officer.form.lotCpvNone') },
+    ...[...v.cpv, ...(own && !v.cpv.includes(own) ? [own] : [])].map(codeOption)];
   const procedures: Option[] = [{ value: '', label: t(lang, 'officer.form.procedureNone') },
     ...PROCEDURE_TYPES.map((p) => ({ value: p, label: tk(lang, `officer.procedure.${p}`) }))];
   const csrOptions = (kind: 'requirements' | keyof typeof EFORMS_CRITERIA): Option[] => {
@@ -87,15 +102,23 @@ export function NoticeFormPage({ ctx, action, values: v, errors, reach, mode, dr
         <PostForm ctx={ctx} action={action} id="notice-form" data={{ reach: 'live' }}>
           {/* Enter in a field previews the reach (the first submit button is the default): it never publishes by accident. */}
           <button type="submit" name="action" value="preview" hidden tabIndex={-1}>{t(lang, 'officer.reach.button')}</button>
+          <input type="hidden" name={QUERY_SHOWN} value={picker.query} />
+          <noscript><input type="hidden" name={NO_SCRIPT} value="1" /></noscript>
           {draftId ? <input type="hidden" name="draftId" value={draftId} /> : null}
           <input type="hidden" name="lotCount" value={String(v.lots.length)} />
           <h2>{t(lang, 'officer.form.basics')}</h2>
+          {buyers ? (
+            <SelectField name="buyerId" label={t(lang, 'officer.form.buyer')} hint={t(lang, 'officer.form.buyerHint')} value={buyerId ?? ''} error={errors.buyerId}
+              options={[{ value: '', label: t(lang, 'officer.form.buyerChoose') }, ...buyers]} />
+          ) : null}
           {mode === 'new'
             ? <TextField name="reference" label={t(lang, 'officer.form.reference')} hint={t(lang, 'officer.form.referenceHint')} value={v.reference} error={errors.reference} />
             : <p>{t(lang, 'officer.form.referenceFixed', { reference: v.reference })}</p>}
           <TextField name="title" label={t(lang, 'officer.form.title')} value={v.title} error={errors.title} />
           <TextArea name="description" label={t(lang, 'officer.form.description')} value={v.description} error={errors.description} optional lang={lang} />
-          <TextField name="cpv" label={t(lang, 'officer.form.cpv')} hint={t(lang, 'officer.form.cpvHint')} value={v.cpv} error={errors.cpv} spellcheck={false} />
+          <CpvPicker name="cpv" label={t(lang, 'officer.form.cpv')} hint={t(lang, 'officer.form.cpvHint')} selected={v.cpv} lang={lang} error={errors.cpv} data={picker} />
+          <SelectField name="cpvMain" label={t(lang, 'officer.form.cpvMain')} hint={t(lang, 'officer.form.cpvMainHint')} value={main} options={mainOptions}
+            data={{ 'cpv-main': '', 'none-label': t(lang, 'officer.form.cpvMainNone') }} />
           <TextField name="estimatedValue" label={t(lang, 'officer.form.value')} hint={t(lang, 'officer.form.valueHint')} value={v.estimatedValue}
             error={errors.estimatedValue} inputMode="numeric" optional lang={lang} />
           <div class="officer-deadline">
@@ -135,8 +158,14 @@ export function NoticeFormPage({ ctx, action, values: v, errors, reach, mode, dr
                   <legend class="label fieldset__label">{t(lang, 'officer.form.lot', { n })}</legend>
                   <input type="hidden" name={`lots.${i}.id`} value={lot.id} />
                   <TextField name={`lots.${i}.title`} label={t(lang, 'officer.form.lotTitle', { n })} value={lot.title} error={errors[`lots.${i}.title`]} optional lang={lang} />
-                  <TextField name={`lots.${i}.cpv`} label={t(lang, 'officer.form.lotCpv', { n })} hint={t(lang, 'officer.form.cpvHint')} value={lot.cpv}
-                    error={errors[`lots.${i}.cpv`]} optional lang={lang} spellcheck={false} />
+                  <SelectField name={`lots.${i}.cpv`} label={t(lang, 'officer.form.lotCpv', { n })} hint={t(lang, 'officer.form.lotCpvHint')} value={lot.cpv}
+                    options={lotOptions(lot.cpv)} error={errors[`lots.${i}.cpv`]} data={{ 'lot-cpv': '' }} />
+                  {lot.cpvMore.filter((c) => c !== lot.cpv).length ? (
+                    <p class="meta">
+                      {t(lang, 'officer.form.lotCpvMore', { codes: lot.cpvMore.filter((c) => c !== lot.cpv).join(', ') })}
+                      {lot.cpvMore.map((c) => <input key={c} type="hidden" name={`lots.${i}.cpvMore`} value={c} />)}
+                    </p>
+                  ) : null}
                   <TextField name={`lots.${i}.estimatedValue`} label={t(lang, 'officer.form.lotValue', { n })} value={lot.estimatedValue}
                     error={errors[`lots.${i}.estimatedValue`]} inputMode="numeric" optional lang={lang} />
                   <button type="submit" class="button button--tertiary button--small" name="action" value={`remove-lot-${i}`}>{t(lang, 'officer.form.removeLot', { n })}</button>

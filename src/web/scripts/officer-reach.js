@@ -3,6 +3,10 @@
 // cookie (a same-origin fetch: the Origin check lets it in) and the figures
 // are redrawn in the aria-live region. Without this script the
 // "Förhandsgranska räckvidd" button does the same through the server.
+//
+// The notice's codes come from the CPV picker (checkboxes named `cpv`); the
+// main code and each lot's code are selects of the chosen codes, redrawn here
+// when a code is ticked or unticked (the server draws them the same way).
 const form = document.getElementById('notice-form');
 const panel = document.getElementById('reach');
 const result = document.getElementById('reach-result');
@@ -16,10 +20,17 @@ if (form && panel && result) {
     if (text !== undefined) node.textContent = text;
     return node;
   };
-  const codes = (text) => String(text || '').split(/[\s,;]+/).filter(Boolean);
-  const cpvSet = (text) => {
-    const [main, ...additional] = codes(text);
-    return main ? { main, additional } : null;
+  /** The chosen codes, in the order of the page, each once. */
+  const chosen = (data) => [...new Set(data.getAll('cpv').map(String))];
+  const noticeCpv = (data) => {
+    const all = chosen(data);
+    const wanted = String(data.get('cpvMain') ?? '');
+    const main = all.includes(wanted) ? wanted : all[0];
+    return main ? { main, additional: all.filter((c) => c !== main) } : null;
+  };
+  const lotCpv = (data, i) => {
+    const main = String(data.get(`lots.${i}.cpv`) ?? '');
+    return main ? { main, additional: data.getAll(`lots.${i}.cpvMore`).map(String).filter((c) => c !== main) } : null;
   };
   const kronor = (text) => {
     const compact = String(text || '').replace(/[\s\u00a0]/g, '');
@@ -34,14 +45,14 @@ if (form && panel && result) {
     const count = Number(value('lotCount')) || 0;
     for (let i = 0; i < count; i++) {
       lots.push({
-        id: value(`lots.${i}.id`), title: value(`lots.${i}.title`) || null, cpv: cpvSet(value(`lots.${i}.cpv`)), estimatedValue: kronor(value(`lots.${i}.estimatedValue`)),
+        id: value(`lots.${i}.id`), title: value(`lots.${i}.title`) || null, cpv: lotCpv(data, i), estimatedValue: kronor(value(`lots.${i}.estimatedValue`)),
       });
     }
     const list = (name) => data.getAll(name).map(String);
     const sme = value('sme');
     return {
       source: 'local', kind: 'tender', title: value('title') || '–', description: value('description') || null,
-      buyer: { name: buyer.name || '–', orgNumber: buyer.orgNumber || null }, cpv: cpvSet(value('cpv')),
+      buyer: { name: buyer.name || '–', orgNumber: buyer.orgNumber || null }, cpv: noticeCpv(data),
       estimatedValue: kronor(value('estimatedValue')), procedure: value('procedure') || null, lots,
       criteria: {
         requirements: list('requirements'), strategic: list('strategic'), social: list('social'), green: list('green'), gpp: list('gpp'), reserved: list('reserved'),
@@ -105,12 +116,42 @@ if (form && panel && result) {
     }
   }
 
-  const schedule = () => {
+  /** Each option's text: the picker's label of the code ("90911200 Städning…", without the count). */
+  function codeText(code) {
+    const box = [...form.querySelectorAll('input[name="cpv"]')].find((i) => i.value === code);
+    return box?.labels?.[0]?.firstChild?.textContent?.trim() || code;
+  }
+  function option(value, text, selected) {
+    const o = el('option', text);
+    o.value = value;
+    o.selected = selected;
+    return o;
+  }
+  /** The main code's select and the lots' selects follow the chosen codes (a lot keeps its own code when it is not among them). */
+  function redrawSelects() {
+    const codes = chosen(new FormData(form));
+    const main = form.querySelector('[data-cpv-main]');
+    if (main) {
+      const current = main.value;
+      main.replaceChildren(...(codes.length ? codes.map((c, i) => option(c, codeText(c), codes.includes(current) ? c === current : i === 0))
+        : [option('', main.dataset.noneLabel || '', true)]));
+    }
+    for (const lot of form.querySelectorAll('[data-lot-cpv]')) {
+      const current = lot.value;
+      const own = current && !codes.includes(current) ? [option(current, lot.selectedOptions[0]?.textContent || current, true)] : [];
+      lot.replaceChildren(option('', lot.options[0]?.textContent || '', current === ''), ...codes.map((c) => option(c, codeText(c), c === current)), ...own);
+    }
+  }
+
+  const schedule = (event) => {
+    // Typing a search in the picker changes nothing in the notice.
+    if (event?.target?.matches?.('[data-cpv-query]')) return;
+    if (event?.type === 'change' && event.target?.name === 'cpv') redrawSelects();
     clearTimeout(timer);
     timer = setTimeout(update, 400);
   };
   form.addEventListener('input', schedule);
   form.addEventListener('change', schedule);
   // A draft that already says enough (editing, or back from the server with values) shows its reach at once.
-  if (cpvSet(new FormData(form).get('cpv'))) update();
+  if (noticeCpv(new FormData(form))) update();
 }
