@@ -16,6 +16,7 @@ import * as m0009 from './migrations/0009_outbox_origin.ts';
 import * as m0010 from './migrations/0010_match_feedback.ts';
 import * as m0011 from './migrations/0011_officer_awards.ts';
 import * as m0012 from './migrations/0012_statistics.ts';
+import * as m0013 from './migrations/0013_statistics_figures.ts';
 
 export type Db = Kysely<Database>;
 /** A transaction held open across calls (an ingest batch commits every few files). */
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0010_match_feedback': m0010,
   '0011_officer_awards': m0011,
   '0012_statistics': m0012,
+  '0013_statistics_figures': m0013,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

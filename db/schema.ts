@@ -108,6 +108,10 @@ export interface CompaniesTable {
   permanent_failures: Generated<number>;
   /** Bumped each time a confirmation e-mail is (re)sent. */
   confirm_round: Generated<number>;
+  /** micro | small | medium | large, as the firm states it (issue 14: a contract's size when the award gives none). */
+  size: string | null;
+  /** YYYY-MM-DD: the day the firm was founded (registered with Bolagsverket), as the firm states it. */
+  founded: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -389,7 +393,10 @@ export interface StatProcurementsTable {
 /** Derived by src/stats: one row per contract (award: winner × lot) with the supplier's place. */
 export interface StatContractsTable extends Omit<StatProcurementsTable, 'contracts'> {
   award_id: string;
+  /** micro | small | medium | large: the award's, else the winning firm's profile (size_source). */
   size: string | null;
+  /** award | firm | null (unknown) */
+  size_source: string | null;
   /** SEK; null when unknown or in another currency. */
   amount: number | null;
   tenders_received: number | null;

@@ -1,4 +1,4 @@
-// npm run bench:stats -- [--awards 1000000] [--runs 40] [--json]
+// npm run bench:stats -- [--awards 1000000] [--runs 40] [--db <file>] [--json]
 //
 // Synthetic awards over 290 municipalities (one buyer each, five years
 // 2021–2025, two awards per notice on average; winners with and without
@@ -23,7 +23,7 @@ import { breakdown, overview, refreshStats } from '../../src/stats/stats.service
 import { mulberry32 } from './random.ts';
 
 const { values } = parseArgs({
-  options: { awards: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '40' }, json: { type: 'boolean', default: false } },
+  options: { awards: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '40' }, db: { type: 'string' }, json: { type: 'boolean', default: false } },
 });
 const AWARDS = Number(values.awards);
 const RUNS = Number(values.runs);
@@ -52,8 +52,10 @@ const suppliers = Array.from({ length: 50_000 }, (_, i) => ({ org: luhn(`556${St
 const SIZES = ['micro', 'small', 'medium', 'large', null] as const;
 const CPV = ['45000000', '90910000', '79620000', '30192000', '48000000', '55520000', '71000000', '33600000'];
 
-const dir = mkdtempSync(join(tmpdir(), 'brygga-bench-stats-'));
-const file = join(dir, 'bench.db');
+// --db <file>: keep the database there, and reuse it when it already holds the awards (no insert, and only
+// what changed is derived: e.g. a migration's effect measured on the same data).
+const dir = values.db ? null : mkdtempSync(join(tmpdir(), 'brygga-bench-stats-'));
+const file = values.db ?? join(dir!, 'bench.db');
 const settings = { homeMunicipality: '1441', localArea: ['1441', '1402', '1480', '1401', '1440', '1489', '1443'] };
 try {
   const db = openDatabase(`file:${file}`);
@@ -63,7 +65,8 @@ try {
   raw.pragma('synchronous = OFF');
   const t0 = performance.now();
   const now = new Date().toISOString();
-  raw.transaction(() => {
+  const reuse = (raw.prepare('select count(*) as n from awards').get() as { n: number }).n >= AWARDS;
+  if (!reuse) raw.transaction(() => {
     const muni = raw.prepare('insert into municipalities (code, name, short_name, county_code) values (?, ?, ?, ?)');
     const postal = raw.prepare('insert into postal_codes (postal_code, locality, municipality_code) values (?, ?, ?)');
     municipalities.forEach((m, i) => {
@@ -85,8 +88,8 @@ try {
     `insert into awards (id, notice_id, lot_id, winner_name, winner_org_number, winner_size, winner_nuts, winner_postal_code, amount, currency, tenders_received)
      values (?, ?, ?, ?, ?, ?, null, ?, ?, 'SEK', ?)`,
   );
-  let awards = 0;
-  let notices = 0;
+  let awards = reuse ? (raw.prepare('select count(*) as n from awards').get() as { n: number }).n : 0;
+  let notices = reuse ? (raw.prepare('select count(*) as n from notices').get() as { n: number }).n : 0;
   while (awards < AWARDS) {
     raw.transaction(() => {
       for (let k = 0; k < 5000 && awards < AWARDS; k++) {
@@ -107,7 +110,7 @@ try {
     })();
   }
   const insertMs = performance.now() - t0;
-  log(`inserted ${awards} awards in ${notices} notices in ${(insertMs / 1000).toFixed(1)} s`);
+  log(reuse ? `reused ${file}: ${awards} awards in ${notices} notices` : `inserted ${awards} awards in ${notices} notices in ${(insertMs / 1000).toFixed(1)} s`);
 
   const t1 = performance.now();
   await refreshStats(db, settings);
@@ -154,5 +157,5 @@ try {
   log(`one buyer's yearly overview p95 ${result.overviewP95Ms} ms (baseline over raw rows p95 ${result.baselineP95Ms} ms, ×${result.baselineRatio}); all buyers p95 ${result.overviewAllBuyersP95Ms} ms; breakdown p95 ${result.breakdownP95Ms} ms`);
   if (values.json) console.log(JSON.stringify(result));
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -80,7 +80,7 @@ function draftOf(input: CompanyInput, orgNumber: string, now: string, settings: 
   return {
     company: {
       id, org_number: orgNumber, name: input.name, email: input.email, municipality_code: input.municipalityCode, language: input.language,
-      email_status: 'unconfirmed', email_confirmed_at: null, permanent_failures: 0, confirm_round: 1, created_at: now, updated_at: now,
+      size: input.size ?? null, founded: input.founded ?? null, email_status: 'unconfirmed', email_confirmed_at: null, permanent_failures: 0, confirm_round: 1, created_at: now, updated_at: now,
     },
     categories: codesOf(input.categories).map((code) => ({ code })),
     capabilities: capabilitiesOf(input.csr).map((c) => ({ capability: c.capability, valid_until: c.validUntil })),
@@ -106,11 +106,12 @@ export async function updateCompany(db: Db, id: string, patch: unknown): Promise
     const profileChanged =
       !same(categories, current.categories) || !same(csr, current.csr) || next.municipalityCode !== current.municipalityCode;
     const newAddress = next.email !== current.email;
-    if (!profileChanged && !newAddress && next.name === current.name && next.language === current.language) return;
+    const factsChanged = (next.size ?? null) !== current.size || (next.founded ?? null) !== current.founded;
+    if (!profileChanged && !newAddress && !factsChanged && next.name === current.name && next.language === current.language) return;
 
     const round = details.company.confirm_round + 1;
     await repo.updateCompany(trx, id, {
-      name: next.name, email: next.email, municipality_code: next.municipalityCode, language: next.language, updated_at: nowIso(),
+      name: next.name, email: next.email, municipality_code: next.municipalityCode, language: next.language, size: next.size ?? null, founded: next.founded ?? null, updated_at: nowIso(),
       ...(newAddress && { email_status: 'unconfirmed', email_confirmed_at: null, permanent_failures: 0, confirm_round: round }),
     });
     if (!same(categories, current.categories)) await repo.replaceCategories(trx, id, categories);
@@ -234,6 +235,8 @@ export function presentCompany({ company, categories, capabilities, subscription
     emailStatus: company.email_status,
     categories: categories.map((c) => c.code),
     csr: capabilities.map((c) => ({ capability: c.capability, validUntil: c.valid_until })),
+    size: company.size,
+    founded: company.founded,
     subscriptions: subscriptions.map((s) =>
       presentSubscription(s, subscriptionCpv.filter((c) => c.subscription_id === s.id).map((c) => c.code)),
     ),

@@ -9,6 +9,8 @@ import { cpvCode, NOTICE_KINDS } from '../notices/notice.schema.ts';
 /** A name as it will show in e-mail subjects and pages: one line, no control or bidi characters (src/domain/text.ts). */
 const name = (max: number) => z.string().overwrite((s) => cleanText(s)).trim().min(1).max(max);
 
+export const COMPANY_SIZES = ['micro', 'small', 'medium', 'large'] as const;
+
 const capabilityCode = z
   .string()
   .trim()
@@ -33,6 +35,10 @@ export const companyInputSchema = z.object({
   language: z.enum(['sv', 'en']).default('sv'),
   categories: z.array(cpvCode).min(1, 'at least one CPV category').max(200),
   csr: z.array(capabilitySchema).max(100).default([]),
+  /** The firm's size as it states it (EU definition: micro < 10 employees, small < 50, medium < 250); optional. */
+  size: z.enum(COMPANY_SIZES).nullable().optional(),
+  /** The day the firm was founded (registered with Bolagsverket); optional. */
+  founded: z.string().max(10, 'a date, e.g. 2024-03-01').pipe(z.iso.date()).nullable().optional(),
 });
 
 export const FREQUENCIES = ['instant', 'daily', 'weekly'] as const;
@@ -81,7 +87,7 @@ export const subscriptionInputSchema = z
 
 /** What PATCH /api/companies/:id may change: checked whole, over the stored values. */
 export const companyPatchSchema = companyInputSchema.pick({
-  name: true, email: true, municipalityCode: true, language: true, categories: true, csr: true,
+  name: true, email: true, municipalityCode: true, language: true, categories: true, csr: true, size: true, founded: true,
 });
 
 /** A user the owner invites: signs in with an e-mail link to this address. */

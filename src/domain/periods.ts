@@ -64,3 +64,21 @@ export function previousPeriod(p: Period): Period {
 export function share(numerator: number, denominator: number): number | null {
   return denominator > 0 ? numerator / denominator : null;
 }
+
+/** The same day `years` years earlier (29 February → 28 February). */
+export function yearsBefore(day: string, years: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const t = Date.UTC(y - years, m - 1, d);
+  const out = iso(t);
+  return out.slice(5, 7) === pad(m) ? out : iso(Date.UTC(y - years, m, 0));
+}
+
+/**
+ * A young firm on `day` (new and young firms, issue 14): founded within the
+ * three years up to that day (after the same day three years earlier), or
+ * declaring the `young-company` capability that day. Which reason, or null.
+ */
+export function youngBy(founded: string | null, declaresYoung: boolean, day: string): 'founded' | 'young-company' | null {
+  if (founded && founded > yearsBefore(day, 3) && founded <= day) return 'founded';
+  return declaresYoung ? 'young-company' : null;
+}

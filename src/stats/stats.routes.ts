@@ -73,6 +73,16 @@ export function statsRouter(db: Db, settings: stats.StatsSettings): SecuredRoute
     res.json(await stats.capabilities(db, settings, period));
   });
 
+  router.get('/stats/young-firms', staff, async (req, res) => {
+    const { period, buyer } = statsQuery(req.query);
+    res.json(await stats.youngFirms(db, settings, period, buyer));
+  });
+
+  router.get('/stats/categories', staff, async (req, res) => {
+    const { period, buyer } = statsQuery(req.query);
+    res.json(await stats.categories(db, settings, period, buyer));
+  });
+
   router.get('/stats/spend', staff, async (req, res) => {
     const { period, buyer } = statsQuery(req.query);
     res.json(await stats.spend(db, settings, period, buyer));

@@ -6,16 +6,24 @@
 // workplaces, the supplier register, staff's name decisions, postcodes) every
 // contract's place is decided again.
 import { inTransaction, type Db } from '../../db/database.ts';
-import { LOCALITY_LEVELS, LOCALITY_RULES, contractTypeOfCpv, normaliseLegalName, resolveLocality, type HomeArea, type KnownSupplier, type LocalityLevel, type Lookups, type Winner } from '../domain/locality.ts';
-import { previousPeriod, share, type Period } from '../domain/periods.ts';
+import { LOCALITY_LEVELS, LOCALITY_RULES, contractTypeOfCpv, nearest, normaliseLegalName, resolveLocality, type HomeArea, type KnownSupplier, type LocalityLevel, type Lookups, type Winner } from '../domain/locality.ts';
+import { previousPeriod, share, yearsBefore, youngBy, type Period } from '../domain/periods.ts';
 import { stockholmDate } from '../domain/dates.ts';
 import { COUNTY_NUTS3 } from '../domain/regions.ts';
 import { DEFINITIONS } from './definitions.ts';
 import * as repo from './stats.repo.ts';
 
-export type StatsSettings = { homeMunicipality: string; localArea: string[] };
+/**
+ * `homeOrg`: the home municipality's organisation (its organisationsnummer), to
+ * which an invoice file without a buyer column belongs; by default Lerums
+ * kommun's when the home municipality is Lerum (1441), else none (such lines
+ * then count only for all buyers).
+ */
+export type StatsSettings = { homeMunicipality: string; localArea: string[]; homeOrg?: string | null };
 export type StatFilter = repo.StatFilter;
 
+/** The home municipality's organisation (organisationsnummer, 10 digits), or null when not known. */
+export const homeOrgOf = (s: StatsSettings): string | null => orgKey(s.homeOrg) ?? (s.homeMunicipality === '1441' ? '2120001447' : null);
 const areaOf = (s: StatsSettings): HomeArea => ({ home: s.homeMunicipality, localArea: s.localArea });
 const homeNuts3 = (s: StatsSettings) => COUNTY_NUTS3[s.homeMunicipality.slice(0, 2)] ?? null;
 
@@ -44,13 +52,24 @@ export function refreshStats(db: Db, settings: StatsSettings): Promise<RefreshRe
   return run;
 }
 
-type LoadedLookups = Lookups & { postal: Map<string, string> };
+/** Lookups, with postcodes and the sizes firms state in their profiles (by company id). */
+type LoadedLookups = Lookups & { postal: Map<string, string>; firmSizes: Map<string, string> };
+
+const SIZE_VALUES = new Set(['micro', 'small', 'medium', 'large']);
+
+/** A contract's size: the award's; where it gives none, the winning firm's own (its profile). */
+function sizeOf(awardSize: string | null, companyId: string | null, lookups: LoadedLookups): { size: string | null; size_source: string | null } {
+  if (awardSize) return { size: awardSize, size_source: 'award' };
+  const own = companyId ? lookups.firmSizes.get(companyId) : undefined;
+  return own ? { size: own, size_source: 'firm' } : { size: null, size_source: null };
+}
 
 async function loadLookups(db: Db): Promise<LoadedLookups> {
   const [firms, register, decisions, postal] = await Promise.all([repo.firmPlaces(db), repo.registerPlaces(db), repo.nameDecisions(db), repo.postalMunicipalities(db)]);
   const firmsByOrg = new Map<string, KnownSupplier>();
   const registerByOrg = new Map<string, KnownSupplier>();
   const byName: Lookups['byName'] = new Map();
+  const firmSizes = new Map<string, string>();
   const addName = (key: string, k: KnownSupplier & { source: 'firm' | 'register' }) => {
     if (!key) return;
     const list = byName.get(key) ?? [];
@@ -62,6 +81,7 @@ async function loadLookups(db: Db): Promise<LoadedLookups> {
     if (!org) continue;
     const k: KnownSupplier = { orgNumber: org, companyId: f.id, municipalities: [f.municipality_code, ...(f.workplaces ? f.workplaces.split(' ') : [])] };
     firmsByOrg.set(org, k);
+    if (f.size && SIZE_VALUES.has(f.size)) firmSizes.set(f.id, f.size);
     addName(normaliseLegalName(f.name), { ...k, source: 'firm' });
   }
   for (const r of register) {
@@ -73,7 +93,7 @@ async function loadLookups(db: Db): Promise<LoadedLookups> {
   // Firms before register entries for the same name.
   for (const list of byName.values()) list.sort((a, b) => (a.source === b.source ? 0 : a.source === 'firm' ? -1 : 1));
   return {
-    firmsByOrg, registerByOrg, byName, postal,
+    firmsByOrg, registerByOrg, byName, postal, firmSizes,
     decisions: new Map(decisions.map((d) => [`${d.name_key} ${d.org_number}`, d.decision as 'confirmed' | 'rejected'])),
   };
 }
@@ -137,8 +157,11 @@ async function relocateAll(db: Db, lookups: LoadedLookups, settings: StatsSettin
       const place = resolveLocality(
         { orgNumber: r.winner_org, nameKey: r.name_key, addressMunicipality: r.address_municipality, nuts: r.winner_nuts }, lookups, areaOf(settings), homeNuts3(settings),
       );
-      if (place.level !== r.level || place.rule !== r.rule || place.municipality !== r.municipality_code || place.matchedOrg !== r.matched_org || place.companyId !== r.company_id) {
-        updates.push({ ...r, level: place.level, rule: place.rule, municipality_code: place.municipality, matched_org: place.matchedOrg, company_id: place.companyId });
+      // The award's own size stays; otherwise the (new) winning firm's profile decides.
+      const size = r.size_source === 'award' ? { size: r.size, size_source: r.size_source } : sizeOf(null, place.companyId, lookups);
+      if (place.level !== r.level || place.rule !== r.rule || place.municipality !== r.municipality_code || place.matchedOrg !== r.matched_org || place.companyId !== r.company_id
+        || size.size !== r.size || size.size_source !== r.size_source) {
+        updates.push({ ...r, level: place.level, rule: place.rule, municipality_code: place.municipality, matched_org: place.matchedOrg, company_id: place.companyId, ...size });
       }
     }
     if (updates.length) await inTransaction(db, async (trx) => { for (const u of updates) await repo.updateContractPlace(trx, u); });
@@ -194,7 +217,7 @@ export function derive(notices: repo.ChangedNotice[], facts: repo.NoticeFacts, l
       const winner: Winner = { orgNumber: orgKey(a.winner_org_number), nameKey: normaliseLegalName(a.winner_name), addressMunicipality, nuts };
       const place = resolveLocality(winner, lookups, areaOf(settings), homeNuts3(settings));
       contracts.push({
-        ...base, award_id: a.id, size: a.winner_size, amount: a.currency === 'SEK' ? a.amount : null, tenders_received: a.tenders_received,
+        ...base, award_id: a.id, ...sizeOf(a.winner_size, place.companyId, lookups), amount: a.currency === 'SEK' ? a.amount : null, tenders_received: a.tenders_received,
         winner_name: a.winner_name, winner_org: winner.orgNumber, name_key: winner.nameKey, address_municipality: addressMunicipality, winner_nuts: nuts,
         level: place.level, rule: place.rule, municipality_code: place.municipality, matched_org: place.matchedOrg, company_id: place.companyId,
       });
@@ -223,6 +246,7 @@ async function coreFigures(db: Db, f: StatFilter) {
   const byLevel = Object.fromEntries(LOCALITY_LEVELS.map((l) => [l, { count: 0, value: 0, valued: 0 }])) as Record<LocalityLevel, { count: number; value: number; valued: number }>;
   const rules = Object.fromEntries(LOCALITY_RULES.map((r) => [r, 0])) as Record<string, number>;
   const bySize: Record<(typeof SIZES)[number] | 'unknown', number> = { micro: 0, small: 0, medium: 0, large: 0, unknown: 0 };
+  const sizeSources = { award: 0, firm: 0, unknown: 0 };
   const csrLocal = Object.fromEntries(CSR.map((k) => [k, { local: 0, known: 0, unknown: 0 }])) as Record<Csr, { local: number; known: number; unknown: number }>;
   const tenders = { local: { sum: 0, n: 0 }, other: { sum: 0, n: 0 }, all: { sum: 0, n: 0 }, unknown: 0 };
   let contracts = 0;
@@ -233,7 +257,9 @@ async function coreFigures(db: Db, f: StatFilter) {
     byLevel[level].value += g.amount ?? 0;
     byLevel[level].valued += g.valued;
     rules[g.rule] = (rules[g.rule] ?? 0) + g.contracts;
-    bySize[(SIZES as readonly string[]).includes(g.size ?? '') ? (g.size as (typeof SIZES)[number]) : 'unknown'] += g.contracts;
+    const sized = (SIZES as readonly string[]).includes(g.size ?? '');
+    bySize[sized ? (g.size as (typeof SIZES)[number]) : 'unknown'] += g.contracts;
+    sizeSources[!sized ? 'unknown' : g.size_source === 'firm' ? 'firm' : 'award'] += g.contracts;
     for (const k of CSR) {
       if (!g[k]) continue;
       if (level === 'unknown') csrLocal[k].unknown += g.contracts;
@@ -269,7 +295,7 @@ async function coreFigures(db: Db, f: StatFilter) {
       byLevel: Object.fromEntries(LOCALITY_LEVELS.map((l) => [l, { count: byLevel[l].count, value: byLevel[l].value, countShare: l === 'unknown' ? null : share(byLevel[l].count, knownCount), valueShare: l === 'unknown' ? null : share(byLevel[l].value, knownValue) }])),
       rules,
     },
-    contractsBySize: bySize,
+    contractsBySize: bySize, sizeSources,
     smeShare: fraction(bySize.micro + bySize.small + bySize.medium, sizeKnown, bySize.unknown),
     csrShare: Object.fromEntries(CSR.map((k) => [k, { ...fraction(csrCount[k], procurements, 0), localWins: fraction(csrLocal[k].local, csrLocal[k].known, csrLocal[k].unknown) }])) as Record<Csr, Fraction & { localWins: Fraction }>,
     competition: { meanTenders: mean(tenders.all), known: tenders.all.n, unknown: tenders.unknown, local: mean(tenders.local), nonLocal: mean(tenders.other) },
@@ -296,7 +322,10 @@ function presentOverview(settings: StatsSettings, period: Period, previous: Peri
       count: now.localShare.count, value: now.localShare.value, byLevel: now.localShare.byLevel, rules: now.localShare.rules,
       previous: { count: before.localShare.count, value: before.localShare.value, byLevel: before.localShare.byLevel },
     },
-    smeShare: { definition: DEFINITIONS.smeShare, ...now.smeShare, bySize: now.contractsBySize, previous: { ...before.smeShare, bySize: before.contractsBySize } },
+    smeShare: {
+      definition: DEFINITIONS.smeShare, ...now.smeShare, bySize: now.contractsBySize, sources: now.sizeSources,
+      previous: { ...before.smeShare, bySize: before.contractsBySize, sources: before.sizeSources },
+    },
     csrShare: { definition: DEFINITIONS.csrShare, ...now.csrShare, previous: before.csrShare },
     competition: { definition: DEFINITIONS.competition, ...now.competition, previous: before.competition },
   };
@@ -361,7 +390,7 @@ export async function decideNameMatch(db: Db, input: { nameKey: string; orgNumbe
 /** Local share of spend: invoices of the period by where their supplier is. */
 export async function spend(db: Db, settings: StatsSettings, period: Period, buyerOrg: string | null) {
   const lookups = await loadLookups(db);
-  const rows = await repo.spendBySupplier(db, { ...period, buyerOrg });
+  const rows = await repo.spendBySupplier(db, { ...period, buyerOrg }, homeOrgOf(settings));
   const byLevel = Object.fromEntries(LOCALITY_LEVELS.map((l) => [l, 0])) as Record<LocalityLevel, number>;
   const rules = Object.fromEntries(LOCALITY_RULES.map((r) => [r, 0])) as Record<string, number>;
   let total = 0;
@@ -373,4 +402,141 @@ export async function spend(db: Db, settings: StatsSettings, period: Period, buy
   }
   const known = total - byLevel.unknown;
   return { period, buyer: buyerOrg, definition: DEFINITIONS.spend, total, ...fraction(byLevel[LOCAL], known, byLevel.unknown), byLevel, rules };
+}
+
+// ---------------------------------------------------------------------------
+// New and young firms; firms registered per category against what is bought
+
+type LevelCounts = Record<LocalityLevel, { young: number; known: number; unknown: number }>;
+const levelCounts = (): LevelCounts => Object.fromEntries(LOCALITY_LEVELS.map((l) => [l, { young: 0, known: 0, unknown: 0 }])) as LevelCounts;
+const asLevel = (l: string): LocalityLevel => ((LOCALITY_LEVELS as readonly string[]).includes(l) ? (l as LocalityLevel) : 'unknown');
+
+/**
+ * New and young firms: of the alerts (a firm × a procurement of the period,
+ * sent as new) and of the contracts of the period, the share going to young
+ * firms: founded within the three years up to the period's last day (the
+ * founding day in the firm's profile), or declaring `young-company` valid that
+ * day. Every alerted firm is a registered firm, so its age is as its profile
+ * states (no founding day and no declaration: not young). A contract's winner
+ * is known only when it is a registered firm; other contracts are unknown. By
+ * the firm's level (alerts: its municipality and workplaces; contracts: the
+ * contract's level).
+ */
+export async function youngFirms(db: Db, settings: StatsSettings, period: Period, buyerOrg: string | null) {
+  await refreshStats(db, settings);
+  const f = { ...period, buyerOrg };
+  const day = period.to;
+  const [firms, declared, alerts, wins] = await Promise.all([
+    repo.firmPlaces(db), repo.firmsWithCapability(db, 'young-company', day), repo.alertsByFirm(db, f), repo.winsByFirm(db, f),
+  ]);
+  const declares = new Set(declared);
+  const firm = new Map(firms.map((x) => [x.id, {
+    young: youngBy(x.founded, declares.has(x.id), day),
+    founded: x.founded,
+    level: nearest([x.municipality_code, ...(x.workplaces ? x.workplaces.split(' ') : [])], areaOf(settings)).level,
+  }]));
+
+  const alertLevels = levelCounts();
+  const alertBy = { founded: 0, 'young-company': 0 };
+  let alertCount = 0;
+  let youngAlerts = 0;
+  for (const a of alerts) {
+    const x = firm.get(a.company_id);
+    if (!x) continue; // a firm deleted since: its e-mails stay in the ledger, its profile does not
+    alertCount += a.alerts;
+    alertLevels[x.level].known += a.alerts;
+    if (x.young) { youngAlerts += a.alerts; alertLevels[x.level].young += a.alerts; alertBy[x.young] += a.alerts; }
+  }
+
+  const winLevels = levelCounts();
+  const winBy = { founded: 0, 'young-company': 0 };
+  const rules = Object.fromEntries(LOCALITY_RULES.map((r) => [r, 0])) as Record<string, number>;
+  let known = 0;
+  let unknown = 0;
+  let young = 0;
+  for (const w of wins) {
+    const level = asLevel(w.level);
+    const x = w.company_id ? firm.get(w.company_id) : undefined;
+    if (!x) { unknown += w.contracts; winLevels[level].unknown += w.contracts; continue; }
+    known += w.contracts;
+    rules[w.rule] = (rules[w.rule] ?? 0) + w.contracts;
+    winLevels[level].known += w.contracts;
+    if (x.young) { young += w.contracts; winLevels[level].young += w.contracts; winBy[x.young] += w.contracts; }
+  }
+  const byLevel = (c: LevelCounts) => Object.fromEntries(LOCALITY_LEVELS.map((l) => [l, fraction(c[l].young, c[l].known, c[l].unknown)]));
+  const youngFirmsCount = [...firm.values()].filter((x) => x.young).length;
+  return {
+    period, buyer: buyerOrg, definition: DEFINITIONS.youngFirms, day, foundedAfter: yearsBefore(day, 3),
+    alerts: { ...fraction(youngAlerts, alertCount, 0), byLevel: byLevel(alertLevels), youngBy: alertBy },
+    wins: { ...fraction(young, known, unknown), byLevel: byLevel(winLevels), youngBy: winBy, rules },
+    firms: { registered: firm.size, young: youngFirmsCount, withoutFounded: [...firm.values()].filter((x) => !x.founded).length },
+  };
+}
+
+/**
+ * Firms registered per category against what is bought: per CPV division of
+ * the procurements' main codes, the period's contracts (count and SEK value)
+ * and how many registered local firms (registered in or with a workplace in
+ * the home municipality by the period's last day) have a category in that
+ * division. `attention`: the division is bought at least as much as the median
+ * division bought (by count or by value) and has fewer local firms than the
+ * median division (or none): where business development should act.
+ */
+export async function categories(db: Db, settings: StatsSettings, period: Period, buyerOrg: string | null) {
+  await refreshStats(db, settings);
+  const [groups, local, all] = await Promise.all([
+    repo.divisionGroups(db, { ...period, buyerOrg }), repo.firmsByDivision(db, [settings.homeMunicipality], period.to), repo.firmsByDivision(db, null, period.to),
+  ]);
+  type Row = { division: string; contracts: number; value: number; valued: number; home: number; knownLevel: number; unknownLevel: number };
+  const rows = new Map<string, Row>();
+  const rules = Object.fromEntries(LOCALITY_RULES.map((r) => [r, 0])) as Record<string, number>;
+  let contracts = 0;
+  let withoutDivision = 0;
+  let value = 0;
+  let valued = 0;
+  for (const g of groups) {
+    contracts += g.contracts;
+    rules[g.rule] = (rules[g.rule] ?? 0) + g.contracts;
+    if (!g.cpv_division) { withoutDivision += g.contracts; continue; }
+    const r = rows.get(g.cpv_division) ?? { division: g.cpv_division, contracts: 0, value: 0, valued: 0, home: 0, knownLevel: 0, unknownLevel: 0 };
+    r.contracts += g.contracts;
+    r.value += g.amount ?? 0;
+    r.valued += g.valued;
+    value += g.amount ?? 0;
+    valued += g.valued;
+    if (g.level === 'unknown') r.unknownLevel += g.contracts;
+    else { r.knownLevel += g.contracts; if (g.level === LOCAL) r.home += g.contracts; }
+    rows.set(g.cpv_division, r);
+  }
+  const localBy = new Map(local.divisions.map((d) => [d.division, d.firms]));
+  const allBy = new Map(all.divisions.map((d) => [d.division, d.firms]));
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
+  };
+  const list = [...rows.values()];
+  const medianContracts = median(list.map((r) => r.contracts));
+  const medianValue = median(list.map((r) => r.value));
+  const medianFirms = median(list.map((r) => localBy.get(r.division) ?? 0));
+  const divided = contracts - withoutDivision;
+  const out = list.map((r) => {
+    const localFirms = localBy.get(r.division) ?? 0;
+    const buysMuch = r.contracts >= medianContracts || r.value >= medianValue;
+    return {
+      division: r.division,
+      contracts: fraction(r.contracts, divided, withoutDivision),
+      value: { ...fraction(r.value, value, contracts - withoutDivision - valued), valued: r.valued },
+      localFirms: fraction(localFirms, local.firms, 0),
+      registeredFirms: allBy.get(r.division) ?? 0,
+      localWins: fraction(r.home, r.knownLevel, r.unknownLevel),
+      contractsPerLocalFirm: localFirms ? r.contracts / localFirms : null,
+      attention: buysMuch && (localFirms === 0 || localFirms < medianFirms),
+    };
+  }).sort((a, b) => Number(b.attention) - Number(a.attention) || b.value.numerator - a.value.numerator || b.contracts.numerator - a.contracts.numerator);
+  return {
+    period, buyer: buyerOrg, definition: DEFINITIONS.categories,
+    contracts, withoutDivision, localFirms: local.firms, registeredFirms: all.firms,
+    medians: { contracts: medianContracts, value: medianValue, localFirms: medianFirms },
+    rules, rows: out,
+  };
 }

@@ -72,6 +72,8 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /api/stats/reach': STAFF,
   'GET /api/stats/capabilities': STAFF,
   'GET /api/stats/spend': STAFF,
+  'GET /api/stats/young-firms': STAFF,
+  'GET /api/stats/categories': STAFF,
   'GET /api/stats/name-matches': STAFF,
   'PUT /api/stats/name-matches': STAFF,
   'GET /api/companies/:id/workplaces': FIRM_READ,
