@@ -8,16 +8,17 @@
 // overview of one buyer and of all buyers (each with the previous year beside
 // it), and a breakdown (CPV division) of one buyer's year.
 //
-// Baseline in the same run: the overview's counts for one buyer's year computed
-// in code over the raw rows (awards ⋈ notices of the buyer), as one would without
-// the derived tables and their indexes.
+// Baseline in the same run: a plain COUNT(*) of all buyers' contracts and
+// procurements of the same year and the year before (the rows the all-buyers
+// overview reads, through the same day indexes): the least any figure of those
+// periods costs. baselineRatio = all buyers' overview p95 / baseline p95.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { migrateToLatest, openDatabase } from '../../db/database.ts';
-import { parsePeriod } from '../../src/domain/periods.ts';
+import { parsePeriod, previousPeriod } from '../../src/domain/periods.ts';
 import { COUNTY_NUTS3 } from '../../src/domain/regions.ts';
 import { breakdown, overview, refreshStats } from '../../src/stats/stats.service.ts';
 import { mulberry32 } from './random.ts';
@@ -133,16 +134,14 @@ try {
   const overviewAll = await time(() => overview(db, settings, parsePeriod({ period: pick(years) })!, null));
   const breakdownOne = await time(() => breakdown(db, settings, parsePeriod({ period: pick(years) })!, pick(buyers).org, 'cpv-division'));
 
-  // Baseline: one buyer's year counted in code over the raw rows.
-  const rows = raw.prepare(
-    `select a.winner_size, a.amount, a.winner_org_number from awards a join notices n on n.id = a.notice_id
-     where n.buyer_id = ? and n.published_at between ? and ? and n.status = 'active'`,
-  );
+  // Baseline: the least any overview must do, a plain COUNT(*) of the contracts and of the procurements of
+  // the same two periods (the year and the year before, all buyers) over the same tables and day indexes.
+  const count = raw.prepare('select (select count(*) from stat_contracts where day >= ? and day <= ?) as c, (select count(*) from stat_procurements where day >= ? and day <= ?) as p');
   const baseline = await time(async () => {
-    const b = pick(buyers);
     const p = parsePeriod({ period: pick(years) })!;
-    const bySize = new Map<string | null, number>();
-    for (const r of rows.iterate(b.id, p.from, p.to) as Iterable<{ winner_size: string | null }>) bySize.set(r.winner_size, (bySize.get(r.winner_size) ?? 0) + 1);
+    const before = previousPeriod(p);
+    count.get(p.from, p.to, p.from, p.to);
+    count.get(before.from, before.to, before.from, before.to);
   });
   raw.close();
   await db.destroy();
@@ -151,10 +150,11 @@ try {
     awards, notices, buyers: buyers.length, insertMs: Math.round(insertMs), deriveMs: Math.round(deriveMs),
     overviewP95Ms: overviewOne.p95, overviewP50Ms: overviewOne.p50,
     overviewAllBuyersP95Ms: overviewAll.p95, breakdownP95Ms: breakdownOne.p95,
-    baselineP95Ms: baseline.p95, baselineRatio: Number((baseline.p95 / overviewOne.p95).toFixed(2)),
-    targetMet: overviewOne.p95 <= 200 && breakdownOne.p95 <= 200,
+    overviewAllBuyersP50Ms: overviewAll.p50,
+    baselineP95Ms: baseline.p95, baselineRatio: Number((overviewAll.p95 / baseline.p95).toFixed(1)),
+    targetMet: overviewOne.p95 <= 200 && breakdownOne.p95 <= 200 && overviewAll.p95 <= 200,
   };
-  log(`one buyer's yearly overview p95 ${result.overviewP95Ms} ms (baseline over raw rows p95 ${result.baselineP95Ms} ms, ×${result.baselineRatio}); all buyers p95 ${result.overviewAllBuyersP95Ms} ms; breakdown p95 ${result.breakdownP95Ms} ms`);
+  log(`one buyer's yearly overview p95 ${result.overviewP95Ms} ms; all buyers p50 ${result.overviewAllBuyersP50Ms} ms, p95 ${result.overviewAllBuyersP95Ms} ms (${result.baselineRatio}× the baseline, a plain COUNT of both years' rows: p95 ${result.baselineP95Ms} ms); breakdown p95 ${result.breakdownP95Ms} ms`);
   if (values.json) console.log(JSON.stringify(result));
 } finally {
   if (dir) rmSync(dir, { recursive: true, force: true });

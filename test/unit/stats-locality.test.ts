@@ -62,3 +62,21 @@ describe('statistics: periods', () => {
     expect(parsePeriod({ from: '2024-02-30', to: '2024-03-01' })).to.equal(null);
   });
 });
+
+describe('statistics: young firms', () => {
+  it('three years back from a day, 29 February to 28 February', async () => {
+    const { yearsBefore } = await import('../../src/domain/periods.ts');
+    expect(yearsBefore('2026-12-31', 3)).to.equal('2023-12-31');
+    expect(yearsBefore('2024-02-29', 3)).to.equal('2021-02-28');
+    expect(yearsBefore('2024-03-01', 1)).to.equal('2023-03-01');
+  });
+
+  it('young: founded within the three years up to the day, or declaring young-company', async () => {
+    const { youngBy } = await import('../../src/domain/periods.ts');
+    expect(youngBy('2024-01-01', false, '2026-12-31')).to.equal('founded');
+    expect(youngBy('2023-12-31', false, '2026-12-31')).to.equal(null);
+    expect(youngBy('2023-12-31', true, '2026-12-31')).to.equal('young-company');
+    expect(youngBy('2027-01-01', false, '2026-12-31')).to.equal(null); // not yet founded that day
+    expect(youngBy(null, false, '2026-12-31')).to.equal(null);
+  });
+});
