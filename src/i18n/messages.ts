@@ -5,6 +5,7 @@ import { publicMessages } from './web/public.ts';
 import { firmMessages } from './web/firm.ts';
 import { officerMessages } from './web/officer.ts';
 import { staffMessages } from './web/staff.ts';
+import { statsMessages } from './web/stats.ts';
 
 export type Lang = 'sv' | 'en';
 
@@ -18,6 +19,7 @@ export const messages = {
     ...firmMessages.sv,
     ...officerMessages.sv,
     ...staffMessages.sv,
+    ...statsMessages.sv,
     'app.tagline': 'Lokala leverantörer möter kommunens upphandlingar',
     'fairness': 'Brygga hjälper fler företag att få höra talas om upphandlingar. Hur anbud utvärderas ändras aldrig: likabehandlingsprincipen i LOU gäller fullt ut.',
     'notices.latest': 'Senaste upphandlingarna',
@@ -143,6 +145,7 @@ export const messages = {
     ...firmMessages.en,
     ...officerMessages.en,
     ...staffMessages.en,
+    ...statsMessages.en,
     'app.tagline': 'Local suppliers meet the municipality’s procurement',
     'fairness': 'Brygga helps more firms hear about tenders. It never changes how bids are evaluated: equal treatment under the Swedish Public Procurement Act (LOU) applies in full.',
     'notices.latest': 'Latest notices',

@@ -162,6 +162,11 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /staff/imports/:id': STAFF,
   'GET /staff/imports/:id/status': STAFF,
   'GET /staff/audit': STAFF,
+  // The statistics pages, exports and yearly report (src/web/staff/stats.routes.tsx)
+  'GET /staff/stats': STAFF,
+  'GET /staff/stats/export.csv': STAFF,
+  'GET /staff/stats/export.xlsx': STAFF,
+  'GET /staff/stats/report': STAFF,
   // The administrator's pages (src/web/admin/)
   'GET /admin': ADMIN,
   'POST /admin/users': ADMIN,

@@ -31,11 +31,12 @@ import { page, seeOther } from '../render.tsx';
 import { Cell, DataTable, Notice, number, StaffNav, when } from './components.tsx';
 import { ImportRuns, percentOf, type ImportRun } from './imports.ts';
 import { boundaryOf, parseMultipart } from './multipart.ts';
+import { LERUM, statsPages } from './stats.routes.tsx';
 import { auditActions, auditSearch, directoryFacets, directoryPage, heldDeliveries, recentDeliveries, staffCounts } from './staff.repo.ts';
 
 export type StaffPagesDeps = {
   db: Db;
-  config: Pick<Config, 'localArea' | 'importLimit' | 'ingestMaxBytes'>;
+  config: Pick<Config, 'localArea' | 'importLimit' | 'ingestMaxBytes'> & Partial<Pick<Config, 'homeMunicipality' | 'oidc'>>;
   producer: Producer;
   log: Logger;
   gzip: GzipLimits;
@@ -62,6 +63,13 @@ export function staffPagesRouter(deps: StaffPagesDeps): SecuredRouter {
     return names;
   };
 
+  // The statistics pages (issue 14): src/web/staff/stats.routes.tsx.
+  const home = config.homeMunicipality ?? LERUM.municipality;
+  statsPages(router, {
+    db, settings: { homeMunicipality: home, localArea: config.localArea },
+    homeBuyer: config.oidc?.buyer.orgNumber ?? (home === LERUM.municipality ? LERUM.orgNumber : null),
+  });
+
   // --- the start page ---------------------------------------------------------
 
   router.get('/', staff, async (req, res) => {
@@ -74,6 +82,10 @@ export function staffPagesRouter(deps: StaffPagesDeps): SecuredRouter {
           <p>{t(lang, 'staff.start.intro')}</p>
           <p>{t(lang, counts.openNotices === 1 ? 'staff.start.openNotices.one' : 'staff.start.openNotices.many', { n: number(counts.openNotices, lang) })}</p>
           <ul class="staff-cards">
+            <li class="card staff-card">
+              <h2><a href="/staff/stats">{t(lang, 'stats.nav')}</a></h2>
+              <p>{t(lang, 'stats.start.card')}</p>
+            </li>
             <li class="card staff-card">
               <h2><a href="/staff/firms">{t(lang, 'staff.nav.firms')}</a></h2>
               <p>{t(lang, 'staff.start.firms', { local: number(counts.localFirms, lang), all: number(counts.firms, lang) })}</p>
