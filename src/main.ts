@@ -8,6 +8,7 @@ import { createLogger } from './logger.ts';
 import { stopOwnRedis } from './own-redis.ts';
 import { Runtime } from './runtime.ts';
 import { onShutdown } from './shutdown.ts';
+import { devMailEnabled } from './web/public/dev-mail.routes.tsx';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.logLevel);
@@ -39,7 +40,8 @@ onShutdown(log, stop);
 if (config.seedDemo) await seedDemoIfEmpty(rt);
 log.info({ url: server.url, workers: config.workers, mail: config.mail.transport }, 'Brygga is running');
 const mailGoesTo = config.mail.transport === 'file' ? config.mail.outboxDir + '/' : 'SMTP';
-console.log(`\n  Brygga is running at ${server.url}\n  E-mail goes to ${mailGoesTo}\n${config.seedDemo ? demoUsage(await demoSignIns(rt.db)) : ''}`);
+const mailbox = devMailEnabled(config) ? `\n  Read it in the browser: ${config.publicUrl}/dev/mail` : '';
+console.log(`\n  Brygga is running at ${server.url}\n  E-mail goes to ${mailGoesTo}${mailbox}\n${config.seedDemo ? demoUsage(await demoSignIns(rt.db)) : ''}`);
 
 /** How to sign in as each demo user, and how to get an API token: a few lines. */
 function demoUsage(users: { role: string; email: string; of: string | null }[]): string {
