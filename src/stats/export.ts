@@ -26,20 +26,24 @@ export type Figures = {
   /** Null when no invoice of the period is held. */
   spend: Awaited<ReturnType<typeof stats.spend>> | null;
   breakdowns: Record<BreakdownBy, Awaited<ReturnType<typeof stats.breakdown>>>;
+  youngFirms: Awaited<ReturnType<typeof stats.youngFirms>>;
+  categories: Awaited<ReturnType<typeof stats.categories>>;
 };
 
 /** Every figure of a period and buyer, as the API's routes give them one by one. */
 export async function gatherFigures(db: Db, settings: stats.StatsSettings, period: Period, buyer: string | null): Promise<Figures> {
   const overview = await stats.overview(db, settings, period, buyer); // brings the derived tables up to date first
-  const [reach, capabilities, spend, ...lists] = await Promise.all([
+  const [reach, capabilities, spend, youngFirms, categories, ...lists] = await Promise.all([
     stats.reach(db, settings, period, buyer),
     stats.capabilities(db, settings, period),
     stats.spend(db, settings, period, buyer),
+    stats.youngFirms(db, settings, period, buyer),
+    stats.categories(db, settings, period, buyer),
     ...BREAKDOWN_TABLES.map((by) => stats.breakdown(db, settings, period, buyer, by)),
   ]);
   const invoiced = Object.values(spend.byLevel).some((v) => v !== 0);
   return {
-    period, buyer, overview, reach, capabilities, spend: invoiced ? spend : null,
+    period, buyer, overview, reach, capabilities, spend: invoiced ? spend : null, youngFirms, categories,
     breakdowns: Object.fromEntries(BREAKDOWN_TABLES.map((by, i) => [by, lists[i]])) as Figures['breakdowns'],
   };
 }
@@ -90,6 +94,10 @@ export function statTables(f: Figures, lang: Lang, buyerNames: Map<string, strin
     frac('reach', t(lang, 'stats.figure.reach'), f.reach.reach, f.reach.reach.previous),
     frac('conversion', t(lang, 'stats.figure.conversion'), f.reach.conversion, null),
   ];
+  figureRows.push(
+    frac('youngFirms.alerts', t(lang, 'stats.figure.youngAlerts'), f.youngFirms.alerts, null),
+    frac('youngFirms.wins', t(lang, 'stats.figure.youngWins'), f.youngFirms.wins, null),
+  );
   if (f.spend) figureRows.push(frac('spend', t(lang, 'stats.figure.spend'), f.spend, null));
   tables.push({
     id: 'figures', title: t(lang, 'stats.table.figures'),
@@ -132,6 +140,23 @@ export function statTables(f: Figures, lang: Lang, buyerNames: Map<string, strin
     columns: [col(lang, 'code', 'text'), col(lang, 'capability', 'text'), col(lang, 'firms', 'int'), col(lang, 'share', 'share'), col(lang, 'prevFirms', 'int'), col(lang, 'prevShare', 'share')],
     rows: f.capabilities.capabilities.map((x) => [
       x.capability, isCapability(x.capability) ? CAPABILITIES[x.capability][lang] : x.capability, x.numerator, x.share, prevCaps.get(x.capability)?.numerator ?? null, prevCaps.get(x.capability)?.share ?? null,
+    ]),
+  });
+
+  const y = f.youngFirms;
+  tables.push({
+    id: 'young-firms', title: t(lang, 'stats.table.youngFirms'),
+    columns: [col(lang, 'code', 'text'), col(lang, 'level', 'text'), col(lang, 'youngAlerts', 'int'), col(lang, 'alerts', 'int'), col(lang, 'alertsShare', 'share'), col(lang, 'youngWins', 'int'), col(lang, 'wins', 'int'), col(lang, 'winsShare', 'share')],
+    rows: LOCALITY_LEVELS.map((l) => [l, t(lang, `stats.level.${l}`), y.alerts.byLevel[l].numerator, y.alerts.byLevel[l].denominator, y.alerts.byLevel[l].share, y.wins.byLevel[l].numerator, y.wins.byLevel[l].denominator, y.wins.byLevel[l].share]),
+  });
+
+  tables.push({
+    id: 'categories', title: t(lang, 'stats.table.categories'),
+    columns: [col(lang, 'code', 'text'), col(lang, 'group', 'text'), col(lang, 'contracts', 'int'), col(lang, 'share', 'share'), col(lang, 'value', 'sek'), col(lang, 'valueShare', 'share'),
+      col(lang, 'localFirms', 'int'), col(lang, 'registeredFirms', 'int'), col(lang, 'localShare', 'share'), col(lang, 'contractsPerLocalFirm', 'decimal'), col(lang, 'attention', 'text')],
+    rows: f.categories.rows.map((r) => [
+      r.division, breakdownLabel('cpv-division', r.division, lang), r.contracts.numerator, r.contracts.share, r.value.numerator, r.value.share,
+      r.localFirms.numerator, r.registeredFirms, r.localWins.share, r.contractsPerLocalFirm, t(lang, r.attention ? 'stats.yes' : 'stats.no'),
     ]),
   });
 

@@ -122,6 +122,19 @@ describe('Statistics exports: CSV and xlsx read back equal the API', function ()
     expect(cpv.slice(1).map((r) => r[0]).sort()).to.deep.equal(['30', '45', '90']);
   });
 
+  it('the categories and young-firm tables equal GET /api/stats/categories and /young-firms', async () => {
+    const c = await json('/api/stats/categories?period=2021&buyer=all');
+    const rows = parseCsv((await csv('period=2021&buyer=all&table=categories&format=rfc4180')).text, ',').slice(1);
+    expect(rows.map((r) => [r[0], num(r[2], false), num(r[4], false), num(r[6], false), r[10]])).to.deep.equal(
+      c.rows.map((r: { division: string; contracts: { numerator: number }; value: { numerator: number }; localFirms: { numerator: number }; attention: boolean }) =>
+        [r.division, r.contracts.numerator, r.value.numerator, r.localFirms.numerator, r.attention ? 'Ja' : 'Nej']));
+    const y = await json('/api/stats/young-firms?period=2021&buyer=all');
+    const young = parseCsv((await csv('period=2021&buyer=all&table=young-firms')).text.slice(1), ';').slice(1);
+    for (const r of young) {
+      expect([num(r[5], true), num(r[6], true)], r[0]).to.deep.equal([y.wins.byLevel[r[0]].numerator, y.wins.byLevel[r[0]].denominator]);
+    }
+  });
+
   it('line breaks and formula-like text are escaped', () => {
     const table: StatTable = {
       id: 'x', title: 'x', columns: [{ key: 'a', label: 'A;1', kind: 'text' }, { key: 'b', label: 'B', kind: 'share' }],

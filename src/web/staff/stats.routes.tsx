@@ -197,9 +197,9 @@ function SelectionForm({ ctx, s, names, homeBuyer, figures }: { ctx: WebContext;
 
 // --- the page -------------------------------------------------------------------
 
-const SECTIONS = ['counts', 'local', 'sme', 'csr', 'reach', 'capabilities', 'competition', 'spend', 'breakdowns', 'export'] as const;
+const SECTIONS = ['counts', 'local', 'sme', 'csr', 'reach', 'young', 'categories', 'capabilities', 'competition', 'spend', 'breakdowns', 'export'] as const;
 const SECTION_TITLE = {
-  counts: 'stats.counts.heading', local: 'stats.local.heading', sme: 'stats.sme.heading', csr: 'stats.csr.heading', reach: 'stats.reach.heading',
+  counts: 'stats.counts.heading', local: 'stats.local.heading', sme: 'stats.sme.heading', csr: 'stats.csr.heading', reach: 'stats.reach.heading', young: 'stats.young.heading', categories: 'stats.categories.heading',
   capabilities: 'stats.capabilities.heading', competition: 'stats.competition.heading', spend: 'stats.spend.heading', breakdowns: 'stats.breakdowns.heading', export: 'stats.export.heading',
 } as const;
 
@@ -299,6 +299,19 @@ function Figures({ ctx, f, tables, report = false }: { ctx: WebContext; f: Figur
             <DefinitionText definition={f.reach.reach.definition} lang={lang} />
             <FigureLine lang={lang} name={t(lang, 'stats.conversion.share')} now={f.reach.conversion} />
             <DefinitionText definition={f.reach.conversion.definition} lang={lang} />
+          </Section>
+          <Section id="young" title={t(lang, 'stats.young.heading')}>
+            <FigureLine lang={lang} name={t(lang, 'stats.young.alerts')} now={f.youngFirms.alerts} />
+            <FigureLine lang={lang} name={t(lang, 'stats.young.wins')} now={f.youngFirms.wins} unknown={t(lang, 'stats.young.unknown', { n: n(f.youngFirms.wins.unknown) })} />
+            <p>{t(lang, 'stats.young.firms', { n: n(f.youngFirms.firms.registered), young: n(f.youngFirms.firms.young), without: n(f.youngFirms.firms.withoutFounded) })}</p>
+            <DefinitionText definition={f.youngFirms.definition} lang={lang} />
+            <StatTableView table={tables.find((x) => x.id === 'young-firms')!} lang={lang} />
+          </Section>
+          <Section id="categories" title={t(lang, 'stats.categories.heading')}>
+            <p>{t(lang, 'stats.categories.intro')}</p>
+            <p class="stat-figure__unknown">{t(lang, 'stats.categories.unknown', { n: n(f.categories.withoutDivision), m: n(f.categories.contracts) })}</p>
+            <DefinitionText definition={f.categories.definition} lang={lang} />
+            <StatTableView table={tables.find((x) => x.id === 'categories')!} lang={lang} />
           </Section>
           <Section id="capabilities" title={t(lang, 'stats.capabilities.heading')}>
             <p>{t(lang, 'stats.capabilities.firms', { n: n(f.capabilities.localFirms), previous: n(f.capabilities.previousLocalFirms) })}</p>
