@@ -155,10 +155,10 @@ function term(t: QueryTerm, expansions: Expansions): string {
 
 const phrase = (words: string[]) => quote(words.join(' '));
 
-/** The positive part of the words: every term (a prefix of its stem) and phrase, in these columns. */
-export function textExpression(text: TextQuery, expansions: Expansions = new Map(), columns = TEXT_COLUMNS): string | null {
+/** The positive part of the words: every term (a prefix of its stem) and phrase, in these columns; `OR`: any of them. */
+export function textExpression(text: TextQuery, expansions: Expansions = new Map(), columns = TEXT_COLUMNS, join: 'AND' | 'OR' = 'AND'): string | null {
   if (!hasPositive(text)) return null;
-  return `${columns} : (${[...text.terms.map((t) => term(t, expansions)), ...text.phrases.map(phrase)].join(' AND ')})`;
+  return `${columns} : (${[...text.terms.map((t) => term(t, expansions)), ...text.phrases.map(phrase)].join(` ${join} `)})`;
 }
 
 export function exclusionExpression(text: TextQuery, expansions: Expansions = new Map()): string | null {
@@ -190,6 +190,12 @@ export type FtsPlan = {
   text: string | null;
   /** The words in the title alone (the cheaper order for very common words). */
   titleText: string | null;
+  /**
+   * Any of the words (a term or a phrase) in the title: which candidates
+   * have a match in the title, for the cheaper order (what highlight() of the
+   * title would mark, found without reading each candidate's title).
+   */
+  titleAny: string | null;
   /** See rankingCost; 0 without words. */
   cost: number;
   /** Exact conditions on `s` (the search table), joined with AND. */
@@ -281,5 +287,7 @@ export function planQuery(query: SearchQuery, at: QueryContext, expansions: Expa
   if (exclusion && groups.length === 0) groups.push(anyTag([tags.awarded(false), tags.awarded(true)]));
   let match = groups.length ? groups.join(' AND ') : null;
   if (match && exclusion) match = `(${match}) NOT ${exclusion}`;
-  return { match, text: positive, titleText: textExpression(text, expansions, '{title}'), cost: positive ? rankingCost(text, expansions) : 0, where, params };
+  return {
+    match, text: positive, titleText: textExpression(text, expansions, '{title}'), titleAny: textExpression(text, expansions, '{title}', 'OR'), cost: positive ? rankingCost(text, expansions) : 0, where, params,
+  };
 }

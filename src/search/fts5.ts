@@ -17,6 +17,12 @@
 // A search is one statement over at most RESULT_CAP candidates (the most
 // recently indexed matches: FTS5 walks its doclists backwards and stops), so
 // its cost follows the page, not how common the words are. See searchSql.
+//
+// With a cache (`cacheSize`, on in the service): the order of every
+// candidate, the total and the facets of a search are kept per (words as
+// parsed, filters, sort), for every page of it, while the index's revision
+// (search_meta, moved by every write, in any process) is the same and no
+// candidate's open/closed has changed with the time (see `stillValid`).
 import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
 import { inTransaction, type Db } from '../../db/database.ts';
@@ -48,6 +54,9 @@ export const PREFIX_MERGE_BUDGET = 50_000;
  * grows with how many documents contain the words, not with the page.
  */
 export const BM25_BUDGET = 50_000;
+
+/** Searches kept by the service's index (see `ResultCache`); 0 turns the cache off. */
+export const RESULT_CACHE_SIZE = 500;
 
 /** Rows per write statement: well under SQLite's bound-parameter limit. */
 const CHUNK = 400;
@@ -113,14 +122,27 @@ export class FtsSearchIndex implements SearchIndex {
 
   private readonly bm25Budget: number;
   private readonly rules: SearchRules;
+  private readonly cache: ResultCache;
 
   constructor(
     private readonly db: Db,
     private readonly log?: Logger,
-    options: { bm25Budget?: number; rules?: SearchRules } = {},
+    options: { bm25Budget?: number; rules?: SearchRules; cacheSize?: number } = {},
   ) {
     this.bm25Budget = options.bm25Budget ?? BM25_BUDGET;
     this.rules = options.rules ?? DEFAULT_RULES;
+    this.cache = new ResultCache(options.cacheSize ?? 0);
+  }
+
+  /** Searches answered from the cache and computed, since this index was made. */
+  get cacheStats(): { hits: number; misses: number; size: number } {
+    return { hits: this.cache.hits, misses: this.cache.misses, size: this.cache.size };
+  }
+
+  /** The index's revision: moved by every write (upsert, remove, a new layout), from any process. */
+  async revision(): Promise<number> {
+    const [row] = await this.all<{ value: string }>(this.db, "SELECT value FROM search_meta WHERE key = 'revision'");
+    return Number(row?.value ?? 0);
   }
 
   private async all<T = Row>(db: Db, text: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -132,8 +154,14 @@ export class FtsSearchIndex implements SearchIndex {
     await db.executeQuery(CompiledQuery.raw(text, [...params]));
   }
 
+  /** A write to the index, with the revision moved in the same transaction: cached searches are then recomputed. */
   private write<T>(work: (trx: Db) => Promise<T>): Promise<T> {
-    return inTransaction(this.db, work);
+    return inTransaction(this.db, async (trx) => {
+      const result = await work(trx);
+      await this.run(trx, `INSERT INTO search_meta (key, value) VALUES ('revision', '1')
+        ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`);
+      return result;
+    });
   }
 
   /** Creates the tables; drops and recreates them (empty) when the layout version changed. */
@@ -309,30 +337,50 @@ export class FtsSearchIndex implements SearchIndex {
   /**
    * One statement: the candidates (at most RESULT_CAP matches, the most
    * recently indexed first, which FTS5 finds lazily), their order, the page
-   * and the facet counts; then the page's snippets.
+   * and the facet counts; then the page's snippets. With the cache, the
+   * statement returns the order of every candidate, kept for every page.
    */
   async search(query: SearchQuery, now = new Date()): Promise<SearchResult> {
     const at = queryContext(now, this.rules);
-    const plan = planQuery(query, at, await this.expansions(query.q));
-    const { sql, params } = searchSql(plan, query, at, this.bm25Budget);
+    const key = this.cache.enabled ? cacheKey(query) : null;
+    // Read before the statement: a write after it moves the revision, so what is stored under this one is never newer than it.
+    const revision = key === null ? 0 : await this.revision();
+    let entry = key === null ? undefined : this.cache.get(key, revision, at);
+    let page: number[];
     const offset = (query.page - 1) * query.pageSize;
-    const rows = await this.all<{ facet: string; value: string | number | null; label: string | null; n: number }>(
-      this.db, sql, [...params, offset, offset + query.pageSize],
-    );
-    const facets: Facets = emptyFacets();
-    const page: { rid: number; position: number }[] = [];
-    let total = 0;
-    for (const row of rows) {
-      if (row.facet === 'hit') page.push({ rid: Number(row.value), position: Number(row.n) });
-      else if (row.facet === 'total') total = Number(row.n);
-      else if ((FACET_NAMES as readonly string[]).includes(row.facet) && row.value !== null) {
-        facets[row.facet as FacetName].push({ value: String(row.value), count: Number(row.n), ...(row.label ? { label: row.label } : {}) });
+    if (entry) {
+      page = entry.order.slice(offset, offset + query.pageSize);
+    } else {
+      const plan = planQuery(query, at, await this.expansions(query.q));
+      const { sql, params } = searchSql(plan, query, at, this.bm25Budget, key !== null);
+      const rows = await this.all<{ facet: string; value: string | number | null; label: string | null; n: number }>(
+        this.db, sql, key === null ? [...params, offset, offset + query.pageSize] : params,
+      );
+      const facets: Facets = emptyFacets();
+      const positions: { rid: number; position: number }[] = [];
+      let order: number[] = [];
+      let total = 0;
+      let openDeadline: string | null = null;
+      let openPublished: string | null = null;
+      for (const row of rows) {
+        if (row.facet === 'hit') positions.push({ rid: Number(row.value), position: Number(row.n) });
+        else if (row.facet === 'order') order = row.value === null ? [] : String(row.value).split(',').map(Number);
+        else if (row.facet === 'total') total = Number(row.n);
+        else if (row.facet === 'open-deadline') openDeadline = row.value === null ? null : String(row.value);
+        else if (row.facet === 'open-published') openPublished = row.value === null ? null : String(row.value);
+        else if ((FACET_NAMES as readonly string[]).includes(row.facet) && row.value !== null) {
+          facets[row.facet as FacetName].push({ value: String(row.value), count: Number(row.n), ...(row.label ? { label: row.label } : {}) });
+        }
       }
+      for (const name of FACET_NAMES) facets[name] = trimFacet(facets[name]);
+      if (key === null) order = positions.sort((a, b) => a.position - b.position).map((p) => p.rid);
+      entry = { revision, now: at.now, openDeadline, openPublished, order, total, facets };
+      if (key !== null) this.cache.set(key, entry);
+      page = key === null ? order : order.slice(offset, offset + query.pageSize);
     }
-    for (const name of FACET_NAMES) facets[name] = trimFacet(facets[name]);
-    page.sort((a, b) => a.position - b.position);
-    const hits = await this.hits(query, page.map((p) => p.rid), now);
-    return { hits, total, totalExact: total < RESULT_CAP, page: query.page, pageSize: query.pageSize, facets, backend: 'fts5' };
+    const hits = await this.hits(query, page, now);
+    const { total } = entry;
+    return { hits, total, totalExact: total < RESULT_CAP, page: query.page, pageSize: query.pageSize, facets: copyFacets(entry.facets), backend: 'fts5' };
   }
 
   /** The index words each term of `q` stands for, with how many documents they are in. */
@@ -401,6 +449,94 @@ export class FtsSearchIndex implements SearchIndex {
   async close(): Promise<void> {}
 }
 
+/** What a search keeps: the candidates' order, the total, the facets, and what decides how long they hold. */
+type CachedSearch = {
+  revision: number;
+  /** When it was computed (ISO): it holds for that moment and later ones only. */
+  now: string;
+  /** The earliest deadline of a candidate open by its deadline: at that moment it closes. */
+  openDeadline: string | null;
+  /** The oldest publication of a candidate open without a deadline: it closes when `since` passes it. */
+  openPublished: string | null;
+  order: number[];
+  total: number;
+  facets: Facets;
+};
+
+/**
+ * The search without its page, as a key; null when it cannot be kept. Words
+ * as parsed (the same terms, phrases and exclusions are the same search),
+ * the values of each filter sorted (they are alternatives).
+ *
+ * Not kept: a status filter with `closed` in it (and not all three). Time
+ * turns open notices into closed ones, so the candidates of such a search
+ * can grow without any write and without any of them changing; every other
+ * search's candidates only change with the index (see `stillValid`).
+ */
+export function cacheKey(query: SearchQuery): string | null {
+  const statuses = new Set(query.status);
+  if (statuses.has('closed') && statuses.size < 3) return null;
+  const { page: _page, pageSize: _pageSize, q, ...rest } = query;
+  const filters = Object.fromEntries(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => [k, Array.isArray(v) ? [...new Set(v.map(String))].sort() : v]));
+  return JSON.stringify([parseTextQuery(q), filters]);
+}
+
+/**
+ * Whether a kept search still answers at `at` for the index at `revision`:
+ * nothing written since, not asked for an earlier moment, and none of its
+ * candidates closed since (open is `deadline > now`, or without a deadline
+ * `published_at >= since`; both only ever turn false as time passes, and are
+ * compared here as the SQL compares them, as strings).
+ */
+export function stillValid(entry: CachedSearch, revision: number, at: QueryContext): boolean {
+  return entry.revision === revision && entry.now <= at.now
+    && (entry.openDeadline === null || at.now < entry.openDeadline)
+    && (entry.openPublished === null || at.since <= entry.openPublished);
+}
+
+/** The kept searches, least recently used first; `size` 0 keeps none. */
+class ResultCache {
+  private readonly entries = new Map<string, CachedSearch>();
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly max: number) {}
+
+  get enabled(): boolean {
+    return this.max > 0;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string, revision: number, at: QueryContext): CachedSearch | undefined {
+    const entry = this.entries.get(key);
+    this.entries.delete(key);
+    if (!entry || !stillValid(entry, revision, at)) {
+      this.misses++;
+      return undefined;
+    }
+    this.entries.set(key, entry);
+    this.hits++;
+    return entry;
+  }
+
+  set(key: string, entry: CachedSearch): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+/** The caller may add labels to the facets: it gets its own copy. */
+function copyFacets(facets: Facets): Facets {
+  const out = emptyFacets();
+  for (const name of FACET_NAMES) out[name] = facets[name].map((f) => ({ ...f }));
+  return out;
+}
+
 function dedupe(docs: SearchDocument[]): SearchDocument[] {
   const byId = new Map<string, SearchDocument>();
   for (const doc of docs) if (!byId.has(doc.id) || byId.get(doc.id)!.revision <= doc.revision) byId.set(doc.id, doc);
@@ -415,22 +551,38 @@ export function rankingMode(plan: FtsPlan, query: SearchQuery, budget = BM25_BUD
 
 /**
  * The search statement. Parameters after the returned ones: page offset,
- * page end.
+ * page end; none with `whole`, which returns the order of every candidate
+ * (one row, 'order': their rowids in order, comma-separated) instead of the
+ * page's positions.
  * - c: the candidates: every match when there are at most RESULT_CAP, else
  *   the RESULT_CAP most recently indexed (FTS5 walks the doclists backwards
  *   and stops there), with what the facets and the order need (open decided
- *   now); for very common words also whether the title matched (from
- *   highlight(), which needs no statistics);
+ *   now); for very common words with filters also whether the title
+ *   matched (from highlight(), which needs no statistics);
  * - r: bm25 over the words alone (the filter tokens stay out of it: bm25
  *   would count every document that has them), walking the words' matches
  *   backwards from the newest candidate and stopping at the last one (FTS5
- *   seeks a lower rowid bound by scanning, an upper one at once);
+ *   seeks a lower rowid bound by scanning, an upper one at once); for very
+ *   common words without filters instead the rows between the candidates'
+ *   rowids with any of the words in the title (score -1: one walk of the
+ *   title's doclists, where highlight() reads and tokenizes every
+ *   candidate's title; with filters the candidates lie far apart and
+ *   highlight() in c is cheaper);
  * - ranked: the score and where the notice is (see orderBy);
- * - then the page's positions, the total and every facet's counts, at once.
+ * - g: the candidates grouped by everything the facets count (one pass
+ *   over them; candidates alike, as most of a search's are, share a row),
+ *   so the JSON lists are read once per group, not once per candidate;
+ * - then the page's positions, the total and every facet's counts, at once,
+ *   and the earliest moment an open candidate closes (open-deadline: the
+ *   soonest deadline; open-published: the oldest publication without one),
+ *   which bounds how long the answer holds (see stillValid).
  */
-export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, budget = BM25_BUDGET): { sql: string; params: unknown[] } {
+export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, budget = BM25_BUDGET, whole = false): { sql: string; params: unknown[] } {
   const mode = rankingMode(plan, query, budget);
-  const inTitle = mode === 'title-first' ? 'instr(highlight(search_fts, 0, char(1), char(2)), char(1)) > 0' : '0';
+  // Title matches for the cheaper order: words alone walk the title's matches over the candidates' rowids (r), which
+  // lie close together; with filters they may lie far apart, so highlight() marks each candidate's title instead.
+  const titleWalk = mode === 'title-first' && plan.match === plan.text;
+  const inTitle = mode === 'title-first' && !titleWalk ? 'instr(highlight(search_fts, 0, char(1), char(2)), char(1)) > 0' : '0';
   const columns = `s.rid AS rid, ${inTitle} AS in_title, ${openSql('s')} AS is_open, s.kind, s.procedure, s.buyer_id, s.buyer, s.awarded,
     s.deadline, s.published_at, s.cpv_divisions, s.regions, s.flags`;
   const where = plan.where.length ? ` AND ${plan.where.join(' AND ')}` : '';
@@ -444,9 +596,14 @@ export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, b
     ? `SELECT f.rowid AS rid, bm25(search_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM search_fts f
        WHERE search_fts MATCH ? AND f.rowid <= (SELECT max(rid) FROM c) AND +f.rowid IN (SELECT rid FROM c)
        ORDER BY f.rowid DESC LIMIT (SELECT count(*) FROM c)`
-    : 'SELECT 0 AS rid, 0 AS score WHERE 0';
+    : titleWalk
+      ? `SELECT f.rowid AS rid, -1 AS score FROM search_fts f
+       WHERE search_fts MATCH ? AND f.rowid <= (SELECT max(rid) FROM c) AND f.rowid >= (SELECT min(rid) FROM c)
+       ORDER BY f.rowid DESC`
+      : 'SELECT 0 AS rid, 0 AS score WHERE 0';
   if (mode === 'bm25') params.push(plan.text);
-  const score = mode === 'bm25' ? 'coalesce(r.score, 0)' : mode === 'title-first' ? '-c.in_title' : '0';
+  if (titleWalk) params.push(plan.titleAny);
+  const score = mode === 'bm25' || titleWalk ? 'coalesce(r.score, 0)' : mode === 'title-first' ? '-c.in_title' : '0';
   // 0 the local area, 1 elsewhere in Sweden or a place unknown (Brygga's notices are Swedish unless they say otherwise), 2 abroad.
   const inRegions = (n: number) => `EXISTS (SELECT 1 FROM json_each(c.regions) WHERE value IN (${Array(n).fill('?').join(', ')}))`;
   const locality = query.sort === 'relevance'
@@ -455,17 +612,24 @@ export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, b
   if (query.sort === 'relevance') params.push(...at.localArea, 'SE');
   const sql = `WITH c AS MATERIALIZED (${candidates}),
     r AS MATERIALIZED (${relevance}),
-    ranked AS (SELECT c.rid, c.deadline, c.published_at, c.is_open, ${locality} AS locality, ${score} AS score FROM c LEFT JOIN r ON r.rid = c.rid)
-    SELECT 'hit' AS facet, rid AS value, NULL AS label, position AS n
-      FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, mode)}) AS position FROM ranked) WHERE position > ? AND position <= ?
-    UNION ALL SELECT 'total', NULL, NULL, count(*) FROM c
-    UNION ALL SELECT 'status', CASE WHEN awarded = 1 THEN 'awarded' WHEN is_open THEN 'open' ELSE 'closed' END, NULL, count(*) FROM c GROUP BY 2
-    UNION ALL SELECT 'kind', kind, NULL, count(*) FROM c GROUP BY kind
-    UNION ALL SELECT 'procedure', procedure, NULL, count(*) FROM c WHERE procedure IS NOT NULL GROUP BY procedure
-    UNION ALL SELECT 'buyer', buyer_id, max(buyer), count(*) FROM c GROUP BY buyer_id
-    UNION ALL SELECT 'cpv', j.value, NULL, count(*) FROM c, json_each(c.cpv_divisions) AS j GROUP BY j.value
-    UNION ALL SELECT 'region', j.value, NULL, count(*) FROM c, json_each(c.regions) AS j GROUP BY j.value
-    UNION ALL SELECT 'csr', j.value, NULL, count(*) FROM c, json_each(c.flags) AS j GROUP BY j.value`;
+    ranked AS (SELECT c.rid, c.deadline, c.published_at, c.is_open, ${locality} AS locality, ${score} AS score FROM c LEFT JOIN r ON r.rid = c.rid),
+    g AS MATERIALIZED (SELECT CASE WHEN awarded = 1 THEN 'awarded' WHEN is_open THEN 'open' ELSE 'closed' END AS status,
+      kind, procedure, buyer_id, max(buyer) AS buyer, cpv_divisions, regions, flags, count(*) AS n
+      FROM c GROUP BY 1, kind, procedure, buyer_id, cpv_divisions, regions, flags)
+    ${whole
+    ? `SELECT 'order' AS facet, group_concat(rid, ',' ORDER BY ${orderBy(query, mode)}) AS value, NULL AS label, count(*) AS n FROM ranked`
+    : `SELECT 'hit' AS facet, rid AS value, NULL AS label, position AS n
+      FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, mode)}) AS position FROM ranked) WHERE position > ? AND position <= ?`}
+    UNION ALL SELECT 'total', NULL, NULL, sum(n) FROM g
+    UNION ALL SELECT 'status', status, NULL, sum(n) FROM g GROUP BY status
+    UNION ALL SELECT 'kind', kind, NULL, sum(n) FROM g GROUP BY kind
+    UNION ALL SELECT 'procedure', procedure, NULL, sum(n) FROM g WHERE procedure IS NOT NULL GROUP BY procedure
+    UNION ALL SELECT 'buyer', buyer_id, max(buyer), sum(n) FROM g GROUP BY buyer_id
+    UNION ALL SELECT 'cpv', j.value, NULL, sum(n) FROM g, json_each(g.cpv_divisions) AS j GROUP BY j.value
+    UNION ALL SELECT 'region', j.value, NULL, sum(n) FROM g, json_each(g.regions) AS j GROUP BY j.value
+    UNION ALL SELECT 'csr', j.value, NULL, sum(n) FROM g, json_each(g.flags) AS j GROUP BY j.value
+    UNION ALL SELECT 'open-deadline', min(deadline), NULL, count(*) FROM c WHERE is_open AND deadline IS NOT NULL
+    UNION ALL SELECT 'open-published', min(published_at), NULL, count(*) FROM c WHERE is_open AND deadline IS NULL`;
   return { sql, params };
 }
 

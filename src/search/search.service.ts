@@ -9,7 +9,7 @@ import { BUILT_IN_MUNICIPALITIES } from '../domain/regions.ts';
 import { PlaceResolver } from '../regions/notice-place.ts';
 import { activeDocuments, loadDocuments } from './document.ts';
 import { FallbackSearchIndex } from './fallback.ts';
-import { FtsSearchIndex } from './fts5.ts';
+import { FtsSearchIndex, RESULT_CACHE_SIZE } from './fts5.ts';
 import { MeiliSearchIndex } from './meilisearch.ts';
 import { buyerNames, countActiveNotices, municipalityNames } from './search.repo.ts';
 import { DEFAULT_RULES, type DocumentSource, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult, type SearchRules } from './search.types.ts';
@@ -35,7 +35,7 @@ export class SearchService {
     rules: SearchRules = DEFAULT_RULES,
   ) {
     this.places = new PlaceResolver(db);
-    this.fts = new FtsSearchIndex(db, log, { rules });
+    this.fts = new FtsSearchIndex(db, log, { rules, cacheSize: RESULT_CACHE_SIZE });
     this.meili = meili ? new MeiliSearchIndex({ url: meili.url, key: meili.key, indexUid: meili.indexUid, rules }) : null;
     this.index = this.meili ? new FallbackSearchIndex(this.meili, this.fts, log, (ids) => this.documents(ids)) : this.fts;
   }

@@ -265,6 +265,21 @@ describe('search contract: SQLite FTS5', () => {
   });
 });
 
+describe('search contract: SQLite FTS5 with the result cache (as the service runs it)', () => {
+  // Every question of the contract, and its writes, through the cache: a kept answer that outlived a write fails here.
+  contract(async () => {
+    const { db, dir } = tempDb();
+    await migrateToLatest(db);
+    return {
+      index: new FtsSearchIndex(db, undefined, { cacheSize: 100 }),
+      async cleanup() {
+        await db.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  });
+});
+
 const MEILI_URL = process.env.MEILI_URL;
 describe(`search contract: Meilisearch${MEILI_URL ? ` at ${MEILI_URL}` : ' (skipped: MEILI_URL is not set; start Meilisearch and set MEILI_URL, and MEILI_KEY if it needs one)'}`, function () {
   before(function () {
