@@ -98,7 +98,33 @@ export async function checkDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
-/** Joins the caller's transaction (an ingest run stores a whole file in one) or opens one. */
-export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
+/** How many times a transaction is begun while another process holds the write lock (each waits busy_timeout). */
+const BEGIN_ATTEMPTS = 3;
+
+/**
+ * Joins the caller's transaction (an ingest run stores a whole file in one) or
+ * opens one. When another process holds the write lock longer than
+ * busy_timeout (a long import slice, a backup), beginning is tried again after
+ * an asynchronous pause, so the event loop serves others meanwhile and a
+ * person's write waits instead of failing. Only the begin is retried: once the
+ * work has started, an error is the caller's.
+ */
+export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return work(db);
+  for (let attempt = 1; ; attempt++) {
+    let started = false;
+    try {
+      return await db.transaction().execute((trx) => {
+        started = true;
+        return work(trx);
+      });
+    } catch (error) {
+      if (started || !isBusy(error) || attempt >= BEGIN_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
+
+/** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes). */
+export const isBusy = (error: unknown): boolean =>
+  typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');

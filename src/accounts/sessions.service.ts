@@ -1,7 +1,7 @@
 // Who is asking: a session cookie or a bearer API token, resolved to a
 // Principal. Sessions live in the database (so every process sees a sign-out)
 // with an idle timeout and an absolute lifetime.
-import type { Db } from '../../db/database.ts';
+import { isBusy, type Db } from '../../db/database.ts';
 import { parseRoles, type Principal } from '../domain/access.ts';
 import * as repo from './accounts.repo.ts';
 import { issueSecret, secretMatches, splitToken } from './secrets.ts';
@@ -44,7 +44,7 @@ export async function sessionPrincipal(db: Db, token: string, policy: SessionPol
     return null;
   }
   // Written at most once a minute: a page with many requests costs one write.
-  if (now.getTime() - new Date(session.last_seen_at).getTime() > MINUTE) await repo.touchSession(db, session.id, now.toISOString());
+  if (now.getTime() - new Date(session.last_seen_at).getTime() > MINUTE) await unlessBusy(repo.touchSession(db, session.id, now.toISOString()));
   return principalOf(db, session.user_id, 'session');
 }
 
@@ -56,8 +56,21 @@ export async function tokenPrincipal(db: Db, token: string, now = new Date()): P
   if (row.revoked_at || now.toISOString() >= row.expires_at) return null;
   // Written at most once a minute, as a session's last_seen_at: a script's burst of requests costs one write, not one each
   // (every write waits for the database's one write lock, which workers hold while they record matches).
-  if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > MINUTE) await repo.markApiTokenUsed(db, row.id, now.toISOString());
+  if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > MINUTE) await unlessBusy(repo.markApiTokenUsed(db, row.id, now.toISOString()));
   return principalOf(db, row.user_id, 'token');
+}
+
+/**
+ * A bookkeeping write (last seen, last used) that may be skipped: when another
+ * process holds the database past busy_timeout, the request goes on without
+ * it (the next request writes it) instead of failing before its real work.
+ */
+async function unlessBusy(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isBusy(error)) throw error;
+  }
 }
 
 /** The session cookie: HttpOnly, SameSite=Lax, Secure when Brygga is served over https. */

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import { isBusy } from '../../db/database.ts';
 
 export class AppError extends Error {
   constructor(
@@ -62,6 +63,8 @@ function toAppError(error: unknown): AppError {
   if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return new AppError(e.status, 'bad_request', e.message ?? 'Bad request');
   }
+  // The database stayed locked by another process past every wait (inTransaction retries the begin): try again soon.
+  if (isBusy(error)) return new AppError(503, 'busy', 'The database is busy with other work: try again in a few seconds');
   return new AppError(500, 'internal', 'Something went wrong on our side');
 }
 
@@ -92,7 +95,10 @@ export type ErrorPage = (error: AppError, req: Request) => string;
 export function errorHandler(log: Logger, errorPage: ErrorPage): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) log.error({ err: error, path: req.path }, 'request failed');
+    if (appError.code === 'busy') {
+      res.set('Retry-After', '5');
+      log.warn({ method: req.method, route: routeOf(req), status: 503}, 'database busy');
+    } else if (appError.status >= 500) log.error({ err: error, path: req.path }, 'request failed');
     // The client's mistake (a malformed URL, encoding or body), not ours: a warning, without a stack.
     else if (!(error instanceof AppError)) {
       // What kind of error, not its message: the message may quote the URL (ids, tokens).
