@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The page a person sees when a request fails. The AppError's message is
 // written for developers; people get an explanation by kind, in their language.
 import type { Request } from 'express';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The frame of every page: skip link, header with the menu for the signed-in
 // roles, the language switch, main content, footer. FKUI's classes
 // (@fkui/design, /assets/fkui.css) give the look; /assets/brygga.css the rest.

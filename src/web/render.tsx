@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // Pages are JSX rendered to a string on the server (preact-render-to-string
 // escapes every text and attribute), sent as HTML in the reader's language.
 import type { Request, Response } from 'express';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The administrator's pages: users and their roles (add, change, remove),
 // buyer organisations (list, add) and the signed-in administrator's own API
 // tokens (create, shown once; revoke). The services are the API's

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // Charts drawn on the server as SVG with Observable Plot over linkedom's DOM,
 // kept inline in the page. Plot writes a <style> element and style attributes;
 // the Content-Security-Policy allows neither inline, so both are taken out and

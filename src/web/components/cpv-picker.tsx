@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The CPV picker: choose categories among all 9,454 CPV codes without knowing
 // them by heart. Without JavaScript it is part of its form: a search field
 // with a button (`cpvq`), the tree to browse (`cpvopen`: the code whose

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // Form pieces in FKUI's markup, with the error-summary pattern: the errors
 // listed at the top (each a link to its field), each repeated beside its
 // field, every value kept. Field ids are `field-<name>`.

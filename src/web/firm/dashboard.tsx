@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The firm's dashboard: its matches (the same service as
 // GET /api/companies/:id/matches), open ones first and the soonest deadline
 // first, each with score, reasons and what the firm is missing; "Inte

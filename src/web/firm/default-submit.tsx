@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // Enter in a form with the CPV picker. A browser's implicit submission (Enter
 // in a text field) clicks the form's first submit button, which would be the
 // picker's search button: the form would never be sent. These forms start with

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The firm's delivery history: every e-mail Brygga sent it (or tried to), when,
 // of what kind and why — the notices each told it about and in which section.
 // Read from the delivery ledger (src/mail/ledger.repo.ts), newest first.

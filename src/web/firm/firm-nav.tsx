@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // What the firm's pages share: their rule (a firm's user, acting for its own
 // company), the company of the request, the sub-menu and the one-line notes
 // a page shows after a change (?done=…).

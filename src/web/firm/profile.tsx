@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The firm's profile and users: its details (the schema and service of
 // PATCH /api/companies/:id), the language its e-mail goes out in, its users
 // (invite and remove: owners only, as POST/DELETE /api/companies/:id/users),

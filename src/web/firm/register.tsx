@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // Registering a firm in the browser: the same schema (companyInputSchema) and
 // service (registerCompany) as POST /api/companies, so the same answer whether
 // or not the firm or the address is known ("check your e-mail").

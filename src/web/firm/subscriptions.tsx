@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The firm's subscriptions: list, create, edit, pause/resume and delete, with
 // every filter the API takes (subscriptionInputSchema, the same service
 // functions as /api/companies/:id/subscriptions), and an estimate of how many

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The procurement officer's pages: my notices, the publish/edit form with the
 // reach preview, withdrawing, and registering awards and direct awards. Every
 // write goes through the same services (and zod schemas) as the API.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The officer's page bodies: the publish form with its reach preview, and the small confirmation forms.
 import { EFORMS_CRITERIA, REQUIREMENTS, type Label } from '../../domain/csr.ts';
 import type { ReachPreview } from '../../matching/match-engine.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The development mailbox: with MAIL_TRANSPORT=file (and never in
 // production), /dev/mail lists the .eml files of the outbox, newest first, and
 // shows one with its links made clickable, so a person trying `npm start` can

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // "Så fungerar Brygga" and the accessibility statement (tillgänglighetsredogörelse,
 // in the structure of DIGG's model statement).
 import { formatDate, t } from '../../i18n/messages.ts';

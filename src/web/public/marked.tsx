@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // Search backends return titles and snippets as escaped HTML with the matched
 // words in <mark>. Pages never insert that HTML: it is split back into text
 // (entities decoded) and <mark> elements, which preact escapes again.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // A notice's page: every fact Brygga holds about it, in words rather than codes.
 import type { ComponentChildren } from 'preact';
 import { cpvLabel } from '../../domain/cpv.ts';

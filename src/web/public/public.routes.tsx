@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The pages everyone sees: the start page (search), a notice's page, how
 // Brygga works, and the accessibility statement.
 import type { Db } from '../../../db/database.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The start page: search over every notice, as a GET form, so that every
 // search (words, filters, sort, page) is a URL that can be shared. The same
 // schema as GET /api/search validates it; the SearchService answers it.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The pages of signing in (src/accounts/signin.routes.ts) and of the links in
 // e-mail (src/mail/mail.routes.ts). Their forms carry the form token like
 // every other form; the routes keep their own protections (Origin checks,

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // Pieces the staff and admin pages share: a table in FKUI's markup that
 // scrolls sideways on a narrow screen (and can be reached and scrolled with
 // the keyboard), a status message after a form, and small formatters.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The pages of the business-development unit (näringslivsenheten), for staff
 // and admins: the start page with counts, the firm directory and each firm,
 // suspended addresses, imports with their progress and summary, and the

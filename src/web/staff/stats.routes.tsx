@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The statistics pages for staff and admins (issue 14): /staff/stats (a GET
 // form choosing the period and buyer, every figure with its definition,
 // numerator, denominator and unknowns, charts with their tables), the exports

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The pieces of the statistics pages (src/web/staff/stats.routes.tsx): a
 // table of src/stats/export.ts shown as an FKUI table, a figure with its
 // definition, numerator, denominator and unknowns, and the charts.
