@@ -21,7 +21,7 @@ export const DEFINITIONS = {
     en: 'Share of the contract value (SEK) with a known place and a known value that went to local suppliers.',
   },
   levels: {
-    sv: 'Nivåer: home (hemkommunen), local-area (närområdet), county (länet), sweden (övriga Sverige), abroad (utlandet), unknown (okänt). Ort avgörs i ordning: registrerat företag i Brygga (organisationsnummer, alla arbetsställen), leverantörsregister importerat av personal, vinnarens adress i tilldelningen (postnummer → kommun, NUTS-3 → län), namnmatchning (markerad, kan bekräftas eller avvisas), annars okänt.',
+    sv: 'Nivåer: hemkommunen (home), närområdet (local-area), länet (county), övriga Sverige (sweden), utlandet (abroad), okänt (unknown). Ort avgörs i ordning: registrerat företag i Brygga (organisationsnummer, alla arbetsställen), leverantörsregister importerat av personal, vinnarens adress i tilldelningen (postnummer → kommun, NUTS-3 → län), namnmatchning (markerad, kan bekräftas eller avvisas), annars okänt.',
     en: 'Levels: home (the home municipality), local-area, county, sweden (rest of Sweden), abroad, unknown. The place is decided in order: a registered Brygga firm (organisationsnummer, every workplace), the supplier register imported by staff, the winner’s address in the award (postcode → municipality, NUTS-3 → county), a name match (marked, can be confirmed or rejected), otherwise unknown.',
   },
   smeShare: {

@@ -4,19 +4,11 @@
 // it sends the form, never the CPV picker's search button. Every page through axe.
 import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { replaceCpvLabels } from '../../src/cpv/cpv.repo.ts';
-import { forgetCpvCatalogue } from '../../src/cpv/cpv-catalogue.ts';
 import { api, startTestApp, type TestApp } from '../helpers/app.ts';
 import { nextOrgNumber } from '../helpers/firms.ts';
 import { checkPage, expectAccessible, launchBrowser, newContext, screenshot, signInAs } from './browser.ts';
+import { useCpvLabels } from './cpv-labels.ts';
 
-const LABELS = [
-  { code: '90000000', label_sv: 'Avlopps- och avfallshantering, renhållning och miljötjänster', label_en: 'Sewage, refuse, cleaning and environmental services' },
-  { code: '90900000', label_sv: 'Städ- och saneringstjänster', label_en: 'Cleaning and sanitation services' },
-  { code: '90910000', label_sv: 'Rengöring', label_en: 'Cleaning services' },
-  { code: '90911200', label_sv: 'Byggnadsstädning', label_en: 'Building-cleaning services' },
-  { code: '90911300', label_sv: 'Fönsterputsning', label_en: 'Window-cleaning services' },
-];
 
 describe('web: the firm’s profile, and Enter in the firm’s forms (Chromium)', function () {
   this.timeout(180_000);
@@ -26,8 +18,7 @@ describe('web: the firm’s profile, and Enter in the firm’s forms (Chromium)'
   before(async function () {
     browser = await launchBrowser(this);
     t = await startTestApp({ RATE_LIMIT_REGISTER_PER_ADDRESS: '1000/1h', RATE_LIMIT_REGISTER_PER_CLIENT: '1000/1h' });
-    await replaceCpvLabels(t.app.db, LABELS);
-    forgetCpvCatalogue(t.app.db);
+    await useCpvLabels(t.app.db);
   });
   after(async () => {
     await browser?.close();

@@ -6,23 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { replaceCpvLabels } from '../../src/cpv/cpv.repo.ts';
-import { forgetCpvCatalogue } from '../../src/cpv/cpv-catalogue.ts';
 import { api, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
 import { inDays, nextOrgNumber } from '../helpers/firms.ts';
 import { checkPage, expectAccessible, launchBrowser, newContext, screenshot, signInAs } from './browser.ts';
+import { useCpvLabels } from './cpv-labels.ts';
 
-const LABELS = [
-  { code: '90000000', label_sv: 'Avlopps- och avfallshantering, renhållning och miljötjänster', label_en: 'Sewage, refuse, cleaning and environmental services' },
-  { code: '90900000', label_sv: 'Städ- och saneringstjänster', label_en: 'Cleaning and sanitation services' },
-  { code: '90910000', label_sv: 'Rengöring', label_en: 'Cleaning services' },
-  { code: '90911000', label_sv: 'Städning av bostäder, byggnader och fönster', label_en: 'Accommodation, building and window cleaning services' },
-  { code: '90911200', label_sv: 'Byggnadsstädning', label_en: 'Building-cleaning services' },
-  { code: '90911300', label_sv: 'Fönsterputsning', label_en: 'Window-cleaning services' },
-  { code: '45000000', label_sv: 'Bygg- och anläggningsarbeten', label_en: 'Construction work' },
-  { code: '45400000', label_sv: 'Slutbehandling av byggnader', label_en: 'Building completion work' },
-  { code: '45432100', label_sv: 'Golvläggning', label_en: 'Floor laying and covering work' },
-];
 
 /** The e-mails written to the file outbox, newest last, as text. */
 function outbox(t: TestApp): string[] {
@@ -59,8 +47,7 @@ describe('web: the firm’s journey (Chromium)', function () {
   before(async function () {
     browser = await launchBrowser(this);
     t = await startTestApp({ RATE_LIMIT_REGISTER_PER_ADDRESS: '1000/1h', RATE_LIMIT_REGISTER_PER_CLIENT: '1000/1h' });
-    await replaceCpvLabels(t.app.db, LABELS);
-    forgetCpvCatalogue(t.app.db);
+    await useCpvLabels(t.app.db);
     // Last year's notices, for the picker's counts.
     await api(t.app, 'POST', '/api/notices', {
       reference: 'KS 2025/1', title: 'Städning av skolor', buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' }, cpv: { main: '90911200' }, deadline: inDays(10),

@@ -9,11 +9,10 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { insertBuyer } from '../../src/accounts/organisations.repo.ts';
-import { forgetCpvCatalogue } from '../../src/cpv/cpv-catalogue.ts';
-import { replaceCpvLabels } from '../../src/cpv/cpv.repo.ts';
 import { eventually } from '../helpers/app.ts';
 import { registerFirm, startWithSmtp, type Ctx } from '../helpers/firms.ts';
 import { checkPage, expectAccessible, launchBrowser, newContext, screenshot, signInAs } from './browser.ts';
+import { useCpvLabels } from './cpv-labels.ts';
 
 /** Presses Tab until the element with this id has focus (keyboard only, as a person would). */
 async function tabTo(page: Page, id: string, max = 80) {
@@ -37,14 +36,6 @@ async function tabToButton(page: Page, text: string, max = 120) {
 const NOTICE_PAGE = /:\d+\/notices\/[\w-]+$/;
 const nextYear = new Date().getUTCFullYear() + 1;
 
-const LABELS = [
-  { code: '90000000', label_sv: 'Avlopps- och avfallshantering, renhållning och miljötjänster', label_en: 'Sewage, refuse, cleaning and environmental services' },
-  { code: '90900000', label_sv: 'Städ- och saneringstjänster', label_en: 'Cleaning and sanitation services' },
-  { code: '90910000', label_sv: 'Rengöring', label_en: 'Cleaning services' },
-  { code: '90911000', label_sv: 'Städning av bostäder, byggnader och fönster', label_en: 'Accommodation, building and window cleaning services' },
-  { code: '90911200', label_sv: 'Byggnadsstädning', label_en: 'Building-cleaning services' },
-  { code: '77310000', label_sv: 'Plantering och skötsel av grönområden', label_en: 'Planting and maintenance services of green areas' },
-];
 
 /** Picks a code in the picker with the mouse: searched, then ticked among the results. */
 async function pick(page: Page, code: string) {
@@ -64,8 +55,7 @@ describe('web: the officer publishes, previews the reach, withdraws and register
     browser = await launchBrowser(this);
     c = await startWithSmtp();
     buyerId = await insertBuyer(c.t.app.db, { name: 'Lerums kommun', orgNumber: '2120001447', nuts: 'SE232' });
-    await replaceCpvLabels(c.t.app.db, LABELS);
-    forgetCpvCatalogue(c.t.app.db);
+    await useCpvLabels(c.t.app.db);
     // Three local cleaning firms: two ask for every requirement to be met (strict), one of them holds the Swan licence.
     await registerFirm(c, 'svan@firma.test', [{ strict: true }], { body: { csr: ['svanen'] } });
     await registerFirm(c, 'utan@firma.test', [{ strict: true }]);
