@@ -50,7 +50,7 @@ export type AuditEntry = {
 
 /** Newest first; `before` is the id of the last entry of the previous page. */
 export async function readAudit(db: Db, limit: number, before?: string): Promise<{ entries: AuditEntry[]; next: string | null }> {
-  const rows = await auditPage(db, limit, before);
+  const rows = await auditPage(db, limit, { before });
   const entries = rows.map((r) => ({
     id: r.id, at: r.at, userId: r.user_id, email: r.email, roles: r.roles ? r.roles.split(' ') : [], action: r.action,
     objectType: r.object_type, objectId: r.object_id, ip: r.ip, details: JSON.parse(r.details) as Record<string, unknown>,

@@ -33,7 +33,8 @@ import { Cell, DataTable, Notice, number, StaffNav, when } from './components.ts
 import { ImportRuns, percentOf, type ImportRun } from './imports.ts';
 import { boundaryOf, parseMultipart } from './multipart.ts';
 import { LERUM, statsPages } from './stats.routes.tsx';
-import { auditActions, auditSearch, directoryFacets, directoryPage, heldDeliveries, recentDeliveries, staffCounts } from './staff.repo.ts';
+import { auditActions, auditPage } from '../../accounts/audit.repo.ts';
+import { directoryFacets, directoryPage, heldDeliveries, recentDeliveries, staffCounts } from './staff.repo.ts';
 
 export type StaffPagesDeps = {
   db: Db;
@@ -334,7 +335,7 @@ export function staffPagesRouter(deps: StaffPagesDeps): SecuredRouter {
   // --- imports ----------------------------------------------------------------
 
   const importsPage = async (req: Request, res: Response, errors: FormErrors = {}, values: { format?: string } = {}) => {
-    const recent = await auditSearch(db, { actor: null, action: 'import.run', from: null, until: null, before: null }, 20);
+    const recent = await auditPage(db, 20, { action: 'import.run' });
     const running = imports.running();
     page(req, res, { title: t('sv', 'staff.imports.title'), status: Object.keys(errors).length ? 400 : 200 }, (ctx) => {
       const { lang } = ctx;
@@ -462,10 +463,10 @@ export function staffPagesRouter(deps: StaffPagesDeps): SecuredRouter {
     }
     const q = parsed.success ? parsed.data : null;
     const rows = q
-      ? await auditSearch(db, {
-        actor: q.actor || null, action: q.action || null, from: q.from ? stockholmStart(q.from) : null,
-        until: q.to ? stockholmStart(nextDay(q.to)) : null, before: q.before ?? null,
-      }, PAGE_SIZE)
+      ? await auditPage(db, PAGE_SIZE + 1, { // one more than a page tells that there is a next page
+        actor: q.actor, action: q.action, from: q.from ? stockholmStart(q.from) : null,
+        until: q.to ? stockholmStart(nextDay(q.to)) : null, before: q.before,
+      })
       : [];
     const next = rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1].id : null;
     const params = (before?: string) => new URLSearchParams(Object.entries({ ...values, ...(before ? { before } : {}) }).filter(([, v]) => v)).toString();
