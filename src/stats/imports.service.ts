@@ -2,7 +2,7 @@
 // invoices (parsed in src/ingest/ledgers.ts). Called inside the ingest's
 // savepoint, so a file is stored whole or not at all; bad rows are named.
 import type { Db } from '../../db/database.ts';
-import { normaliseLegalName } from '../domain/locality.ts';
+import { normaliseLegalName } from '../domain/names.ts';
 import { contentHash, nowIso } from '../ids.ts';
 import * as repo from './stats.repo.ts';
 

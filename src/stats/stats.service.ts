@@ -6,7 +6,8 @@
 // workplaces, the supplier register, staff's name decisions, postcodes) every
 // contract's place is decided again.
 import { inTransaction, type Db } from '../../db/database.ts';
-import { LOCALITY_LEVELS, LOCALITY_RULES, contractTypeOfCpv, nearest, normaliseLegalName, resolveLocality, type HomeArea, type KnownSupplier, type LocalityLevel, type Lookups, type Winner } from '../domain/locality.ts';
+import { LOCALITY_LEVELS, LOCALITY_RULES, contractTypeOfCpv, nearest, resolveLocality, type HomeArea, type KnownSupplier, type LocalityLevel, type Lookups, type Winner } from '../domain/locality.ts';
+import { normaliseLegalName } from '../domain/names.ts';
 import { previousPeriod, share, yearsBefore, youngBy, type Period } from '../domain/periods.ts';
 import { stockholmDate } from '../domain/dates.ts';
 import { COUNTY_NUTS3 } from '../domain/regions.ts';

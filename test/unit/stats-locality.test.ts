@@ -1,20 +1,12 @@
-// The pure rules of the statistics: names made comparable, levels, periods.
+// The pure rules of the statistics: levels, periods (names: names.test.ts).
 import { expect } from 'chai';
-import { contractTypeOfCpv, levelOfNuts, nearest, normaliseLegalName, resolveLocality, type Lookups } from '../../src/domain/locality.ts';
+import { contractTypeOfCpv, levelOfNuts, nearest, resolveLocality, type Lookups } from '../../src/domain/locality.ts';
 import { parsePeriod, previousPeriod } from '../../src/domain/periods.ts';
 
 const AREA = { home: '1441', localArea: ['1441', '1480', '1402'] };
 const empty = (): Lookups => ({ firmsByOrg: new Map(), registerByOrg: new Map(), byName: new Map(), decisions: new Map() });
 
 describe('statistics: locality rules', () => {
-  it('normalises legal names: case, punctuation, AB/Aktiebolag, (publ)', () => {
-    for (const name of ['Exempel Städ AB', 'EXEMPEL STÄD AKTIEBOLAG', 'Aktiebolaget Exempel Städ', 'Exempel-Städ AB (publ)', ' exempel  städ, ab ']) {
-      expect(normaliseLegalName(name), name).to.equal('exempel städ');
-    }
-    expect(normaliseLegalName('Bröderna Ek HB')).to.equal('bröderna ek');
-    expect(normaliseLegalName('StudentConsulting Sweden AB (publ)')).to.equal('studentconsulting sweden');
-  });
-
   it('a firm with workplaces in two municipalities is as near as the nearer', () => {
     expect(nearest(['0180', '1480'], AREA)).to.deep.equal({ level: 'local-area', municipality: '1480' });
     expect(nearest(['1480', '1441'], AREA)).to.deep.equal({ level: 'home', municipality: '1441' });
