@@ -69,6 +69,8 @@ export const filtersSchema = z
     procedures: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
     onlyCsr: z.boolean().default(false),
     strict: z.boolean().default(false),
+    /** Only matches scoring at least this (1–100), after the firm's award history and feedback. */
+    minScore: z.number().int().min(1).max(100).nullable().default(null),
   })
   .refine((f) => f.minValue === null || f.maxValue === null || f.minValue <= f.maxValue, {
     message: 'minValue must not exceed maxValue',

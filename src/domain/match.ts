@@ -27,6 +27,9 @@ export type MatchNotice = {
   value: { amount: number; currency: string } | null;
   procedure: string | null;
   criteria: MatchCriteria;
+  /** The buyer (organisationsnummer, else its name) and title: what a firm's record compares (src/domain/relevance.ts). */
+  buyer?: string | null;
+  title?: string;
 };
 
 export type MatchCompany = { id: string; municipalityCode: string; capabilities: HeldCapability[] };
@@ -48,12 +51,14 @@ export type MatchSubscription = {
   onlyCsr: boolean;
   /** Only notices whose every requirement the firm meets. */
   strict: boolean;
+  /** Only matches scoring at least this, after the firm's record (src/domain/relevance.ts). */
+  minScore?: number | null;
 };
 
 /** A subscription's filters as stored (JSON); companies/company.schema.ts validates them. */
 export type StoredFilters = Partial<{
   includeParent: boolean; keywords: string | null; regions: string[]; minValue: number | null; maxValue: number | null;
-  kinds: string[]; procedures: string[]; onlyCsr: boolean; strict: boolean;
+  kinds: string[]; procedures: string[]; onlyCsr: boolean; strict: boolean; minScore: number | null;
 }>;
 
 export type MatchResult = {

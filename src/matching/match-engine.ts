@@ -13,6 +13,7 @@ import { noticeCodes, type NoticeInput } from '../notices/notice.schema.ts';
 import * as notices from '../notices/notices.repo.ts';
 import { explainExpired } from './expired.ts';
 import { MatchIndex, type MatchResults } from './match-index.ts';
+import { normaliseLegalName } from '../domain/names.ts';
 import * as repo from './matching.repo.ts';
 import { PlaceResolver } from '../regions/notice-place.ts';
 
@@ -41,6 +42,22 @@ export type ReachPreview = {
   lots: { lotId: string; title: string | null; firms: Reach }[];
 };
 
+
+/** What the rules need of a notice, given its words and place when they are asked about. */
+export function matchNotice(id: string, notice: NoticeInput, words: Words = NO_WORDS, place: MatchNotice['place'] = NO_PLACE): MatchNotice {
+  return {
+    id,
+    kind: notice.kind,
+    codes: noticeCodes(notice),
+    words,
+    place,
+    value: notice.estimatedValue,
+    procedure: notice.procedure,
+    criteria: notice.criteria,
+    buyer: notice.buyer.orgNumber ?? normaliseLegalName(notice.buyer.name),
+    title: notice.title,
+  };
+}
 
 /** Told how long the index took to rebuild (and its size) and to match a notice, for the metrics. */
 export type MatchObserver = { rebuilt(seconds: number, rules: number): void; applied(seconds: number): void };
@@ -95,6 +112,7 @@ export class MatchEngine {
       procedures: f.procedures ?? [],
       onlyCsr: f.onlyCsr ?? false,
       strict: f.strict ?? false,
+      minScore: f.minScore ?? null,
     };
   }
 
@@ -104,18 +122,8 @@ export class MatchEngine {
    * text analysis and the place (a postcode lookup) may be left out.
    */
   async prepare(id: string, notice: NoticeInput, need: { words: boolean; place: boolean } = ALL): Promise<MatchNotice> {
-    const codes = noticeCodes(notice);
     const text = () => [notice.title, notice.description ?? '', ...notice.lots.map((l) => l.title ?? '')].join(' ');
-    return {
-      id,
-      kind: notice.kind,
-      codes,
-      words: need.words ? Words.of(text()) : NO_WORDS,
-      place: need.place ? await this.places.place(notice) : NO_PLACE,
-      value: notice.estimatedValue,
-      procedure: notice.procedure,
-      criteria: notice.criteria,
-    };
+    return matchNotice(id, notice, need.words ? Words.of(text()) : NO_WORDS, need.place ? await this.places.place(notice) : NO_PLACE);
   }
 
   private async run(notice: MatchNotice, now: Date): Promise<MatchResults> {
