@@ -1,7 +1,10 @@
 // "Inte relevant": a firm says a match is not for it, and why. Stored per
-// (firm, notice); the dashboard marks such matches. Issue 16 will use it for scoring.
+// (firm, notice); the dashboard marks such matches, and matching lowers the
+// score of notices like it (src/domain/relevance.ts): the engines reload
+// firms' records with the subscriptions, so the revision moves.
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
+import { bumpSubscriptionsRevision } from '../companies/companies.repo.ts';
 import { cleanText } from '../domain/text.ts';
 import { notFound } from '../http/errors.ts';
 import { nowIso } from '../ids.ts';
@@ -16,10 +19,12 @@ export type FeedbackInput = z.output<typeof feedbackInputSchema>;
 export async function markNotRelevant(db: Db, companyId: string, noticeId: string, input: FeedbackInput, userId: string | null): Promise<void> {
   if (!(await hasMatch(db, companyId, noticeId))) throw notFound('Match');
   await saveFeedback(db, { companyId, noticeId, reason: input.reason, comment: input.comment, userId }, nowIso());
+  await bumpSubscriptionsRevision(db);
 }
 
 /** Takes the feedback back: the match shows as before. */
 export async function undoNotRelevant(db: Db, companyId: string, noticeId: string): Promise<void> {
   if (!(await hasMatch(db, companyId, noticeId))) throw notFound('Match');
   await deleteFeedback(db, companyId, noticeId);
+  await bumpSubscriptionsRevision(db);
 }

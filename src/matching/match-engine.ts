@@ -6,7 +6,7 @@ import { capabilitiesInForce, isRequirement, requirementLabel, EFORMS_CRITERIA, 
 import { parseKeywords, Words } from '../domain/keywords.ts';
 import { stockholmDate } from '../domain/dates.ts';
 import { alertKind, subscriptionTakes, type AlertKind } from '../domain/alerts.ts';
-import { cpvCandidates, evaluate, hasCsrCriteria, type StoredFilters, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
+import { bestPerCompany, cpvCandidates, evaluate, hasCsrCriteria, type StoredFilters, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription } from '../domain/match.ts';
 import { inTransaction } from '../../db/database.ts';
 import type { NoticeRow } from '../notices/notices.repo.ts';
 import { noticeCodes, type NoticeInput } from '../notices/notice.schema.ts';
@@ -14,6 +14,9 @@ import * as notices from '../notices/notices.repo.ts';
 import { explainExpired } from './expired.ts';
 import { MatchIndex, type MatchResults } from './match-index.ts';
 import { normaliseLegalName } from '../domain/names.ts';
+import { rescore, type FirmRecord } from '../domain/relevance.ts';
+import { loadFirmRecords } from './firm-records.service.ts';
+import { standingResults, type Rescoring } from './relevance.ts';
 import * as repo from './matching.repo.ts';
 import { PlaceResolver } from '../regions/notice-place.ts';
 
@@ -67,6 +70,9 @@ export class MatchEngine {
   private revision = -1;
   private subscriptions = new Map<string, SubscriptionInfo>();
   private companies = new Map<string, MatchCompany>();
+  /** Each firm's award history and "inte relevant" (src/domain/relevance.ts), reloaded with the subscriptions. */
+  private records = new Map<string, FirmRecord>();
+  private anyMinScore = false;
   readonly places: PlaceResolver;
 
   constructor(
@@ -94,6 +100,8 @@ export class MatchEngine {
       return [s.id, { companyId: s.company_id, frequency: s.frequency, kinds: filters.kinds ?? [], rule }];
     }));
     this.index = new MatchIndex([...this.subscriptions.values()].map((s) => s.rule));
+    this.records = await loadFirmRecords(this.db);
+    this.anyMinScore = [...this.subscriptions.values()].some((s) => s.rule.minScore !== null);
     this.revision = revision;
     this.observer?.rebuilt((performance.now() - started) / 1000, this.subscriptions.size);
   }
@@ -134,6 +142,10 @@ export class MatchEngine {
     return results;
   }
 
+  private rescoring(): Rescoring {
+    return { records: this.records, rule: (id) => this.subscriptions.get(id)?.rule, anyMinScore: this.anyMinScore };
+  }
+
   /** Whether a stored notice invites firms now, and as what (see domain/alerts.ts). */
   alertKind(row: NoticeRow, now: Date): AlertKind | null {
     return alertKind(notices.alertFacts(row), now, this.alertMaxAgeDays);
@@ -150,15 +162,21 @@ export class MatchEngine {
     const row = await notices.findById(this.db, noticeId);
     if (!row || row.status !== 'active') return { matched: [], instant: [] };
     const alert = this.alertKind(row, now);
-    const results = await this.run(await this.prepare(row.id, notices.storedDocument(row)), now);
+    const notice = await this.prepare(row.id, notices.storedDocument(row));
+    const results = await this.run(notice, now);
     const today = stockholmDate(now);
-    const best = results.bestPerCompany().map((r) => explainExpired(r, this.companies.get(r.companyId)!.capabilities, today));
-    // Each firm's matching subscriptions, and the firms with an instant one, in one pass over the compact results.
+    const rescoring = this.rescoring();
+    // Without records or minimum scores the compact results stand as they are (the common case, kept cheap).
+    const rescored = rescoring.records.size || rescoring.anyMinScore;
+    const standing = rescored ? standingResults(results, notice, rescoring) : null;
+    const best = (standing ? bestPerCompany(standing) : results.bestPerCompany()).map((r) => explainExpired(r, this.companies.get(r.companyId)!.capabilities, today));
+    // Each firm's matching subscriptions, and the firms with an instant one, in one pass over the results that stand.
     const subscriptionIds = new Map<string, string[]>();
     const instantCompanies = new Set<string>();
-    for (let i = 0; i < results.size; i++) {
-      const companyId = results.companyId(i);
-      const subscriptionId = results.subscriptionId(i);
+    const count = standing ? standing.length : results.size;
+    for (let i = 0; i < count; i++) {
+      const companyId = standing ? standing[i].companyId : results.companyId(i);
+      const subscriptionId = standing ? standing[i].subscriptionId : results.subscriptionId(i);
       const ids = subscriptionIds.get(companyId);
       if (ids) ids.push(subscriptionId);
       else subscriptionIds.set(companyId, [subscriptionId]);
@@ -197,7 +215,9 @@ export class MatchEngine {
       const row = rows[i];
       const alert = this.alertKind(row, now);
       if (!alert || !subscriptionTakes(sub.kinds, alert)) continue;
-      const result = evaluate(await this.prepare(row.id, notices.storedDocument(row), need), rule, today);
+      const notice = await this.prepare(row.id, notices.storedDocument(row), need);
+      const evaluated = evaluate(notice, rule, today);
+      const result = evaluated && rescore(evaluated, notice, rule, this.records.get(sub.companyId));
       if (result) found.push({ noticeId: row.id, result: explainExpired(result, rule.company.capabilities, today) });
     }
     for (let from = 0; from < found.length; from += WRITE_BATCH) {

@@ -9,6 +9,7 @@ import { noticeInputSchema } from '../notices/notice.schema.ts';
 import type { MatchEngine } from './match-engine.ts';
 import { feedbackInputSchema, markNotRelevant } from './feedback.service.ts';
 import { firmMatches } from './firm-matches.service.ts';
+import { companySuggestions } from './suggestions.service.ts';
 
 export const matchesQuerySchema = z.object({
   status: z.enum(['open', 'closed', 'all']).default('all'),
@@ -29,7 +30,12 @@ export function matchingRouter(db: Db, engine: MatchEngine, { alertMaxAgeDays }:
     res.json(await firmMatches(db, req.params.id, parseOr400(matchesQuerySchema, req.query), alertMaxAgeDays));
   });
 
-  // "Inte relevant": the firm says a match is not for it, and why (stored for later scoring; the dashboard marks it).
+  // Categories and a subscription suggested from the contracts the firm has won, with the evidence.
+  router.get('/companies/:id/suggestions', firmRule(false), async (req, res) => {
+    res.json(await companySuggestions(db, req.params.id));
+  });
+
+  // "Inte relevant": the firm says a match is not for it, and why (lowers the score of notices like it; the dashboard marks it).
   router.post('/companies/:id/matches/:noticeId/feedback', firmRule(true), async (req, res) => {
     const input = parseOr400(feedbackInputSchema, req.body);
     await markNotRelevant(db, req.params.id, req.params.noticeId, input, principalOf(res)?.userId ?? null);

@@ -47,6 +47,7 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'POST /api/import': STAFF,
   'POST /api/notices/preview': PUBLISH,
   'GET /api/companies/:id/matches': FIRM_READ,
+  'GET /api/companies/:id/suggestions': FIRM_READ,
   'POST /api/notices': PUBLISH,
   'PATCH /api/notices/:id': PUBLISHER_OF_NOTICE,
   'POST /api/notices/:id/withdraw': PUBLISHER_OF_NOTICE,
