@@ -73,7 +73,7 @@ describe('companies API', function () {
       expect(firm.subscriptions).to.deep.equal([{
         id: firm.subscriptions[0].id, name: 'Våra kategorier', frequency: 'instant', active: true, reminderDays: 3,
         includeParent: false, keywords: null, regions: [], minValue: null, maxValue: null, kinds: [], procedures: [],
-        onlyCsr: false, strict: false, cpv: ['90910000', '90911200'],
+        onlyCsr: false, strict: false, minScore: null, cpv: ['90910000', '90911200'],
       }]);
       expect(await outbox('company.registered', firm.id)).to.deep.equal([{ companyId: firm.id, round: 1 }]);
       const changed = await outbox('subscription.changed', firm.id);
