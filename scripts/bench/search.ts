@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CompiledQuery } from 'kysely';
 import { openDatabase } from '../../db/database.ts';
-import { cpvClosure, regionClosure } from '../../src/search/document.ts';
+import { cpvClosure, cpvLabels, regionClosure } from '../../src/search/document.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { openSql, planQuery, queryContext } from '../../src/search/fts5.query.ts';
 import {
@@ -151,6 +151,7 @@ function notice(i: number): SearchDocument {
     description,
     buyerName: buyer.name,
     codes: all,
+    labels: cpvLabels(cpv),
     buyerId: buyer.id,
     buyerOrgNumber: buyer.orgNumber,
     kind,
@@ -264,7 +265,7 @@ const elapsed = performance.now() - started;
 async function likeSearch(query: SearchQuery): Promise<number> {
   const text = parseTextQuery(query.q);
   const plan = planQuery({ ...query, q: '' }, AT);
-  const patterns = text.terms.map((t) => `%${t.stem}%`);
+  const patterns = text.terms.map((t) => `%${t.tokens[0]}%`);
   const textWhere = patterns.map(() => '(b.title LIKE ? OR b.body LIKE ?)').join(' AND ');
   const score = patterns.map(() => '(b.title LIKE ?) * 10 + (b.body LIKE ?) * 2').join(' + ');
   const filterTags = likeTagConditions(query);

@@ -1,6 +1,7 @@
 // From a stored notice to the flat SearchDocument both backends index, and
 // the documents that feed the index job and `npm run reindex`.
 import type { Db } from '../../db/database.ts';
+import { cpvLabel } from '../domain/cpv.ts';
 import { municipalityNuts3, type NoticePlace } from '../domain/regions.ts';
 import type { PlaceResolver } from '../regions/notice-place.ts';
 import { noticeCodes, type Criteria, type NoticeInput } from '../notices/notice.schema.ts';
@@ -31,6 +32,18 @@ export function regionClosure(place: NoticePlace): string[] {
     if (nuts3) addNuts(nuts3);
   }
   return [...out].sort();
+}
+
+/** The Swedish and English names of these categories, as far as Brygga knows them (the full list after `npm run import:cpv`). */
+export function cpvLabels(codes: Iterable<string>): string {
+  const out = new Set<string>();
+  for (const code of codes) {
+    for (const lang of ['sv', 'en'] as const) {
+      const label = cpvLabel(code, lang);
+      if (label.exact && label.text) out.add(label.text);
+    }
+  }
+  return [...out].join(' · ');
 }
 
 const SOCIAL_REQUIREMENTS = new Set(['collective-agreement', 'employment-requirement', 'fairtrade']);
@@ -87,6 +100,7 @@ export function toSearchDocument({ id, revision, createdAt, buyerId, notice, pla
     description: clean([notice.description ?? '', ...lotTitles].filter(Boolean).join(' · ')),
     buyerName: clean(notice.buyer.name),
     codes: [...codes, ...(notice.procedureId ? [notice.procedureId] : []), notice.sourceId].map(clean),
+    labels: clean(cpvLabels(cpv)),
     buyerId,
     buyerOrgNumber: notice.buyer.orgNumber,
     kind: notice.kind,

@@ -3,10 +3,11 @@
 // search table. Pure code; user input reaches SQL only as bound parameters,
 // and reaches the MATCH expression only as quoted letters and digits.
 //
-// Words: every term must match, as a prefix of its Swedish stem ("städning"
-// → städ*, which finds "Städtjänster"), expanded to the exact index words the
-// prefix stands for (FTS5 walks an OR of words lazily but merges a `prefix*`
-// whole); phrases word for word; exclusions with NOT.
+// Words: every term must match, by one of its analysed tokens or, for a
+// compound, by all of its parts ("skolmåltid" → "skolmåltid" OR ("skol" AND
+// "måltid")); the indexed text carries every token of its words (see
+// indexedText in text.ts), so these are exact tokens, never prefixes. Phrases
+// word for word, in the text as written; exclusions with NOT.
 //
 // Filters are indexed as tokens of a `tags` column (kind, CPV closure,
 // regions, buyer, procedure, CSR flags, awarded, may-invite, and coarse date
@@ -14,11 +15,11 @@
 // doclists instead of checking every matching row. Ranges (dates, value,
 // open/closed) are narrowed by bucket tokens and then checked exactly in SQL.
 import { openSince, regionCodes, type SearchDocument, type SearchQuery, type SearchRules, type SearchStatus } from './search.types.ts';
-import { hasPositive, isPrefixTerm, parseTextQuery, type QueryTerm, type TextQuery } from './text.ts';
+import { hasPositive, parseTextQuery, type QueryTerm, type TextQuery } from './text.ts';
 
-export const TEXT_COLUMNS = '{title description buyer codes}';
-/** bm25 weights per column: title, description, buyer, codes, tags. */
-export const BM25_WEIGHTS = [10, 2, 1, 1, 0] as const;
+export const TEXT_COLUMNS = '{title description buyer codes labels}';
+/** bm25 weights per column: title, description, buyer, codes, CPV labels (below a word in the title), tags. */
+export const BM25_WEIGHTS = [10, 2, 1, 1, 1, 0] as const;
 
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2199;
@@ -131,53 +132,51 @@ export function documentTags(doc: SearchDocument): string {
   return out.join(' ');
 }
 
-/**
- * What a prefix stands for in the index: the exact words it expands to (FTS5
- * walks an OR of exact words lazily, and stops at the page's end, where a
- * `prefix*` query first merges every matching word's whole doclist), or the
- * prefix itself when it expands to too many words. `docs` is how many
- * documents those words occur in (summed): the cost of ranking them by bm25.
- */
-export type Expansion = { words: string[]; docs: number; prefix: boolean };
-export type Expansions = Map<string, Expansion>;
+/** How many documents each token of a query is in (from the index's token list): what bm25 costs. */
+export type TokenDocs = Map<string, number>;
 
-/** The index words of a query term: its stem as a prefix (three letters or more) or the word itself. */
-export function lookupKey(t: QueryTerm): string {
-  return isPrefixTerm(t) ? t.stem : t.word;
+/** Every token a query's terms, phrases and exclusions look up. */
+export function queryTokens(text: TextQuery): string[] {
+  return [...new Set([...text.terms, ...text.exclude].flatMap((t) => [...t.tokens, ...t.parts]).concat(text.phrases.flat()))];
 }
 
-function term(t: QueryTerm, expansions: Expansions): string {
-  const e = expansions.get(lookupKey(t));
-  if (!isPrefixTerm(t)) return quote(t.word);
-  if (!e || e.prefix || e.words.length === 0) return `${quote(t.stem)}*`;
-  return e.words.length === 1 ? quote(e.words[0]) : `(${e.words.map(quote).join(' OR ')})`;
+function term(t: QueryTerm): string {
+  const parts = t.parts.length ? [`(${t.parts.map(quote).join(' AND ')})`] : [];
+  const any = [...t.tokens.map(quote), ...parts];
+  return any.length === 1 ? any[0] : `(${any.join(' OR ')})`;
 }
 
 const phrase = (words: string[]) => quote(words.join(' '));
 
-/** The positive part of the words: every term (a prefix of its stem) and phrase, in these columns; `OR`: any of them. */
-export function textExpression(text: TextQuery, expansions: Expansions = new Map(), columns = TEXT_COLUMNS, join: 'AND' | 'OR' = 'AND'): string | null {
+/** The positive part of the words: every term and phrase, in these columns; `OR`: any of them. */
+export function textExpression(text: TextQuery, columns = TEXT_COLUMNS, join: 'AND' | 'OR' = 'AND'): string | null {
   if (!hasPositive(text)) return null;
-  return `${columns} : (${[...text.terms.map((t) => term(t, expansions)), ...text.phrases.map(phrase)].join(` ${join} `)})`;
+  return `${columns} : (${[...text.terms.map(term), ...text.phrases.map(phrase)].join(` ${join} `)})`;
 }
 
-export function exclusionExpression(text: TextQuery, expansions: Expansions = new Map()): string | null {
-  const parts = [...text.exclude.map((t) => term(t, expansions)), ...text.excludePhrases.map(phrase)];
+export function exclusionExpression(text: TextQuery): string | null {
+  const parts = [...text.exclude.map(term), ...text.excludePhrases.map(phrase)];
   return parts.length ? `${TEXT_COLUMNS} : (${parts.join(' OR ')})` : null;
 }
 
 /**
- * Documents bm25 must visit to weigh the words (FTS5 counts every phrase's
- * matches once per query): the sum over terms and phrase words; Infinity when
- * a prefix could not be expanded.
+ * The query's words as one phrase in the title, when it has two or more and
+ * no phrase of its own: a title with them in that order ranks first.
  */
-export function rankingCost(text: TextQuery, expansions: Expansions): number {
+export function titlePhrase(text: TextQuery): string | null {
+  if (text.terms.length < 2 || text.phrases.length) return null;
+  return `{title} : ${phrase(text.terms.map((t) => t.word))}`;
+}
+
+/**
+ * Documents bm25 must visit to weigh the words (FTS5 counts every phrase's
+ * matches once per query): the sum over the terms' tokens and the phrases'
+ * words; a token the index lacks costs nothing.
+ */
+export function rankingCost(text: TextQuery, docs: TokenDocs): number {
   let cost = 0;
-  for (const t of text.terms) {
-    const e = expansions.get(lookupKey(t));
-    cost += !e ? Infinity : isPrefixTerm(t) && e.prefix ? Infinity : e.docs;
-  }
-  for (const p of text.phrases) for (const w of p) cost += expansions.get(w)?.docs ?? Infinity;
+  for (const t of text.terms) for (const token of [...t.tokens, ...t.parts]) cost += docs.get(token) ?? 0;
+  for (const p of text.phrases) for (const w of p) cost += docs.get(w) ?? 0;
   return cost;
 }
 
@@ -196,6 +195,8 @@ export type FtsPlan = {
    * title would mark, found without reading each candidate's title).
    */
   titleAny: string | null;
+  /** The query's words as a phrase in the title (see titlePhrase), or null. */
+  titlePhrase: string | null;
   /** See rankingCost; 0 without words. */
   cost: number;
   /** Exact conditions on `s` (the search table), joined with AND. */
@@ -234,14 +235,14 @@ function statusCondition(status: SearchStatus): string {
   return openSql('s');
 }
 
-/** Translates a query; `at` decides open and closed and what `local` means; `expansions` come from the index's word list. */
-export function planQuery(query: SearchQuery, at: QueryContext, expansions: Expansions = new Map()): FtsPlan {
+/** Translates a query; `at` decides open and closed and what `local` means; `docs` come from the index's token list. */
+export function planQuery(query: SearchQuery, at: QueryContext, docs: TokenDocs = new Map()): FtsPlan {
   const text = parseTextQuery(query.q);
   const groups: string[] = [];
   const where: string[] = [];
   const params: unknown[] = [];
 
-  const positive = textExpression(text, expansions);
+  const positive = textExpression(text);
   if (positive) groups.push(positive);
   if (query.kind.length) groups.push(anyTag(query.kind.map(tags.kind)));
   if (query.procedure.length) groups.push(anyTag(query.procedure.map(tags.procedure)));
@@ -282,12 +283,19 @@ export function planQuery(query: SearchQuery, at: QueryContext, expansions: Expa
     }
   }
 
-  const exclusion = exclusionExpression(text, expansions);
+  const exclusion = exclusionExpression(text);
   // FTS5 cannot start from a NOT: exclusions alone subtract from every notice (each has a0 or a1).
   if (exclusion && groups.length === 0) groups.push(anyTag([tags.awarded(false), tags.awarded(true)]));
   let match = groups.length ? groups.join(' AND ') : null;
   if (match && exclusion) match = `(${match}) NOT ${exclusion}`;
   return {
-    match, text: positive, titleText: textExpression(text, expansions, '{title}'), titleAny: textExpression(text, expansions, '{title}', 'OR'), cost: positive ? rankingCost(text, expansions) : 0, where, params,
+    match,
+    text: positive,
+    titleText: textExpression(text, '{title}'),
+    titleAny: textExpression(text, '{title}', 'OR'),
+    titlePhrase: titlePhrase(text),
+    cost: positive ? rankingCost(text, docs) : 0,
+    where,
+    params,
   };
 }

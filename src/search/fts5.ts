@@ -6,11 +6,14 @@
 // - search_notices: one row per indexed notice: the original text (hits and
 //   snippets show it as written) and the columns filters, facets and hits need;
 // - search_fts: an external-content FTS5 table over it. Into the FTS5 index
-//   goes *folded* text (case and foreign diacritics folded, å/ä/ö kept) plus a
-//   `tags` column of filter tokens (see fts5.query.ts);
-// - search_terms: every indexed word with the number of documents it is in:
-//   prefixes expand to the words they stand for through it, and it tells
-//   which words are too common for bm25 to be quick;
+//   goes *analysed* text (folded: case and foreign diacritics folded, å/ä/ö
+//   kept; then every token its words are found by, see indexedText) for the
+//   title, description, buyer, codes and the CPV codes' labels, plus a `tags`
+//   column of filter tokens (see fts5.query.ts). The analysis depends on the
+//   dictionary alone, so a row's tokens can always be computed again to
+//   remove it;
+// - search_terms: every indexed token with the number of documents it is in:
+//   it tells which words are too common for bm25 to be quick;
 // - search_pending: notices Meilisearch has still to receive (when configured);
 // - search_meta: the layout version; a new version drops and refills the index.
 //
@@ -27,27 +30,17 @@ import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
 import { inTransaction, type Db } from '../../db/database.ts';
 import {
-  BM25_WEIGHTS, documentTags, lookupKey, openSql, planQuery, queryContext,
-  type Expansion, type Expansions, type FtsPlan, type QueryContext,
+  BM25_WEIGHTS, documentTags, openSql, planQuery, queryContext, queryTokens, type FtsPlan, type QueryContext, type TokenDocs,
 } from './fts5.query.ts';
 import {
   DEFAULT_RULES, FACET_NAMES, RESULT_CAP, emptyFacets, statusOf, trimFacet, type SearchRules,
   type DocumentSource, type Facets, type FacetName, type NoticeKind, type SearchDocument, type SearchHit,
   type SearchIndex, type SearchQuery, type SearchResult,
 } from './search.types.ts';
-import { Highlighter, fold, isPrefixTerm, markedToHtml, parseTextQuery } from './text.ts';
+import { Highlighter, fold, indexedText, markedToHtml, parseTextQuery } from './text.ts';
 
-/** Bump when the tables, the folding or the tokens change: the index is then rebuilt. */
-export const FTS_LAYOUT_VERSION = '4';
-
-/** A prefix that stands for at most this many words is searched as an OR of them. */
-export const MAX_EXPANSION = 64;
-/**
- * A prefix with more words is left to FTS5 (which merges their doclists
- * whole) when they occur in at most this many documents in all; else it
- * stands for its MAX_EXPANSION most frequent words.
- */
-export const PREFIX_MERGE_BUDGET = 50_000;
+/** Bump when the tables, the folding or the analysis change: the index is then rebuilt. */
+export const FTS_LAYOUT_VERSION = '5';
 /**
  * Words found in more documents than this in all are ranked by the cheaper
  * order (title matches first, then the newest) instead of bm25, whose cost
@@ -57,6 +50,10 @@ export const BM25_BUDGET = 50_000;
 
 /** Searches kept by the service's index (see `ResultCache`); 0 turns the cache off. */
 export const RESULT_CACHE_SIZE = 500;
+
+const FTS_COLUMNS = 'title, description, buyer, codes, labels, tags';
+/** The stored columns a write needs to find and forget a row. */
+const STORED = 'rid, notice_id, revision, title, description, buyer, codes, labels, tags';
 
 /** Rows per write statement: well under SQLite's bound-parameter limit. */
 const CHUNK = 400;
@@ -71,6 +68,7 @@ type StoredRow = {
   description: string;
   buyer: string;
   codes: string;
+  labels: string;
   tags: string;
 };
 
@@ -89,24 +87,30 @@ type HitRow = StoredRow & {
 };
 
 const COLUMNS = [
-  'notice_id', 'revision', 'title', 'description', 'buyer', 'codes', 'tags', 'kind', 'procedure', 'buyer_id',
+  'notice_id', 'revision', 'title', 'description', 'buyer', 'codes', 'labels', 'tags', 'kind', 'procedure', 'buyer_id',
   'buyer_org_number', 'main_cpv', 'awarded', 'invites', 'deadline', 'published_at', 'value_amount', 'value_currency', 'value_sek',
   'cpv_divisions', 'regions', 'flags',
 ] as const;
 
 function rowValues(doc: SearchDocument): unknown[] {
   return [
-    doc.id, doc.revision, doc.title, doc.description, doc.buyerName, doc.codes.join(' '), documentTags(doc), doc.kind,
+    doc.id, doc.revision, doc.title, doc.description, doc.buyerName, doc.codes.join(' '), doc.labels, documentTags(doc), doc.kind,
     doc.procedure, doc.buyerId, doc.buyerOrgNumber, doc.mainCpv, Number(doc.awarded), Number(doc.invites), doc.deadline, doc.publishedAt,
     doc.estimatedValue?.amount ?? null, doc.estimatedValue?.currency ?? null, doc.valueSek,
     JSON.stringify(doc.cpvDivisions), JSON.stringify(doc.regions), JSON.stringify(doc.csr),
   ];
 }
 
-/** What the FTS5 index holds for a row: folded text, the tokens as they are. */
-const ftsValues = (r: Pick<StoredRow, 'title' | 'description' | 'buyer' | 'codes' | 'tags'>) => [
-  fold(r.title), fold(r.description), fold(r.buyer), fold(r.codes), r.tags,
+type IndexedColumns = Pick<StoredRow, 'title' | 'description' | 'buyer' | 'codes' | 'labels' | 'tags'>;
+
+/** What the FTS5 index holds for a row: analysed text, codes folded, the tags as they are. */
+const ftsValues = (r: IndexedColumns) => [
+  indexedText(r.title), indexedText(r.description), indexedText(r.buyer), fold(r.codes), indexedText(r.labels), r.tags,
 ];
+
+const indexedColumns = (doc: SearchDocument): IndexedColumns => ({
+  title: doc.title, description: doc.description, buyer: doc.buyerName, codes: doc.codes.join(' '), labels: doc.labels, tags: documentTags(doc),
+});
 
 const placeholders = (rows: number, columns: number) =>
   Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(', ')})`).join(', ');
@@ -183,6 +187,7 @@ export class FtsSearchIndex implements SearchIndex {
         description TEXT NOT NULL,
         buyer TEXT NOT NULL,
         codes TEXT NOT NULL,
+        labels TEXT NOT NULL,
         tags TEXT NOT NULL,
         kind TEXT NOT NULL,
         procedure TEXT,
@@ -203,7 +208,7 @@ export class FtsSearchIndex implements SearchIndex {
       // Marks (Mn, Mc, Me) count as letters, so decomposed input ("e" + U+0301)
       // stays one word, as it is once folded.
       await this.run(db, `CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-        title, description, buyer, codes, tags,
+        title, description, buyer, codes, labels, tags,
         content = 'search_notices', content_rowid = 'rid',
         tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
       )`);
@@ -229,23 +234,23 @@ export class FtsSearchIndex implements SearchIndex {
     await this.write(async (db) => {
       for (const batch of chunks(dedupe(docs))) {
         const existing = new Map(
-          (await this.all<StoredRow>(db, `SELECT rid, notice_id, revision, title, description, buyer, codes, tags FROM search_notices
+          (await this.all<StoredRow>(db, `SELECT ${STORED} FROM search_notices
             WHERE notice_id IN (${batch.map(() => '?').join(', ')})`, batch.map((d) => d.id))).map((r) => [r.notice_id, r]),
         );
         const replaced = batch.filter((d) => existing.has(d.id) && existing.get(d.id)!.revision <= d.revision);
         const added = batch.filter((d) => !existing.has(d.id));
+        const indexed = new Map([...replaced, ...added].map((doc) => [doc.id, ftsValues(indexedColumns(doc))]));
         const terms = new Map<string, number>();
-        for (const doc of [...replaced, ...added]) countWords(terms, wordsOf({ title: doc.title, description: doc.description, buyer: doc.buyerName, codes: doc.codes.join(' ') }), 1);
+        for (const values of indexed.values()) countTokens(terms, values, 1);
         if (replaced.length) {
           const old = replaced.map((d) => existing.get(d.id)!);
-          for (const row of old) countWords(terms, wordsOf(row), -1);
-          await this.ftsDelete(db, old);
+          await this.ftsDelete(db, old, terms);
           for (const doc of replaced) {
             await this.run(db, `UPDATE search_notices SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE rid = ?`, [
               ...rowValues(doc), existing.get(doc.id)!.rid,
             ]);
           }
-          await this.ftsInsert(db, replaced.map((doc) => ({ rid: existing.get(doc.id)!.rid, doc })));
+          await this.ftsInsert(db, replaced.map((doc) => ({ rid: existing.get(doc.id)!.rid, values: indexed.get(doc.id)! })));
         }
         if (added.length) {
           const inserted = await this.all<{ rid: number; notice_id: string }>(
@@ -254,7 +259,7 @@ export class FtsSearchIndex implements SearchIndex {
             added.flatMap(rowValues),
           );
           const rids = new Map(inserted.map((r) => [r.notice_id, r.rid]));
-          await this.ftsInsert(db, added.map((doc) => ({ rid: rids.get(doc.id)!, doc })));
+          await this.ftsInsert(db, added.map((doc) => ({ rid: rids.get(doc.id)!, values: indexed.get(doc.id)! })));
         }
         await this.countTerms(db, terms);
       }
@@ -270,22 +275,22 @@ export class FtsSearchIndex implements SearchIndex {
     }
   }
 
-  private async ftsInsert(db: Db, rows: { rid: number; doc: SearchDocument }[]): Promise<void> {
+  private async ftsInsert(db: Db, rows: { rid: number; values: string[] }[]): Promise<void> {
     await this.run(
       db,
-      `INSERT INTO search_fts (rowid, title, description, buyer, codes, tags) VALUES ${placeholders(rows.length, 6)}`,
-      rows.flatMap(({ rid, doc }) => [
-        rid, ...ftsValues({ title: doc.title, description: doc.description, buyer: doc.buyerName, codes: doc.codes.join(' '), tags: documentTags(doc) }),
-      ]),
+      `INSERT INTO search_fts (rowid, ${FTS_COLUMNS}) VALUES ${placeholders(rows.length, 7)}`,
+      rows.flatMap(({ rid, values }) => [rid, ...values]),
     );
   }
 
-  /** External content: FTS5 forgets a row when told the values it indexed. */
-  private async ftsDelete(db: Db, rows: StoredRow[]): Promise<void> {
+  /** External content: FTS5 forgets a row when told the values it indexed; their tokens are counted off `terms`. */
+  private async ftsDelete(db: Db, rows: StoredRow[], terms: Map<string, number>): Promise<void> {
+    const values = rows.map(ftsValues);
+    for (const v of values) countTokens(terms, v, -1);
     await this.run(
       db,
-      `INSERT INTO search_fts (search_fts, rowid, title, description, buyer, codes, tags) VALUES ${placeholders(rows.length, 7)}`,
-      rows.flatMap((r) => ['delete', r.rid, ...ftsValues(r)]),
+      `INSERT INTO search_fts (search_fts, rowid, ${FTS_COLUMNS}) VALUES ${placeholders(rows.length, 8)}`,
+      rows.flatMap((r, i) => ['delete', r.rid, ...values[i]]),
     );
   }
 
@@ -293,13 +298,12 @@ export class FtsSearchIndex implements SearchIndex {
     if (ids.length === 0) return;
     await this.write(async (db) => {
       for (const batch of chunks([...new Set(ids)])) {
-        const rows = await this.all<StoredRow>(db, `SELECT rid, notice_id, revision, title, description, buyer, codes, tags FROM search_notices
+        const rows = await this.all<StoredRow>(db, `SELECT ${STORED} FROM search_notices
           WHERE notice_id IN (${batch.map(() => '?').join(', ')})`, batch);
         if (rows.length === 0) continue;
         const terms = new Map<string, number>();
-        for (const row of rows) countWords(terms, wordsOf(row), -1);
+        await this.ftsDelete(db, rows, terms);
         await this.countTerms(db, terms);
-        await this.ftsDelete(db, rows);
         await this.run(db, `DELETE FROM search_notices WHERE rid IN (${rows.map(() => '?').join(', ')})`, rows.map((r) => r.rid));
       }
     });
@@ -351,7 +355,7 @@ export class FtsSearchIndex implements SearchIndex {
     if (entry) {
       page = entry.order.slice(offset, offset + query.pageSize);
     } else {
-      const plan = planQuery(query, at, await this.expansions(query.q));
+      const plan = planQuery(query, at, await this.tokenDocs(query.q));
       const { sql, params } = searchSql(plan, query, at, this.bm25Budget, key !== null);
       const rows = await this.all<{ facet: string; value: string | number | null; label: string | null; n: number }>(
         this.db, sql, key === null ? [...params, offset, offset + query.pageSize] : params,
@@ -383,33 +387,13 @@ export class FtsSearchIndex implements SearchIndex {
     return { hits, total, totalExact: total < RESULT_CAP, page: query.page, pageSize: query.pageSize, facets: copyFacets(entry.facets), backend: 'fts5' };
   }
 
-  /** The index words each term of `q` stands for, with how many documents they are in. */
-  async expansions(q: string): Promise<Expansions> {
-    const text = parseTextQuery(q);
-    const out: Expansions = new Map();
-    const exact = new Set<string>(text.phrases.flat());
-    for (const t of [...text.terms, ...text.exclude]) {
-      const key = lookupKey(t);
-      if (!isPrefixTerm(t)) exact.add(key);
-      else if (!out.has(key)) out.set(key, await this.expandPrefix(key));
-    }
-    if (exact.size) {
-      const rows = await this.all<{ term: string; docs: number }>(this.db,
-        `SELECT term, docs FROM search_terms WHERE term IN (${[...exact].map(() => '?').join(', ')})`, [...exact]);
-      const docs = new Map(rows.map((r) => [r.term, Number(r.docs)]));
-      for (const word of exact) out.set(word, { words: [word], docs: Math.max(0, docs.get(word) ?? 0), prefix: false });
-    }
-    return out;
-  }
-
-  private async expandPrefix(stem: string): Promise<Expansion> {
+  /** How many documents each token of `q` is in. */
+  async tokenDocs(q: string): Promise<TokenDocs> {
+    const tokens = queryTokens(parseTextQuery(q));
+    if (tokens.length === 0) return new Map();
     const rows = await this.all<{ term: string; docs: number }>(this.db,
-      'SELECT term, docs FROM search_terms WHERE term >= ? AND term < ? AND docs > 0 LIMIT 2001', [stem, `${stem}\u{10FFFF}`]);
-    const docs = rows.reduce((sum, r) => sum + Number(r.docs), 0);
-    if (rows.length <= MAX_EXPANSION) return { words: rows.map((r) => r.term), docs, prefix: false };
-    if (rows.length <= 2000 && docs <= PREFIX_MERGE_BUDGET) return { words: [], docs, prefix: true };
-    const top = [...rows].sort((a, b) => Number(b.docs) - Number(a.docs) || (a.term < b.term ? -1 : 1)).slice(0, MAX_EXPANSION);
-    return { words: top.map((r) => r.term), docs: top.reduce((sum, r) => sum + Number(r.docs), 0), prefix: false };
+      `SELECT term, docs FROM search_terms WHERE term IN (${tokens.map(() => '?').join(', ')})`, tokens);
+    return new Map(rows.map((r) => [r.term, Math.max(0, Number(r.docs))]));
   }
 
   /** The page's hits in page order, matched words marked in the title and a snippet of the description. */
@@ -610,16 +594,21 @@ export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, b
     ? `CASE WHEN ${inRegions(at.localArea.length)} THEN 0 WHEN c.regions = '[]' OR ${inRegions(1)} THEN 1 ELSE 2 END`
     : '0';
   if (query.sort === 'relevance') params.push(...at.localArea, 'SE');
+  // The query's words as a phrase in the title rank first (see titlePhrase).
+  const phraseFirst = mode !== 'none' && plan.titlePhrase !== null;
+  const inTitlePhrase = phraseFirst ? '+c.rid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)' : '0';
+  if (phraseFirst) params.push(plan.titlePhrase);
   const sql = `WITH c AS MATERIALIZED (${candidates}),
     r AS MATERIALIZED (${relevance}),
-    ranked AS (SELECT c.rid, c.deadline, c.published_at, c.is_open, ${locality} AS locality, ${score} AS score FROM c LEFT JOIN r ON r.rid = c.rid),
+    ranked AS (SELECT c.rid, c.deadline, c.published_at, c.is_open, ${locality} AS locality, ${score} AS score, ${inTitlePhrase} AS title_phrase
+      FROM c LEFT JOIN r ON r.rid = c.rid),
     g AS MATERIALIZED (SELECT CASE WHEN awarded = 1 THEN 'awarded' WHEN is_open THEN 'open' ELSE 'closed' END AS status,
       kind, procedure, buyer_id, max(buyer) AS buyer, cpv_divisions, regions, flags, count(*) AS n
       FROM c GROUP BY 1, kind, procedure, buyer_id, cpv_divisions, regions, flags)
     ${whole
-    ? `SELECT 'order' AS facet, group_concat(rid, ',' ORDER BY ${orderBy(query, mode)}) AS value, NULL AS label, count(*) AS n FROM ranked`
+    ? `SELECT 'order' AS facet, group_concat(rid, ',' ORDER BY ${orderBy(query, mode, at)}) AS value, NULL AS label, count(*) AS n FROM ranked`
     : `SELECT 'hit' AS facet, rid AS value, NULL AS label, position AS n
-      FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, mode)}) AS position FROM ranked) WHERE position > ? AND position <= ?`}
+      FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, mode, at)}) AS position FROM ranked) WHERE position > ? AND position <= ?`}
     UNION ALL SELECT 'total', NULL, NULL, sum(n) FROM g
     UNION ALL SELECT 'status', status, NULL, sum(n) FROM g GROUP BY status
     UNION ALL SELECT 'kind', kind, NULL, sum(n) FROM g GROUP BY kind
@@ -634,24 +623,38 @@ export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, b
 }
 
 /**
- * Soonest deadline first, or the newest, when asked; else relevance (bm25,
- * or title matches first; nothing without words), then open notices before
- * the rest, the local area before the rest of Sweden before abroad, and the
- * newest. Last, the most recently indexed, so the order is total.
+ * The boosts that multiply relevance (bm25 is negative: the lower, the
+ * better): open ×3, the local area ×2 and the rest of Sweden ×1.5 (abroad
+ * ×1), and newness: ×2 for today, ×1.5 a year ago, ×1.33 two years ago.
+ * See docs/search.md, "Ranking"; Meilisearch's version is in meilisearch.ts.
  */
-export function orderBy(query: SearchQuery, mode: ReturnType<typeof rankingMode>): string {
+export const BOOSTS = { open: 3, local: 2, sweden: 1.5 } as const;
+
+function boostedScore(now: string): string {
+  if (!/^[\d:.TZ-]+$/.test(now)) throw new RangeError(`not an ISO instant: ${now}`);
+  return `score * (CASE WHEN is_open THEN ${BOOSTS.open}.0 ELSE 1.0 END)
+    * (CASE locality WHEN 0 THEN ${BOOSTS.local}.0 WHEN 1 THEN ${BOOSTS.sweden} ELSE 1.0 END)
+    * (1.0 + 1.0 / (1.0 + max(0.0, julianday('${now}') - julianday(published_at)) / 365.0))`;
+}
+
+/**
+ * Soonest deadline first, or the newest, when asked; else relevance: the
+ * query's words as a phrase in the title first, then bm25 (or title matches
+ * first) times the boosts; nothing but the boosts' order without words:
+ * open notices before the rest, the local area before the rest of Sweden
+ * before abroad, and the newest. Last, the most recently indexed, so the
+ * order is total.
+ */
+export function orderBy(query: SearchQuery, mode: ReturnType<typeof rankingMode>, at: QueryContext): string {
   if (query.sort === 'deadline') return 'deadline IS NULL, deadline, published_at DESC, rid DESC';
   if (query.sort === 'newest') return 'published_at DESC, rid DESC';
-  return `${mode === 'none' ? '' : 'score, '}is_open DESC, locality, published_at DESC, rid DESC`;
+  return `${mode === 'none' ? '' : `title_phrase DESC, ${boostedScore(at.now)}, `}is_open DESC, locality, published_at DESC, rid DESC`;
 }
 
-/** The words FTS5 indexes in a row's folded text (letters, digits, private-use characters and marks). */
-export function wordsOf(r: { title: string; description: string; buyer: string; codes: string }): Set<string> {
-  return new Set(fold(`${r.title} ${r.description} ${r.buyer} ${r.codes}`).match(/[\p{L}\p{N}\p{Co}\p{M}]+/gu) ?? []);
-}
-
-function countWords(counts: Map<string, number>, words: Set<string>, by: number): void {
-  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + by);
+/** Counts a row's tokens (in its text columns, not its tags) once each, by `by`. */
+function countTokens(counts: Map<string, number>, values: string[], by: number): void {
+  const tokens = new Set(values.slice(0, -1).join(' ').match(/[\p{L}\p{N}\p{Co}\p{M}]+/gu));
+  for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + by);
 }
 
 function presentHit(r: HitRow, highlighter: Highlighter, now: Date, alertMaxAgeDays: number): SearchHit {

@@ -20,7 +20,7 @@ import {
   type SearchIndex, type SearchQuery, type SearchResult, type SearchRules, type SearchStatus,
 } from './search.types.ts';
 import {
-  ELLIPSIS, MARK_END, MARK_START, SNIPPET_WORDS, hasPositive, isPrefixTerm, leadingWords, markedToHtml, parseTextQuery,
+  ELLIPSIS, MARK_END, MARK_START, SNIPPET_WORDS, analysedTokens, fold, hasPositive, leadingWords, markedToHtml, parseTextQuery,
   type TextQuery,
 } from './text.ts';
 
@@ -38,6 +38,8 @@ export type MeiliDocument = Omit<SearchDocument, Absent> & {
   /** Milliseconds since 1970; absent without a deadline (sorts last, `NOT EXISTS` finds it). */
   deadlineTs?: number;
   publishedTs: number;
+  /** The analysed tokens of the title and description (compound parts, dictionary forms): Meilisearch has no Swedish compounds of its own. */
+  tokens: string;
 };
 
 /** Pure: the document Meilisearch stores. Absent rather than null, so filters and sorts treat it as missing. */
@@ -50,6 +52,7 @@ export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
     ...(valueSek !== null ? { valueSek } : {}),
     ...(doc.deadline ? { deadlineTs: Date.parse(doc.deadline) } : {}),
     publishedTs: Date.parse(doc.publishedAt),
+    tokens: analysedTokens(fold(`${doc.title} ${doc.description}`)).join(' '),
   };
 }
 
@@ -67,7 +70,7 @@ export const FACET_ATTRIBUTES: Record<Exclude<FacetName, 'status'>, keyof MeiliD
 export function meiliSettings(): Settings {
   return {
     // In relevance order: a word in the title counts most.
-    searchableAttributes: ['title', 'description', 'buyerName', 'codes'],
+    searchableAttributes: ['title', 'tokens', 'description', 'buyerName', 'codes', 'labels'],
     filterableAttributes: [
       'cpv', 'cpvDivisions', 'buyerId', 'buyerOrgNumber', 'regions', 'procedure', 'kind', 'awarded', 'invites',
       'deadlineTs', 'publishedTs', 'valueSek', 'csr',
@@ -137,17 +140,17 @@ export function meiliFilter(query: SearchQuery, now: Date, rules: SearchRules, {
 
 /**
  * Pure: the words of `q` in Meilisearch's query syntax, built only from the
- * folded letters and digits parseTextQuery keeps. Meilisearch matches the last
- * word as a prefix (here: its stem) and the others as whole words (with typo
- * tolerance); phrases in quotes, exclusions with a minus.
+ * folded letters and digits parseTextQuery keeps: each term as its own token
+ * (which the document's `tokens` carry for every word and compound part;
+ * Meilisearch adds typo tolerance, and takes the last word as a prefix too),
+ * phrases in quotes, exclusions with a minus.
  */
 export function meiliQueryText(text: TextQuery): string {
-  const last = text.terms.length - 1;
   return [
     ...text.phrases.map((p) => `"${p.join(' ')}"`),
-    ...text.exclude.map((t) => `-${t.word}`),
+    ...text.exclude.map((t) => `-${t.tokens[0]}`),
     ...text.excludePhrases.map((p) => `-"${p.join(' ')}"`),
-    ...text.terms.map((t, i) => (i === last && isPrefixTerm(t) ? t.stem : t.word)),
+    ...text.terms.map((t) => t.tokens[0]),
   ].join(' ');
 }
 

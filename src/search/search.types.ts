@@ -53,6 +53,8 @@ export type SearchDocument = {
   buyerName: string;
   /** Searchable codes: CPV codes, procedure id, source id. */
   codes: string[];
+  /** The Swedish and English labels of the CPV codes and their ancestors: a category's name finds its notices. */
+  labels: string;
   buyerId: string;
   buyerOrgNumber: string | null;
   kind: NoticeKind;

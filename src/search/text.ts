@@ -1,8 +1,9 @@
-// Swedish-aware text handling shared by the search backends: the folding of
-// indexed text, the parsing of `q`, and highlighted HTML. The rules are those
-// of keyword subscriptions (src/domain/keywords.ts): case and foreign
-// diacritics folded, å/ä/ö kept as letters of their own, light stemming, prefix
-// matching.
+// Swedish-aware text handling shared by the search backends: the folding and
+// analysis of indexed text, the parsing of `q`, and highlighted HTML. The
+// rules are those of keyword subscriptions (src/domain/keywords.ts): case and
+// foreign diacritics folded, å/ä/ö kept as letters of their own, every word
+// found by its analysed tokens (src/domain/analysis/analyser.ts).
+import { wordTokens } from '../domain/analysis/analyser.ts';
 import { normalize, type QueryTerm, type TextQuery } from '../domain/keywords.ts';
 import { escapeHtml } from '../domain/text.ts';
 
@@ -53,9 +54,29 @@ export function hasPositive(q: TextQuery): boolean {
   return q.terms.length > 0 || q.phrases.length > 0;
 }
 
-/** Stems of three letters or more match as prefixes; shorter words ("el", "it") only as themselves. */
-export function isPrefixTerm(term: QueryTerm): boolean {
-  return term.stem.length >= 3;
+/** Words as FTS5 indexes them (letters, digits, marks, private use), with where they are in the text. */
+const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+
+/** Whether a word with these tokens is one the term finds (as a word, or as one of a compound term's parts, for marking). */
+export function termFinds(term: QueryTerm, tokens: readonly string[]): boolean {
+  return tokens.some((t) => term.tokens.includes(t) || term.parts.includes(t));
+}
+
+/**
+ * What a text is indexed as: the folded text as written (phrases match it
+ * word for word), then every other token its words are found by, once.
+ */
+export function indexedText(text: string): string {
+  const folded = fold(text);
+  const extra = analysedTokens(folded);
+  return extra.length ? `${folded} ${extra.join(' ')}` : folded;
+}
+
+/** The tokens of a folded text's words other than the words themselves, once each. */
+export function analysedTokens(folded: string): string[] {
+  const extra = new Set<string>();
+  for (const [word] of folded.matchAll(WORD)) for (const t of wordTokens(word)) if (t !== word) extra.add(t);
+  return [...extra];
 }
 
 /** Escapes text carrying highlight markers and turns the markers into <mark>…</mark>. */
@@ -70,8 +91,6 @@ export function leadingWords(text: string, words = SNIPPET_WORDS): string {
   return `${parts.slice(0, words).join(' ')}${ELLIPSIS}`;
 }
 
-/** Words as FTS5 indexes them (letters, digits, marks, private use), with where they are in the text. */
-const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 
 /**
  * Marks the words of a text that the query's terms and phrases match, with the
@@ -89,7 +108,8 @@ export class Highlighter {
     const words = [...content.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, folded: fold(m[0]) }));
     const marked = new Set<number>();
     words.forEach((w, i) => {
-      if (this.text.terms.some((t) => (isPrefixTerm(t) ? w.folded.startsWith(t.stem) : w.folded === t.word))) marked.add(i);
+      const tokens = wordTokens(w.folded);
+      if (this.text.terms.some((t) => termFinds(t, tokens))) marked.add(i);
       for (const phrase of this.text.phrases) {
         if (phrase.every((p, k) => words[i + k]?.folded === p)) for (let k = 0; k < phrase.length; k++) marked.add(i + k);
       }

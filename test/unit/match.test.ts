@@ -277,7 +277,7 @@ describe('match rules', () => {
 
     it('find Swedish inflections and explain the hit', () => {
       const result = run(cleaning('Städtjänster för Lerums förskolor'), withKeywords('städning'))!;
-      expect(result.reasons[1]).to.deep.equal({ code: 'keywords', sv: 'Nyckelord: städ', en: 'Keywords: städ' });
+      expect(result.reasons[1]).to.deep.equal({ code: 'keywords', sv: 'Nyckelord: städning', en: 'Keywords: städning' });
       expect(run(notice({ codes: [proc('90620000')], words: Words.of('Snöröjningen i Lerum 2027–2029') }), withKeywords('snöröjning', ['90620000']))).not.to.equal(null);
       expect(run(cleaning('Fönsterputs'), withKeywords('städning'))).to.equal(null);
     });

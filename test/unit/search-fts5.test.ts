@@ -5,8 +5,8 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { BM25_BUDGET, orderBy, rankingMode, searchSql } from '../../src/search/fts5.ts';
 import {
-  dateRangeTags, dateTags, documentTags, openSql, planQuery, queryContext, quote, rankingCost, tags, textExpression, valueBucket, valueRangeTags,
-  type Expansions,
+  dateRangeTags, dateTags, documentTags, openSql, planQuery, queryContext, quote, rankingCost, tags, textExpression, titlePhrase, valueBucket,
+  valueRangeTags, type TokenDocs,
 } from '../../src/search/fts5.query.ts';
 import { emptyQuery, statusOf, type SearchDocument } from '../../src/search/search.types.ts';
 import { parseTextQuery } from '../../src/search/text.ts';
@@ -17,7 +17,7 @@ const AT = queryContext(new Date(NOW), { localArea: ['1441', '1402'], alertMaxAg
 const SINCE = '2026-05-02T10:00:00.000Z';
 
 const doc: SearchDocument = {
-  id: '01J0000000000000000000000A', revision: 1, title: 'Städtjänster', description: '', buyerName: 'Lerums kommun', codes: ['90911200'],
+  id: '01J0000000000000000000000A', revision: 1, title: 'Städtjänster', description: '', buyerName: 'Lerums kommun', codes: ['90911200'], labels: 'Städning av byggnader · Building-cleaning services',
   buyerId: '01JBUYER', buyerOrgNumber: '2120001447', kind: 'tender', procedure: 'neg-w-call', mainCpv: '90911200',
   cpv: ['90000000', '90900000', '90910000', '90911000', '90911200'], cpvDivisions: ['90000000'], regions: ['1441', 'SE', 'SE2', 'SE23', 'SE232'],
   awarded: false, invites: true, deadline: '2027-03-01T11:00:00.000Z', publishedAt: '2026-05-01T08:00:00.000Z', estimatedValue: { amount: 4_200_000, currency: 'SEK' },
@@ -60,16 +60,17 @@ describe('search: FTS5 translation', () => {
     expect(valueRangeTags(null, 1)).to.deep.equal(['v0', 'v1']);
   });
 
-  it('words: every term a prefix of its stem (as an OR of the words it expands to), phrases exact, short words exact', () => {
-    const text = parseTextQuery('Städning el "fönster puts"');
-    const expansions: Expansions = new Map([['städ', { words: ['städning', 'städtjänster'], docs: 12, prefix: false }]]);
-    expect(textExpression(text, expansions)).to.equal('{title description buyer codes} : (("städning" OR "städtjänster") AND "el" AND "fönster puts")');
-    // Without a word list (or with too many words) the prefix itself.
-    expect(textExpression(text)).to.equal('{title description buyer codes} : ("städ"* AND "el" AND "fönster puts")');
+  it('words: every term by its tokens (the verb inside, a compound\'s parts together), phrases exact, never a prefix', () => {
+    const text = parseTextQuery('Städning el skolmåltider "fönster puts"');
+    expect(textExpression(text)).to.equal(
+      '{title description buyer codes labels} : (("städning" OR "städ") AND "el" AND ("skolmåltid" OR ("skol" AND "måltid")) AND "fönster puts")',
+    );
     expect(textExpression(parseTextQuery('-bygg'))).to.equal(null);
-    expect(rankingCost(text, new Map([...expansions, ['el', { words: ['el'], docs: 3, prefix: false }], ['fönster', { words: ['fönster'], docs: 5, prefix: false }],
-      ['puts', { words: ['puts'], docs: 7, prefix: false }]]))).to.equal(27);
-    expect(rankingCost(text, expansions)).to.equal(Infinity);
+    const docs: TokenDocs = new Map([['städning', 10], ['städ', 2], ['el', 3], ['skol', 100], ['måltid', 4], ['fönster', 5], ['puts', 7]]);
+    expect(rankingCost(text, docs)).to.equal(131);
+    // Two words or more rank first as a phrase in the title.
+    expect(titlePhrase(parseTextQuery('städning skolor'))).to.equal('{title} : "städning skolor"');
+    expect(titlePhrase(parseTextQuery('städning'))).to.equal(null);
   });
 
   it('filters become token groups (OR within a filter, AND between) and exact SQL conditions with bound values', () => {
@@ -79,7 +80,7 @@ describe('search: FTS5 translation', () => {
       deadlineFrom: '2026-06-01T00:00:00.000Z', deadlineTo: '2026-07-31T23:59:59.999Z',
     }), AT);
     expect(plan.match).to.equal([
-      '{title description buyer codes} : ("städ"*)',
+      '{title description buyer codes labels} : (("städning" OR "städ"))',
       'tags : ("ktender" OR "kplanning")',
       `tags : ("${tags.procedure('open')}")`,
       `tags : ("o2120001447" OR "${tags.buyerId('01JBUYER')}")`,
@@ -92,8 +93,8 @@ describe('search: FTS5 translation', () => {
     ].join(' AND '));
     expect(plan.where).to.deep.equal(['s.deadline >= ?', 's.deadline <= ?', 's.value_sek >= ?', 's.value_sek <= ?']);
     expect(plan.params).to.deep.equal(['2026-06-01T00:00:00.000Z', '2026-07-31T23:59:59.999Z', 1_000_000, 5_000_000]);
-    expect(plan.text).to.equal('{title description buyer codes} : ("städ"*)');
-    expect(plan.titleText).to.equal('{title} : ("städ"*)');
+    expect(plan.text).to.equal('{title description buyer codes labels} : (("städning" OR "städ"))');
+    expect(plan.titleText).to.equal('{title} : (("städning" OR "städ"))');
   });
 
   it('status: tokens narrow (awarded, may invite, deadline and publication months), SQL decides exactly against now', () => {
@@ -139,12 +140,12 @@ describe('search: FTS5 translation', () => {
     expect(planQuery(emptyQuery({ region: ['local', 'SE332', '1441'] }), AT).match).to.equal('tags : ("r1441" OR "r1402" OR "rse332")');
   });
 
-  it('orders by relevance, then open first, the local area before Sweden before abroad, the newest; sorts by date as asked', () => {
+  it('orders by relevance boosted for open, local and new notices, then open first, the local area before Sweden before abroad, the newest; sorts by date as asked', () => {
     const words = emptyQuery({ q: 'skola' });
-    expect(orderBy(emptyQuery(), 'none')).to.equal('is_open DESC, locality, published_at DESC, rid DESC');
-    expect(orderBy(words, 'bm25')).to.equal('score, is_open DESC, locality, published_at DESC, rid DESC');
-    expect(orderBy({ ...words, sort: 'newest' }, 'none')).to.equal('published_at DESC, rid DESC');
-    expect(orderBy({ ...words, sort: 'deadline' }, 'none')).to.equal('deadline IS NULL, deadline, published_at DESC, rid DESC');
+    expect(orderBy(emptyQuery(), 'none', AT)).to.equal('is_open DESC, locality, published_at DESC, rid DESC');
+    expect(orderBy(words, 'bm25', AT)).to.match(/^title_phrase DESC, score \* \(CASE WHEN is_open THEN 3\.0 .*julianday\('2026-06-01T10:00:00\.000Z'\).*, is_open DESC, locality, published_at DESC, rid DESC$/s);
+    expect(orderBy({ ...words, sort: 'newest' }, 'none', AT)).to.equal('published_at DESC, rid DESC');
+    expect(orderBy({ ...words, sort: 'deadline' }, 'none', AT)).to.equal('deadline IS NULL, deadline, published_at DESC, rid DESC');
     // Now and openSince first (the candidates' is_open), the local area and Sweden last (the order).
     const { params } = searchSql(planQuery(emptyQuery(), AT), emptyQuery(), AT);
     expect(params).to.deep.equal([SINCE, NOW, '1441', '1402', 'SE']);
@@ -153,10 +154,10 @@ describe('search: FTS5 translation', () => {
 
   it('exclusions subtract; alone they subtract from every notice', () => {
     expect(planQuery(emptyQuery({ q: 'skola -bygg' }), AT).match).to.equal(
-      '({title description buyer codes} : ("skol"*)) NOT {title description buyer codes} : ("bygg"*)',
+      '({title description buyer codes labels} : ("skol")) NOT {title description buyer codes labels} : ("bygg")',
     );
     expect(planQuery(emptyQuery({ q: '-bygg' }), AT).match).to.equal(
-      '(tags : ("a0" OR "a1")) NOT {title description buyer codes} : ("bygg"*)',
+      '(tags : ("a0" OR "a1")) NOT {title description buyer codes labels} : ("bygg")',
     );
     expect(planQuery(emptyQuery(), AT)).to.deep.include({ match: null, text: null, where: [], params: [] });
   });
@@ -166,7 +167,7 @@ describe('search: FTS5 translation', () => {
     const plan = planQuery(emptyQuery({ q }), AT);
     // Every token is letters or digits inside quotes; the structure is only ours.
     for (const token of tokensOf(plan.match!)) expect(token).to.match(/^[\p{L}\p{N} ]+$/u);
-    expect(plan.match!.replace(/"[^"]*"\*?/g, 'T')).to.match(/^\{title description buyer codes\} : \(T( AND T)*\)$/);
+    expect(plan.match!.replace(/"[^"]*"/g, 'T').replace(/\(T( OR T)*\)/g, 'T')).to.match(/^\{title description buyer codes labels\} : \(T( AND T)*\)$/);
     const { sql, params } = searchSql(plan, emptyQuery({ q }), AT);
     expect(sql).not.to.include('DROP');
     expect(params[2]).to.equal(plan.match);
@@ -183,23 +184,23 @@ describe('search: FTS5 translation', () => {
   });
 
   it('ranks by bm25 when the words are rare enough, else title matches first; without words by neither', () => {
-    const rare: Expansions = new Map([['snöröj', { words: ['snöröjning'], docs: 40, prefix: false }]]);
-    const common: Expansions = new Map([['snöröj', { words: ['snöröjning'], docs: BM25_BUDGET + 1, prefix: false }]]);
+    const rare: TokenDocs = new Map([['snöröjning', 40]]);
+    const common: TokenDocs = new Map([['snöröjning', BM25_BUDGET + 1]]);
     const q = emptyQuery({ q: 'snöröjning' });
     expect(rankingMode(planQuery(q, AT, rare), q)).to.equal('bm25');
     expect(rankingMode(planQuery(q, AT, common), q)).to.equal('title-first');
     expect(rankingMode(planQuery(q, AT, rare), { ...q, sort: 'newest' })).to.equal('none');
     expect(rankingMode(planQuery(emptyQuery(), AT), emptyQuery())).to.equal('none');
     const bm25 = searchSql(planQuery(q, AT, rare), q, AT);
-    expect(bm25.sql).to.include('bm25(search_fts, 10, 2, 1, 1, 0)');
-    const words = '{title description buyer codes} : ("snöröjning")';
+    expect(bm25.sql).to.include('bm25(search_fts, 10, 2, 1, 1, 1, 0)');
+    const words = '{title description buyer codes labels} : (("snöröjning" OR "snöröj" OR ("snö" AND "röjning")))';
     expect(bm25.params).to.deep.equal([SINCE, NOW, words, words, '1441', '1402', 'SE']);
     // Very common words alone: one walk of the title's matches over the candidates' rowids, any word in the title.
     const titleFirst = searchSql(planQuery(q, AT, common), q, AT);
     expect(titleFirst.sql).not.to.include('highlight(');
-    expect(titleFirst.params).to.deep.equal([SINCE, NOW, words, '{title} : ("snöröjning")', '1441', '1402', 'SE']);
+    expect(titleFirst.params).to.deep.equal([SINCE, NOW, words, '{title} : (("snöröjning" OR "snöröj" OR ("snö" AND "röjning")))', '1441', '1402', 'SE']);
     const two = emptyQuery({ q: 'snöröjning "parker och"' });
-    expect(searchSql(planQuery(two, AT, common), two, AT).params[3]).to.equal('{title} : ("snöröjning" OR "parker och")');
+    expect(searchSql(planQuery(two, AT, common), two, AT).params[3]).to.equal('{title} : (("snöröjning" OR "snöröj" OR ("snö" AND "röjning")) OR "parker och")');
     // With filters the candidates lie far apart: highlight() of each candidate's title.
     const filtered = { ...q, cpv: ['90'] };
     expect(searchSql(planQuery(filtered, AT, common), filtered, AT).sql).to.include('highlight(search_fts, 0');
