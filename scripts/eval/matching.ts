@@ -1,26 +1,36 @@
 // npm run eval:matching -- --history <winners.csv[.gz]> --procurements <procurements.csv[.gz]> --actual <winners.csv[.gz]> [--min-score N] [--json]
+//   or  -- --winners <winners.csv[.gz]> --split <day> [--from <day>] [--to <day>] --procurements <…> [--min-score N] [--json]
+//   (one winners file: history before the split day, actual from it to --to, the quarter from it by default)
 // Recall of later wins and alerts per firm, Brygga's suggestions beside three
 // baselines (src/matching/evaluation.ts). With --json the figures are the last thing printed, as one object.
 import { parseArgs } from 'node:util';
-import { evaluateMatching, type EvaluationReport } from '../../src/matching/evaluation.ts';
+import { evaluateMatching, type EvaluationFiles, type EvaluationReport } from '../../src/matching/evaluation.ts';
 
-const USAGE = 'usage: npm run eval:matching -- --history <winners.csv[.gz]> --procurements <procurements.csv[.gz]> --actual <winners.csv[.gz]> [--min-score 1-100] [--json]';
+const USAGE = 'usage: npm run eval:matching -- (--history <winners.csv[.gz]> --actual <winners.csv[.gz]> | --winners <winners.csv[.gz]> --split <YYYY-MM-DD> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>]) --procurements <procurements.csv[.gz]> [--min-score 1-100] [--json]';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function main(): Promise<void> | void {
   let values;
   try {
-    ({ values } = parseArgs({ options: { history: { type: 'string' }, procurements: { type: 'string' }, actual: { type: 'string' }, json: { type: 'boolean', default: false }, 'min-score': { type: 'string' } } }));
+    ({ values } = parseArgs({ options: {
+      history: { type: 'string' }, procurements: { type: 'string' }, actual: { type: 'string' }, json: { type: 'boolean', default: false }, 'min-score': { type: 'string' },
+      winners: { type: 'string' }, split: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+    } }));
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const { history, procurements, actual, json } = values;
+  const { history, procurements, actual, json, winners, split, from, to } = values;
   const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
-  if (!history || !procurements || !actual || (minScore !== undefined && !(minScore >= 1 && minScore <= 100))) {
+  const files: EvaluationFiles | null = !procurements ? null
+    : history && actual && !winners && !split ? { history, procurements, actual }
+    : winners && split && !history && !actual && [split, from, to].every((d) => d === undefined || DAY.test(d)) ? { winners, procurements, split, from, to }
+    : null;
+  if (!files || (minScore !== undefined && !(minScore >= 1 && minScore <= 100))) {
     console.error(USAGE);
     process.exit(2);
   }
-  return evaluateMatching({ history, procurements, actual }, minScore).then((report) => {
+  return evaluateMatching(files, minScore).then((report) => {
     if (json) console.log(JSON.stringify(publicFigures(report)));
     else print(report);
   });

@@ -94,11 +94,34 @@ export function quartersOf(p: Period): number {
   return (Date.parse(p.to) - Date.parse(p.from) + 86_400_000) / (91.3125 * 86_400_000);
 }
 
-export async function evaluateMatching(
-  files: { history: string; procurements: string; actual: string },
-  minScore = DEFAULT_MIN_SCORE,
-): Promise<EvaluationReport> {
-  const [historyList, procurementList, actualList] = await Promise.all([readUhm(files.history), readUhm(files.procurements), readUhm(files.actual)]);
+/** The day three months after `day`, less one: the quarter from `day`. */
+export function quarterEnd(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 3);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The files to read: history and actual winners in files of their own, or one
+ * winners file split at a day (`split`): history before it (from `from`, when
+ * given), actual from it to `to` (the quarter from the split day by default).
+ */
+export type EvaluationFiles =
+  | { history: string; procurements: string; actual: string }
+  | { winners: string; procurements: string; split: string; from?: string; to?: string };
+
+async function readLists(files: EvaluationFiles): Promise<[Procurement[], Procurement[], Procurement[]]> {
+  if ('history' in files) return Promise.all([readUhm(files.history), readUhm(files.procurements), readUhm(files.actual)]);
+  const [winners, procurements] = await Promise.all([readUhm(files.winners), readUhm(files.procurements)]);
+  const to = files.to ?? quarterEnd(files.split);
+  const history = winners.filter((p) => p.day < files.split && (!files.from || p.day >= files.from));
+  const actual = winners.filter((p) => p.day >= files.split && p.day <= to);
+  return [history, procurements, actual];
+}
+
+export async function evaluateMatching(files: EvaluationFiles, minScore = DEFAULT_MIN_SCORE): Promise<EvaluationReport> {
+  const [historyList, procurementList, actualList] = await readLists(files);
   const periods = { history: periodOf(historyList), actual: periodOf(actualList) };
 
   // 1. Suggestions from history alone: the wins, and how many procurements each category had meanwhile.
