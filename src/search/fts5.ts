@@ -606,9 +606,9 @@ export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, b
       kind, procedure, buyer_id, max(buyer) AS buyer, cpv_divisions, regions, flags, count(*) AS n
       FROM c GROUP BY 1, kind, procedure, buyer_id, cpv_divisions, regions, flags)
     ${whole
-    ? `SELECT 'order' AS facet, group_concat(rid, ',' ORDER BY ${orderBy(query, mode, at)}) AS value, NULL AS label, count(*) AS n FROM ranked`
+    ? `SELECT 'order' AS facet, group_concat(rid, ',' ORDER BY ${orderBy(query, mode)}) AS value, NULL AS label, count(*) AS n FROM ranked`
     : `SELECT 'hit' AS facet, rid AS value, NULL AS label, position AS n
-      FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, mode, at)}) AS position FROM ranked) WHERE position > ? AND position <= ?`}
+      FROM (SELECT rid, row_number() OVER (ORDER BY ${orderBy(query, mode)}) AS position FROM ranked) WHERE position > ? AND position <= ?`}
     UNION ALL SELECT 'total', NULL, NULL, sum(n) FROM g
     UNION ALL SELECT 'status', status, NULL, sum(n) FROM g GROUP BY status
     UNION ALL SELECT 'kind', kind, NULL, sum(n) FROM g GROUP BY kind
@@ -625,17 +625,15 @@ export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, b
 /**
  * The boosts that multiply relevance (bm25 is negative: the lower, the
  * better): open ×3, the local area ×2 and the rest of Sweden ×1.5 (abroad
- * ×1), and newness: ×2 for today, ×1.5 a year ago, ×1.33 two years ago.
- * See docs/search.md, "Ranking"; Meilisearch's version is in meilisearch.ts.
+ * ×1), and ×1.25 for every year newer. Newness is counted from a fixed day,
+ * not from now, so the order of two notices never changes with the clock
+ * (a kept search stays right; see stillValid). See docs/search.md, "Ranking".
  */
-export const BOOSTS = { open: 3, local: 2, sweden: 1.5 } as const;
+export const BOOSTS = { open: 3, local: 2, sweden: 1.5, perYear: 1.25 } as const;
 
-function boostedScore(now: string): string {
-  if (!/^[\d:.TZ-]+$/.test(now)) throw new RangeError(`not an ISO instant: ${now}`);
-  return `score * (CASE WHEN is_open THEN ${BOOSTS.open}.0 ELSE 1.0 END)
+const BOOSTED_SCORE = `score * (CASE WHEN is_open THEN ${BOOSTS.open}.0 ELSE 1.0 END)
     * (CASE locality WHEN 0 THEN ${BOOSTS.local}.0 WHEN 1 THEN ${BOOSTS.sweden} ELSE 1.0 END)
-    * (1.0 + 1.0 / (1.0 + max(0.0, julianday('${now}') - julianday(published_at)) / 365.0))`;
-}
+    * pow(${BOOSTS.perYear}, (julianday(published_at) - julianday('2000-01-01')) / 365.25)`;
 
 /**
  * Soonest deadline first, or the newest, when asked; else relevance: the
@@ -645,10 +643,10 @@ function boostedScore(now: string): string {
  * before abroad, and the newest. Last, the most recently indexed, so the
  * order is total.
  */
-export function orderBy(query: SearchQuery, mode: ReturnType<typeof rankingMode>, at: QueryContext): string {
+export function orderBy(query: SearchQuery, mode: ReturnType<typeof rankingMode>): string {
   if (query.sort === 'deadline') return 'deadline IS NULL, deadline, published_at DESC, rid DESC';
   if (query.sort === 'newest') return 'published_at DESC, rid DESC';
-  return `${mode === 'none' ? '' : `title_phrase DESC, ${boostedScore(at.now)}, `}is_open DESC, locality, published_at DESC, rid DESC`;
+  return `${mode === 'none' ? '' : `title_phrase DESC, ${BOOSTED_SCORE}, `}is_open DESC, locality, published_at DESC, rid DESC`;
 }
 
 /** Counts a row's tokens (in its text columns, not its tags) once each, by `by`. */

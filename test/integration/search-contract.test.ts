@@ -10,7 +10,7 @@ import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { MeiliSearchIndex } from '../../src/search/meilisearch.ts';
 import { DEFAULT_LOCAL_AREA } from '../../src/domain/regions.ts';
-import { emptyQuery, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
+import { emptyQuery, type SearchDocument, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
 import { NOW, agreementDocuments, fixtureDocuments } from './search-fixtures.ts';
 
 type Backend = { index: SearchIndex; cleanup(): Promise<void> };
@@ -33,9 +33,11 @@ function contract(start: () => Promise<Backend>) {
   after(async () => backend?.cleanup());
 
   describe('Swedish words', () => {
-    it('"städning" finds Städtjänster (title) before städning in a description', async () => {
+    it('"städning" finds Städtjänster (title) before städning in a description, and both before notices of a category named so', async () => {
       const result = await search({ q: 'städning' });
-      expect(result.hits.map((h) => h.id)).to.deep.equal(['N01', 'N13']);
+      expect(result.hits.map((h) => h.id).slice(0, 2)).to.deep.equal(['N01', 'N13']);
+      // The rest are found by their category's name ("Avlopp, avfall, städning och miljö"), not by their own words.
+      for (const hit of result.hits.slice(2)) expect(hit.titleHtml, hit.id).not.to.include('<mark>');
       // FTS5 marks the whole word; Meilisearch may mark only the prefix it matched.
       expect(result.hits[0].titleHtml).to.match(/^<mark>Städ(tjänster<\/mark>|<\/mark>tjänster) för förskolor i Lerums kommun$/);
       expect(result.hits[1].snippet).to.include('<mark>städ');
@@ -53,7 +55,10 @@ function contract(start: () => Promise<Backend>) {
       expect(await ids({ q: 'cafe' })).to.deep.equal(['N09']);
       expect(await ids({ q: 'café' })).to.deep.equal(['N09']);
     });
-    it('a word is a prefix: "skol" finds skola, skolmåltider and skolskjuts', () => same({ q: 'skol' }, ['N03', 'N05', 'N10']));
+    it('a word finds its forms and the compounds it is a part of: "skola" finds skola, skolmåltider and skolskjuts', async () => {
+      await same({ q: 'skol' }, ['N03', 'N05', 'N10']);
+      await same({ q: 'skolor' }, ['N03', 'N05', 'N10']);
+    });
     it('every word must match', () => same({ q: 'skolskjuts lerum' }, ['N05']));
     it('a phrase matches word for word', () => same({ q: '"parker och grönytor"' }, ['N04']));
     it('a minus excludes', () => same({ q: 'skol -skolskjuts' }, ['N03', 'N10']));
@@ -195,6 +200,34 @@ function contract(start: () => Promise<Backend>) {
     });
   });
 
+  describe('Swedish compounds and category names', () => {
+    const like = (id: string, title: string, labels = '') => ({ ...fixtureDocuments()[0], id, title, description: '', labels });
+    const docs = () => [
+      like('C1', 'Ombyggnad av storkök i Hulanskolan'),
+      like('C2', 'Drift av cykelväg längs Säveån'),
+      like('C3', 'Materialinventering inför rivning'),
+      like('C4', 'Byggnadsarbeten vid stationen'),
+      like('C5', 'Beläggning i entréhallen', 'Golvläggning · Floor-laying'),
+      like('C6', 'Golvläggning i Floda bibliotek'),
+    ];
+    before(() => index.upsert(docs()));
+    after(() => index.remove(docs().map((d) => d.id)));
+
+    it('a word finds the compounds it is a part of: "kök" storkök, "väg" cykelväg, "bygg" ombyggnad and byggnadsarbeten', async () => {
+      expect(await ids({ q: 'kök' })).to.include('C1');
+      expect(await ids({ q: 'väg' })).to.include('C2');
+      expect(await ids({ q: 'bygg' })).to.include.members(['C1', 'C4']);
+      expect(await ids({ q: 'skola' })).to.include('C1');
+    });
+    it('a part must be a word: "mat" does not find materialinventering', async () => {
+      expect(await ids({ q: 'mat' })).not.to.include('C3');
+    });
+    it('a category\'s name finds its notices, below a notice with the word in its title', async () => {
+      expect(await ids({ q: 'golvläggning' })).to.deep.equal(['C6', 'C5']);
+      expect(await ids({ q: 'floor' })).to.deep.equal(['C5']);
+    });
+  });
+
   describe('agrees with subscriptions and alerts', () => {
     before(() => index.upsert(agreementDocuments()));
     after(() => index.remove(agreementDocuments().map((d) => d.id)));
@@ -290,6 +323,56 @@ describe(`search contract: Meilisearch${MEILI_URL ? ` at ${MEILI_URL}` : ' (skip
       url: MEILI_URL!, key: process.env.MEILI_KEY ?? null, indexUid: `brygga-test-${process.pid}-${Date.now().toString(36)}`,
     });
     return { index, cleanup: () => index.drop() };
+  });
+});
+
+describe('search: FTS5 ranking boosts', () => {
+  let db: Db;
+  let dir: string;
+  let index: FtsSearchIndex;
+  const base = () => fixtureDocuments()[0];
+  before(async () => {
+    ({ db, dir } = tempDb());
+    await migrateToLatest(db);
+    index = new FtsSearchIndex(db);
+    await index.init();
+  });
+  after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('"städning": Lerum\'s open tender before 2021 notices of other municipalities with the same word', async () => {
+    const old = (id: string, municipality: string) => ({
+      ...base(), id, title: 'Städning', description: 'Städning av kontor.', publishedAt: '2021-03-01T00:00:00.000Z', deadline: '2021-04-01T00:00:00.000Z',
+      regions: [municipality, 'SE'], labels: '',
+    });
+    await index.upsert([old('R1', '0180'), old('R2', '1280'), { ...base(), id: 'R3', title: 'Städtjänster för Lerums förskolor', labels: '' }]);
+    const result = await index.search(emptyQuery({ q: 'städning' }), NOW);
+    expect(result.hits[0].id).to.equal('R3');
+    expect(result.hits.map((h) => h.id)).to.have.members(['R1', 'R2', 'R3']);
+  });
+
+  it('equal words: open before closed, the local area before the rest of Sweden before abroad, newer before older', async () => {
+    const doc = (id: string, over: Partial<SearchDocument>) => ({ ...base(), id, title: 'Snöröjning av parkeringar', description: '', labels: '', ...over });
+    await index.upsert([
+      doc('B1', { regions: ['DE', 'DE3'] }),
+      doc('B2', { regions: ['0180', 'SE'] }),
+      doc('B3', {}),
+      doc('B4', { deadline: '2026-05-01T00:00:00.000Z' }),
+      doc('B5', { publishedAt: '2025-05-01T00:00:00.000Z' }),
+    ]);
+    const result = await index.search(emptyQuery({ q: 'snöröjning parkering' }), NOW);
+    // Open ×3, local ×2 or Sweden ×1.5, ×1.25 a year: B5 (local, a year older: 2 × 0.8) before B2 (elsewhere in Sweden: 1.5).
+    expect(result.hits.map((h) => h.id)).to.deep.equal(['B3', 'B5', 'B2', 'B1', 'B4']);
+  });
+
+  it('the query\'s words as a phrase in the title come first, whatever the boosts', async () => {
+    await index.upsert([
+      { ...base(), id: 'P1', title: 'Floda: vinterväghållning och snöröjning', labels: '' },
+      { ...base(), id: 'P2', title: 'Snöröjning Floda', description: '', labels: '', publishedAt: '2020-01-01T00:00:00.000Z', regions: ['0180', 'SE'] },
+    ]);
+    expect((await index.search(emptyQuery({ q: 'snöröjning floda' }), NOW)).hits.map((h) => h.id)).to.deep.equal(['P2', 'P1']);
   });
 });
 

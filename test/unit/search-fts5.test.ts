@@ -63,11 +63,11 @@ describe('search: FTS5 translation', () => {
   it('words: every term by its tokens (the verb inside, a compound\'s parts together), phrases exact, never a prefix', () => {
     const text = parseTextQuery('Städning el skolmåltider "fönster puts"');
     expect(textExpression(text)).to.equal(
-      '{title description buyer codes labels} : (("städning" OR "städ") AND "el" AND ("skolmåltid" OR ("skol" AND "måltid")) AND "fönster puts")',
+      '{title description buyer codes labels} : ("städ" AND "el" AND ("skolmåltid" OR ("skol" AND "måltid")) AND "fönster puts")',
     );
     expect(textExpression(parseTextQuery('-bygg'))).to.equal(null);
     const docs: TokenDocs = new Map([['städning', 10], ['städ', 2], ['el', 3], ['skol', 100], ['måltid', 4], ['fönster', 5], ['puts', 7]]);
-    expect(rankingCost(text, docs)).to.equal(131);
+    expect(rankingCost(text, docs)).to.equal(121);
     // Two words or more rank first as a phrase in the title.
     expect(titlePhrase(parseTextQuery('städning skolor'))).to.equal('{title} : "städning skolor"');
     expect(titlePhrase(parseTextQuery('städning'))).to.equal(null);
@@ -80,7 +80,7 @@ describe('search: FTS5 translation', () => {
       deadlineFrom: '2026-06-01T00:00:00.000Z', deadlineTo: '2026-07-31T23:59:59.999Z',
     }), AT);
     expect(plan.match).to.equal([
-      '{title description buyer codes labels} : (("städning" OR "städ"))',
+      '{title description buyer codes labels} : ("städ")',
       'tags : ("ktender" OR "kplanning")',
       `tags : ("${tags.procedure('open')}")`,
       `tags : ("o2120001447" OR "${tags.buyerId('01JBUYER')}")`,
@@ -93,8 +93,8 @@ describe('search: FTS5 translation', () => {
     ].join(' AND '));
     expect(plan.where).to.deep.equal(['s.deadline >= ?', 's.deadline <= ?', 's.value_sek >= ?', 's.value_sek <= ?']);
     expect(plan.params).to.deep.equal(['2026-06-01T00:00:00.000Z', '2026-07-31T23:59:59.999Z', 1_000_000, 5_000_000]);
-    expect(plan.text).to.equal('{title description buyer codes labels} : (("städning" OR "städ"))');
-    expect(plan.titleText).to.equal('{title} : (("städning" OR "städ"))');
+    expect(plan.text).to.equal('{title description buyer codes labels} : ("städ")');
+    expect(plan.titleText).to.equal('{title} : ("städ")');
   });
 
   it('status: tokens narrow (awarded, may invite, deadline and publication months), SQL decides exactly against now', () => {
@@ -142,10 +142,10 @@ describe('search: FTS5 translation', () => {
 
   it('orders by relevance boosted for open, local and new notices, then open first, the local area before Sweden before abroad, the newest; sorts by date as asked', () => {
     const words = emptyQuery({ q: 'skola' });
-    expect(orderBy(emptyQuery(), 'none', AT)).to.equal('is_open DESC, locality, published_at DESC, rid DESC');
-    expect(orderBy(words, 'bm25', AT)).to.match(/^title_phrase DESC, score \* \(CASE WHEN is_open THEN 3\.0 .*julianday\('2026-06-01T10:00:00\.000Z'\).*, is_open DESC, locality, published_at DESC, rid DESC$/s);
-    expect(orderBy({ ...words, sort: 'newest' }, 'none', AT)).to.equal('published_at DESC, rid DESC');
-    expect(orderBy({ ...words, sort: 'deadline' }, 'none', AT)).to.equal('deadline IS NULL, deadline, published_at DESC, rid DESC');
+    expect(orderBy(emptyQuery(), 'none')).to.equal('is_open DESC, locality, published_at DESC, rid DESC');
+    expect(orderBy(words, 'bm25')).to.match(/^title_phrase DESC, score \* \(CASE WHEN is_open THEN 3\.0 .*pow\(1\.25, .*, is_open DESC, locality, published_at DESC, rid DESC$/s);
+    expect(orderBy({ ...words, sort: 'newest' }, 'none')).to.equal('published_at DESC, rid DESC');
+    expect(orderBy({ ...words, sort: 'deadline' }, 'none')).to.equal('deadline IS NULL, deadline, published_at DESC, rid DESC');
     // Now and openSince first (the candidates' is_open), the local area and Sweden last (the order).
     const { params } = searchSql(planQuery(emptyQuery(), AT), emptyQuery(), AT);
     expect(params).to.deep.equal([SINCE, NOW, '1441', '1402', 'SE']);
@@ -184,8 +184,8 @@ describe('search: FTS5 translation', () => {
   });
 
   it('ranks by bm25 when the words are rare enough, else title matches first; without words by neither', () => {
-    const rare: TokenDocs = new Map([['snöröjning', 40]]);
-    const common: TokenDocs = new Map([['snöröjning', BM25_BUDGET + 1]]);
+    const rare: TokenDocs = new Map([['snöröj', 40]]);
+    const common: TokenDocs = new Map([['snöröj', BM25_BUDGET + 1]]);
     const q = emptyQuery({ q: 'snöröjning' });
     expect(rankingMode(planQuery(q, AT, rare), q)).to.equal('bm25');
     expect(rankingMode(planQuery(q, AT, common), q)).to.equal('title-first');
@@ -193,14 +193,14 @@ describe('search: FTS5 translation', () => {
     expect(rankingMode(planQuery(emptyQuery(), AT), emptyQuery())).to.equal('none');
     const bm25 = searchSql(planQuery(q, AT, rare), q, AT);
     expect(bm25.sql).to.include('bm25(search_fts, 10, 2, 1, 1, 1, 0)');
-    const words = '{title description buyer codes labels} : (("snöröjning" OR "snöröj" OR ("snö" AND "röjning")))';
+    const words = '{title description buyer codes labels} : (("snöröj" OR ("snö" AND "röjning")))';
     expect(bm25.params).to.deep.equal([SINCE, NOW, words, words, '1441', '1402', 'SE']);
     // Very common words alone: one walk of the title's matches over the candidates' rowids, any word in the title.
     const titleFirst = searchSql(planQuery(q, AT, common), q, AT);
     expect(titleFirst.sql).not.to.include('highlight(');
-    expect(titleFirst.params).to.deep.equal([SINCE, NOW, words, '{title} : (("snöröjning" OR "snöröj" OR ("snö" AND "röjning")))', '1441', '1402', 'SE']);
+    expect(titleFirst.params).to.deep.equal([SINCE, NOW, words, '{title} : (("snöröj" OR ("snö" AND "röjning")))', '1441', '1402', 'SE']);
     const two = emptyQuery({ q: 'snöröjning "parker och"' });
-    expect(searchSql(planQuery(two, AT, common), two, AT).params[3]).to.equal('{title} : (("snöröjning" OR "snöröj" OR ("snö" AND "röjning")) OR "parker och")');
+    expect(searchSql(planQuery(two, AT, common), two, AT).params[3]).to.equal('{title} : (("snöröj" OR ("snö" AND "röjning")) OR "parker och")');
     // With filters the candidates lie far apart: highlight() of each candidate's title.
     const filtered = { ...q, cpv: ['90'] };
     expect(searchSql(planQuery(filtered, AT, common), filtered, AT).sql).to.include('highlight(search_fts, 0');

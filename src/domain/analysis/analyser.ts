@@ -25,6 +25,8 @@ const MIN_TAIL = 3;
 const MIN_COMPOUND = MIN_HEAD + MIN_TAIL;
 /** Nouns made from verbs: "bygg|nad", "städ|ning", "bygg|nation". */
 const DERIVATIONS = ['nation', 'ation', 'ning', 'nad', 'else', 'eri'];
+/** A shorter verb is too often another word too ("mål|ning" → mål, as in "måltid"). */
+const MIN_ROOT = 4;
 const CACHE_SIZE = 200_000;
 /** Longer "words" (pasted strings, hashes) are only themselves: splitting costs the square of the length. */
 const MAX_WORD = 48;
@@ -104,7 +106,7 @@ function derivedFrom(lemma: string): string | null {
   for (const suffix of DERIVATIONS) {
     if (!lemma.endsWith(suffix)) continue;
     const root = lemma.slice(0, -suffix.length);
-    if (root.length >= 3 && (lemmas.has(`${root}a`) || heads.has(root) || lemmas.has(root))) return root;
+    if (root.length >= MIN_ROOT && (lemmas.has(`${root}a`) || heads.has(root) || lemmas.has(root))) return root;
   }
   return null;
 }
@@ -128,9 +130,10 @@ export function wordTokens(word: string): readonly string[] {
 }
 
 /**
- * A query word: found where a text has its own token or the verb inside it
- * (`tokens`, any of them), or, for a compound, every one of its parts
- * (`parts`: "skolmåltid" finds "måltider i skolan").
+ * A query word: found where a text has its token (`tokens`: its own, or the
+ * verb inside it, which every form of the noun carries too: "städning" finds
+ * "städtjänster"), or, for a compound, every one of its parts (`parts`:
+ * "skolmåltid" finds "måltider i skolan").
  */
 export type AnalysedTerm = { word: string; tokens: string[]; parts: string[] };
 
@@ -138,5 +141,6 @@ export function analyseTerm(word: string): AnalysedTerm {
   const own = stemOf(word);
   const root = isPlainWord(word) ? derivedFrom(lexicon().lemmas.get(word) ?? word) : null;
   const parts = (compoundParts(word) ?? []).map(stemOf).filter((t) => t.length >= MIN_TAIL);
-  return { word, tokens: root ? [own, stemOf(root)] : [own], parts: parts.length > 1 ? [...new Set(parts)] : [] };
+  // Every word with the derived noun's own token has the verb's too: asking for both would count the noun twice.
+  return { word, tokens: [root ? stemOf(root) : own], parts: parts.length > 1 ? [...new Set(parts)] : [] };
 }
