@@ -63,3 +63,8 @@ export async function companySuggestions(db: Db, companyId: string): Promise<Sug
   if (!company) throw notFound('Company');
   return suggestionsFor(await loadWinHistory(db), company.org_number, company.name);
 }
+
+/** For a firm not registered yet (the registration form): by the organisationsnummer and name typed. */
+export async function suggestionsByName(db: Db, orgNumber: string | null, name: string): Promise<Suggestions> {
+  return suggestionsFor(await loadWinHistory(db), orgNumber, name);
+}

@@ -71,7 +71,7 @@ describe('matching from a firm’s record', function () {
       '2021,LERUMS KOMMUN,2120001447,90911200 Städning av byggnader,U3,Städ C,2021-04-01,U3_1,Annan Städ AB',
       '2021,LERUMS KOMMUN,2120001447,90919200 Kontorsstädning,U4,Kontor,2021-05-01,U4_1,Annan Städ AB',
     ].join('\n'));
-    await ingestSources(t.app.db, [fileSource(file)], { format: 'auto', maxBytes: 1024 * 1024, sliceMs: 2000, pauseMs: 0 });
+    await ingestSources(t.app.db, [await fileSource(file)], { format: 'auto', maxBytes: 1024 * 1024, sliceMs: 2000, pauseMs: 0 });
 
     const res = await api(t.app, 'GET', `/api/companies/${firm}/suggestions`);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);

@@ -8,13 +8,14 @@ import type { Request, Response } from 'express';
 import type { Db } from '../../../db/database.ts';
 import { actorOf } from '../../accounts/audit.ts';
 import { clearedSessionCookie } from '../../accounts/sessions.service.ts';
-import { getCompany, updateCompany } from '../../companies/companies.service.ts';
-import { companyPatchSchema, firmUserInputSchema } from '../../companies/company.schema.ts';
+import { addSubscription, getCompany, updateCompany } from '../../companies/companies.service.ts';
+import { companyPatchSchema, firmUserInputSchema, subscriptionInputSchema } from '../../companies/company.schema.ts';
 import { deleteCompany, exportCompany } from '../../companies/firm-data.service.ts';
 import { firmUsers, inviteFirmUser, isOwnerOf, removeFirmUser, type FirmUser } from '../../companies/firm-users.service.ts';
 import { AppError } from '../../http/errors.ts';
 import { anyone, principalOf, type Rule, type SecuredRouter } from '../../http/secured-router.ts';
 import { t, type Lang } from '../../i18n/messages.ts';
+import { companySuggestions } from '../../matching/suggestions.service.ts';
 import { CpvPicker, cpvPickerData, pickerInput } from '../components/cpv-picker.tsx';
 import { Button, ChoiceGroup, ErrorSummary, formErrors, PostForm, SelectField, TextField, type FormErrors } from '../components/form.tsx';
 import { requestLang } from '../context.ts';
@@ -22,6 +23,7 @@ import { formPost, many, one } from '../form-post.ts';
 import { page, seeOther } from '../render.tsx';
 import { DefaultSubmit, isPickerPost } from './default-submit.tsx';
 import { companyOf, doneNote, firmPages, FirmNav, Note } from './firm-nav.tsx';
+import { SuggestionsPanel, suggestedCategories, withSuggested } from './suggestions.tsx';
 import { blanksUnset, companyForm, companyLabels, CsrFields, csrInput, municipalityOptions, type CompanyForm } from './register.tsx';
 
 /** An owner of the firm the user acts for: inviting and removing users, deleting the firm (the API's ownerRule, for the pages). */
@@ -38,6 +40,8 @@ const emptyInvite: InviteForm = { email: '', name: '', owner: false };
 
 type Shown = { form?: CompanyForm; invite?: InviteForm; errors?: FormErrors; alert?: string; status?: number };
 
+const sameCodes = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
 const sameName = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLocaleLowerCase('sv') === b.trim().replace(/\s+/g, ' ').toLocaleLowerCase('sv');
 
 async function showProfile(db: Db, req: Request, res: Response, shown: Shown = {}): Promise<void> {
@@ -49,13 +53,19 @@ async function showProfile(db: Db, req: Request, res: Response, shown: Shown = {
     orgNumber: company.orgNumber, soleTrader: false, name: company.name, email: company.email, municipalityCode: company.municipalityCode,
     language: company.language, categories: company.categories,
     csr: Object.fromEntries(company.csr.map((c) => [c.capability, { held: true, validUntil: c.validUntil ?? '' }])),
+    suggested: false,
   };
+  const suggestions = await companySuggestions(db, companyId);
+  const suggested = suggestions.subscription;
+  const hasSuggested = !!suggested && company.subscriptions.some((s) => sameCodes(s.cpv, suggested.cpv) && s.minScore === suggested.minScore);
+  const categoriesTaken = suggestions.wins > 0 && suggestedCategories(suggestions).every((c) => company.categories.includes(c));
   const invite = shown.invite ?? emptyInvite;
   const errors = shown.errors ?? {};
   const picker = await cpvPickerData(db, form.categories, pickerInput(req));
   const municipalities = await municipalityOptions(db, lang);
   const note = doneNote(req, lang, {
     saved: 'web.firm.profile.saved', language: 'web.firm.language.saved', invited: 'web.firm.users.invited', removed: 'web.firm.users.removed',
+    suggestedCategories: 'web.suggest.categoriesAdded', suggestedSubscription: 'web.suggest.subscriptionAdded',
   });
   page(req, res, { title: t(lang, 'web.firm.profile.title'), status: shown.status, scripts: ['cpv-picker'] }, (ctx) => (
     <>
@@ -81,6 +91,23 @@ async function showProfile(db: Db, req: Request, res: Response, shown: Shown = {
         <CsrFields ctx={ctx} form={form} error={errors.csr} />
         <Button>{t(lang, 'web.firm.profile.save')}</Button>
       </PostForm>
+
+      <h2>{t(lang, 'web.suggest.title')}</h2>
+      <p>{t(lang, 'web.suggest.intro')}</p>
+      <SuggestionsPanel suggestions={suggestions} name={company.name} lang={lang}>
+        <div class="suggestions__actions">
+          {categoriesTaken ? null : (
+            <PostForm ctx={ctx} action="/firm/profile/suggestions/categories">
+              <Button variant="secondary">{t(lang, 'web.suggest.addCategories')}</Button>
+            </PostForm>
+          )}
+          {hasSuggested ? <p>{t(lang, 'web.suggest.subscriptionExists')}</p> : (
+            <PostForm ctx={ctx} action="/firm/profile/suggestions/subscription">
+              <Button variant="secondary">{t(lang, 'web.suggest.addSubscription')}</Button>
+            </PostForm>
+          )}
+        </div>
+      </SuggestionsPanel>
 
       <h2>{t(lang, 'web.firm.language.title')}</h2>
       <p>{t(lang, 'web.firm.language.intro')}</p>
@@ -174,6 +201,25 @@ export function profileRoutes(router: SecuredRouter, db: Db, nudge: () => void) 
     await updateCompany(db, companyOf(res), parsed.data);
     nudge(); // a new address gets its confirmation through the outbox
     seeOther(res, '/firm/profile?done=saved');
+  });
+
+  // The suggestions' categories added to the profile's, as PATCH /api/companies/:id { categories }.
+  router.post('/firm/profile/suggestions/categories', firmPages, ...formPost, async (req, res) => {
+    const companyId = companyOf(res);
+    const [company, suggestions] = await Promise.all([getCompany(db, companyId, { full: true }), companySuggestions(db, companyId)]);
+    if (suggestions.wins) await updateCompany(db, companyId, { categories: withSuggested(company.categories, suggestions) });
+    seeOther(res, '/firm/profile?done=suggestedCategories');
+  });
+
+  // The suggested subscription, as POST /api/companies/:id/subscriptions with the suggestions' body (once: not again while one like it exists).
+  router.post('/firm/profile/suggestions/subscription', firmPages, ...formPost, async (req, res) => {
+    const companyId = companyOf(res);
+    const [company, { subscription }] = await Promise.all([getCompany(db, companyId, { full: true }), companySuggestions(db, companyId)]);
+    if (subscription && !company.subscriptions.some((s) => sameCodes(s.cpv, subscription.cpv) && s.minScore === subscription.minScore)) {
+      await addSubscription(db, companyId, subscriptionInputSchema.parse(subscription));
+      nudge(); // the backfill: what is open now, through the outbox
+    }
+    seeOther(res, '/firm/profile?done=suggestedSubscription');
   });
 
   // The language of the firm's e-mail (the profile's language), as PATCH /api/companies/:id { language }.

@@ -12,6 +12,7 @@ import { BUILT_IN_MUNICIPALITIES } from '../../domain/regions.ts';
 import { AppError } from '../../http/errors.ts';
 import { anyone, type SecuredRouter } from '../../http/secured-router.ts';
 import { t, type Lang, type MessageKey } from '../../i18n/messages.ts';
+import { suggestionsByName, type Suggestions } from '../../matching/suggestions.service.ts';
 import { listMunicipalities } from '../../regions/regions.repo.ts';
 import { CpvPicker, cpvPickerData, pickerInput } from '../components/cpv-picker.tsx';
 import { Button, ChoiceGroup, ErrorSummary, fieldId, formErrors, PostForm, SelectField, TextField, type FormErrors } from '../components/form.tsx';
@@ -19,11 +20,14 @@ import { requestLang, type WebContext } from '../context.ts';
 import { formPost, many, one } from '../form-post.ts';
 import { page, seeOther } from '../render.tsx';
 import { DefaultSubmit, isPickerPost } from './default-submit.tsx';
+import { SuggestionsPanel, withSuggested } from './suggestions.tsx';
 
 /** What the form holds, as typed (kept as is when it comes back with errors). */
 export type CompanyForm = {
   orgNumber: string; soleTrader: boolean; name: string; email: string; municipalityCode: string; language: string;
   categories: string[]; csr: Record<string, { held: boolean; validUntil: string }>;
+  /** The suggestions from award history were taken: the first subscription is the suggested one. */
+  suggested: boolean;
 };
 
 export function companyForm(body: Record<string, unknown>): CompanyForm {
@@ -32,6 +36,7 @@ export function companyForm(body: Record<string, unknown>): CompanyForm {
   return {
     orgNumber: one(body.orgNumber), soleTrader: one(body.soleTrader) === 'yes', name: one(body.name), email: one(body.email),
     municipalityCode: one(body.municipalityCode), language: one(body.language) || 'sv', categories: many(body.categories), csr,
+    suggested: one(body.suggested) === '1',
   };
 }
 
@@ -104,13 +109,36 @@ export function CsrFields({ ctx, form, error }: { ctx: WebContext; form: Company
 }
 
 const emptyForm = (lang: Lang): CompanyForm => ({
-  orgNumber: '', soleTrader: false, name: '', email: '', municipalityCode: '', language: lang, categories: [], csr: {},
+  orgNumber: '', soleTrader: false, name: '', email: '', municipalityCode: '', language: lang, categories: [], csr: {}, suggested: false,
 });
 
-async function showForm(db: Db, req: Request, res: Response, form: CompanyForm, errors: FormErrors, status = 200) {
+/** The form's buttons for the suggestions: they show the form again, as the picker's do. */
+const SUGGEST = 'suggest';
+const TAKE = 'takeSuggestions';
+const isSuggestionPost = (body: Record<string, unknown>) => SUGGEST in body || TAKE in body;
+
+/** The organisationsnummer typed, when it is one (else the name alone finds the history). */
+function typedOrgNumber(form: CompanyForm): string | null {
+  try {
+    return parseOrgNumber(form.orgNumber, { allowPersonal: form.soleTrader }).canonical;
+  } catch {
+    return null;
+  }
+}
+
+/** What the firm's history suggests, by what was typed; null until there is a name to look for. */
+async function typedSuggestions(db: Db, form: CompanyForm): Promise<Suggestions | null> {
+  return form.name.trim() ? suggestionsByName(db, typedOrgNumber(form), form.name) : null;
+}
+
+type SuggestionsShown = { suggestions: Suggestions | null; asked: boolean };
+
+async function showForm(db: Db, req: Request, res: Response, form: CompanyForm, errors: FormErrors, status = 200, shown: SuggestionsShown = { suggestions: null, asked: false }) {
   const picker = await cpvPickerData(db, form.categories, pickerInput(req));
   const lang = requestLang(req);
   const municipalities = await municipalityOptions(db, lang);
+  // Once taken, the suggestions stay in sight whatever brings the form back (the picker, errors).
+  if (!shown.suggestions && form.suggested) shown = { suggestions: await typedSuggestions(db, form), asked: true };
   page(req, res, { title: t(lang, 'web.register.title'), status, scripts: ['orgnr', 'cpv-picker'] }, (ctx) => {
     const l = ctx.lang;
     return (
@@ -128,6 +156,31 @@ async function showForm(db: Db, req: Request, res: Response, form: CompanyForm, 
           <ChoiceGroup name="soleTrader" legend={t(l, 'web.register.soleTraderLegend')} error={errors.soleTrader}
             options={[{ value: 'yes', label: t(l, 'web.register.soleTrader') }]} checked={form.soleTrader ? ['yes'] : []} />
           <TextField name="name" label={t(l, 'web.register.name')} value={form.name} error={errors.name} autocomplete="organization" maxLength={120} />
+          <section class="suggestions-section" aria-labelledby="suggestions-title">
+            <h2 id="suggestions-title">{t(l, 'web.suggest.title')}</h2>
+            <p>{t(l, 'web.suggest.intro')}</p>
+            {form.suggested ? <input type="hidden" name="suggested" value="1" /> : null}
+            {form.suggested && shown.suggestions?.subscription ? (
+              <div class="message-box message-box--success" role="status">
+                <p class="message-box__content">{t(l, 'web.suggest.taken', { name: shown.suggestions.subscription.name })}</p>
+              </div>
+            ) : null}
+            {shown.suggestions ? (
+              <SuggestionsPanel suggestions={shown.suggestions} name={form.name} lang={l}>
+                {shown.suggestions.subscription && !form.suggested ? (
+                  <>
+                    <p class="meta">{t(l, 'web.suggest.takeHint')}</p>
+                    <Button variant="secondary" name={TAKE} value="1">{t(l, 'web.suggest.take')}</Button>
+                  </>
+                ) : null}
+              </SuggestionsPanel>
+            ) : (
+              <>
+                {shown.asked ? <p>{t(l, 'web.suggest.fetchHint')}</p> : <p class="meta">{t(l, 'web.suggest.fetchHint')}</p>}
+                <Button variant="secondary" name={SUGGEST} value="1">{t(l, 'web.suggest.fetch')}</Button>
+              </>
+            )}
+          </section>
           <SelectField name="municipalityCode" label={t(l, 'web.register.municipality')} value={form.municipalityCode} error={errors.municipalityCode} options={municipalities} />
           <TextField name="email" type="email" label={t(l, 'web.register.email')} hint={t(l, 'web.register.emailHint')} value={form.email}
             error={errors.email} autocomplete="email" spellcheck={false} />
@@ -150,7 +203,7 @@ export function registerRoutes(router: SecuredRouter, db: Db, nudge: () => void,
 
   // The picker's buttons show the form again; only a real submission counts against the registration limits.
   const limited: RequestHandler = (req, res, next) => {
-    if (isPickerPost(req.body as Record<string, unknown>)) return next();
+    if (isPickerPost(req.body as Record<string, unknown>) || isSuggestionPost(req.body as Record<string, unknown>)) return next();
     const [first, ...rest] = limits;
     if (!first) return next();
     const run = (i: number, handler: RequestHandler): void => {
@@ -163,6 +216,13 @@ export function registerRoutes(router: SecuredRouter, db: Db, nudge: () => void,
     const body = req.body as Record<string, unknown>;
     const form = companyForm(body);
     if (isPickerPost(body)) return showForm(db, req, res, form, {});
+    if (isSuggestionPost(body)) {
+      const suggestions = await typedSuggestions(db, form);
+      // Taking them adds the categories and makes the first subscription the suggested one.
+      const taken = TAKE in body && !!suggestions?.subscription;
+      const shownForm = taken ? { ...form, categories: withSuggested(form.categories, suggestions!), suggested: true } : form;
+      return showForm(db, req, res, shownForm, {}, 200, { suggestions, asked: true });
+    }
     const lang = requestLang(req);
     const parsed = companyInputSchema.safeParse(blanksUnset({ ...form, csr: csrInput(form) }));
     const errors: FormErrors = parsed.success ? {} : formErrors(parsed.error, lang, companyLabels(lang));
@@ -172,8 +232,10 @@ export function registerRoutes(router: SecuredRouter, db: Db, nudge: () => void,
       const ordered = Object.fromEntries(Object.keys(companyLabels(lang)).filter((k) => k in errors).map((k) => [k, errors[k]]));
       return showForm(db, req, res, form, { ...ordered, ...errors }, 400);
     }
+    // The suggested subscription, from the history of the firm as it registers (the same service as the API's suggestions).
+    const suggested = form.suggested ? (await typedSuggestions(db, form))?.subscription : null;
     try {
-      await registerCompany(db, parsed.data);
+      await registerCompany(db, parsed.data, new Date(), suggested ? { name: suggested.name, cpv: suggested.cpv, minScore: suggested.minScore } : {});
     } catch (error) {
       if (error instanceof AppError && error.status === 400) return showForm(db, req, res, form, { orgNumber: t(lang, 'web.orgnr.other') }, 400);
       throw error;
