@@ -28,6 +28,16 @@ export type QueryTerm = AnalysedTerm;
 export type TextQuery = { terms: QueryTerm[]; phrases: string[][]; exclude: QueryTerm[]; excludePhrases: string[][] };
 
 /**
+ * Words that join others and name nothing: a query's terms leave them out
+ * ("drift och underhåll av gator" asks for drift, underhåll and gator),
+ * unless the query has nothing else; phrases keep them.
+ */
+const STOP_WORDS = new Set([
+  'och', 'av', 'i', 'på', 'för', 'till', 'med', 'som', 'en', 'ett', 'det', 'den', 'de', 'att', 'om', 'är', 'från', 'vid', 'samt',
+  'inom', 'eller', 'mot', 'per', 'hos', 'the', 'of', 'and', 'for', 'in', 'to', 'a', 'an', 'on', 'at',
+]);
+
+/**
  * `städning "fönster puts" -bygg -"nya skolan"` → terms, phrases and
  * exclusions, folded and analysed. Only letters and digits survive, so no
  * query syntax of any backend can be smuggled in.
@@ -44,6 +54,8 @@ export function parseTextQuery(query: string): TextQuery {
     } else if (isPhrase) result.phrases.push(tokens);
     else result.terms.push(...tokens.map(analyseTerm));
   }
+  const named = result.terms.filter((t) => !STOP_WORDS.has(t.word));
+  if (named.length) result.terms = named;
   return result;
 }
 

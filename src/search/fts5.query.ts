@@ -15,11 +15,16 @@
 // doclists instead of checking every matching row. Ranges (dates, value,
 // open/closed) are narrowed by bucket tokens and then checked exactly in SQL.
 import { openSince, regionCodes, type SearchDocument, type SearchQuery, type SearchRules, type SearchStatus } from './search.types.ts';
+import { tokenize } from '../domain/keywords.ts';
 import { hasPositive, parseTextQuery, type QueryTerm, type TextQuery } from './text.ts';
 
-export const TEXT_COLUMNS = '{title description buyer codes labels}';
-/** bm25 weights per column: title, description, buyer, codes, CPV labels (below a word in the title), tags. */
-export const BM25_WEIGHTS = [10, 2, 1, 1, 1, 0] as const;
+export const TEXT_COLUMNS = '{title description buyer codes labels broader}';
+/**
+ * bm25 weights per column: title, description, buyer, codes, the CPV codes'
+ * labels (below a word in the title, above one in the description), their
+ * ancestors' labels (least), tags.
+ */
+export const BM25_WEIGHTS = [10, 2, 1, 1, 3, 0.5, 0] as const;
 
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2199;
@@ -160,12 +165,13 @@ export function exclusionExpression(text: TextQuery): string | null {
 }
 
 /**
- * The query's words as one phrase in the title, when it has two or more and
- * no phrase of its own: a title with them in that order ranks first.
+ * The query's words as typed as one phrase in the title, when there are two
+ * or more and no quotes or exclusions: a title with them in that order ranks first.
  */
-export function titlePhrase(text: TextQuery): string | null {
-  if (text.terms.length < 2 || text.phrases.length) return null;
-  return `{title} : ${phrase(text.terms.map((t) => t.word))}`;
+export function titlePhrase(q: string): string | null {
+  if (/["]|(^|\s)-/.test(q)) return null;
+  const words = tokenize(q);
+  return words.length < 2 ? null : `{title} : ${phrase(words)}`;
 }
 
 /**
@@ -235,15 +241,20 @@ function statusCondition(status: SearchStatus): string {
   return openSql('s');
 }
 
-/** Translates a query; `at` decides open and closed and what `local` means; `docs` come from the index's token list. */
-export function planQuery(query: SearchQuery, at: QueryContext, docs: TokenDocs = new Map()): FtsPlan {
+/**
+ * Translates a query; `at` decides open and closed and what `local` means;
+ * `docs` come from the index's token list; `related` are the categories the
+ * words are mostly found in (see FtsSearchIndex.relatedCategories): their
+ * notices match too, ranked after every notice with the words.
+ */
+export function planQuery(query: SearchQuery, at: QueryContext, docs: TokenDocs = new Map(), related: readonly string[] = []): FtsPlan {
   const text = parseTextQuery(query.q);
   const groups: string[] = [];
   const where: string[] = [];
   const params: unknown[] = [];
 
   const positive = textExpression(text);
-  if (positive) groups.push(positive);
+  if (positive) groups.push(related.length ? `(${positive} OR ${anyTag(related.map(tags.cpv))})` : positive);
   if (query.kind.length) groups.push(anyTag(query.kind.map(tags.kind)));
   if (query.procedure.length) groups.push(anyTag(query.procedure.map(tags.procedure)));
   if (query.buyer.length) {
@@ -293,7 +304,7 @@ export function planQuery(query: SearchQuery, at: QueryContext, docs: TokenDocs 
     text: positive,
     titleText: textExpression(text, '{title}'),
     titleAny: textExpression(text, '{title}', 'OR'),
-    titlePhrase: titlePhrase(text),
+    titlePhrase: titlePhrase(query.q),
     cost: positive ? rankingCost(text, docs) : 0,
     where,
     params,

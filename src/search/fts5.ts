@@ -30,7 +30,8 @@ import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
 import { inTransaction, type Db } from '../../db/database.ts';
 import {
-  BM25_WEIGHTS, documentTags, openSql, planQuery, queryContext, queryTokens, type FtsPlan, type QueryContext, type TokenDocs,
+  BM25_WEIGHTS, documentTags, openSql, planQuery, queryContext, queryTokens, quote, tags, textExpression,
+  type FtsPlan, type QueryContext, type TokenDocs,
 } from './fts5.query.ts';
 import {
   DEFAULT_RULES, FACET_NAMES, RESULT_CAP, emptyFacets, statusOf, trimFacet, type SearchRules,
@@ -40,7 +41,7 @@ import {
 import { Highlighter, fold, indexedText, markedToHtml, parseTextQuery } from './text.ts';
 
 /** Bump when the tables, the folding or the analysis change: the index is then rebuilt. */
-export const FTS_LAYOUT_VERSION = '5';
+export const FTS_LAYOUT_VERSION = '6';
 /**
  * Words found in more documents than this in all are ranked by the cheaper
  * order (title matches first, then the newest) instead of bm25, whose cost
@@ -48,12 +49,16 @@ export const FTS_LAYOUT_VERSION = '5';
  */
 export const BM25_BUDGET = 50_000;
 
+/** Words that find fewer notices than this are helped by their related categories; title matches looked at to find them. */
+export const RELATED_BELOW = 100;
+export const RELATED_SAMPLE = 200;
+
 /** Searches kept by the service's index (see `ResultCache`); 0 turns the cache off. */
 export const RESULT_CACHE_SIZE = 500;
 
-const FTS_COLUMNS = 'title, description, buyer, codes, labels, tags';
+const FTS_COLUMNS = 'title, description, buyer, codes, labels, broader, tags';
 /** The stored columns a write needs to find and forget a row. */
-const STORED = 'rid, notice_id, revision, title, description, buyer, codes, labels, tags';
+const STORED = 'rid, notice_id, revision, title, description, buyer, codes, labels, broader, tags';
 
 /** Rows per write statement: well under SQLite's bound-parameter limit. */
 const CHUNK = 400;
@@ -69,6 +74,7 @@ type StoredRow = {
   buyer: string;
   codes: string;
   labels: string;
+  broader: string;
   tags: string;
 };
 
@@ -87,29 +93,29 @@ type HitRow = StoredRow & {
 };
 
 const COLUMNS = [
-  'notice_id', 'revision', 'title', 'description', 'buyer', 'codes', 'labels', 'tags', 'kind', 'procedure', 'buyer_id',
+  'notice_id', 'revision', 'title', 'description', 'buyer', 'codes', 'labels', 'broader', 'tags', 'kind', 'procedure', 'buyer_id',
   'buyer_org_number', 'main_cpv', 'awarded', 'invites', 'deadline', 'published_at', 'value_amount', 'value_currency', 'value_sek',
   'cpv_divisions', 'regions', 'flags',
 ] as const;
 
 function rowValues(doc: SearchDocument): unknown[] {
   return [
-    doc.id, doc.revision, doc.title, doc.description, doc.buyerName, doc.codes.join(' '), doc.labels, documentTags(doc), doc.kind,
+    doc.id, doc.revision, doc.title, doc.description, doc.buyerName, doc.codes.join(' '), doc.labels, doc.broaderLabels, documentTags(doc), doc.kind,
     doc.procedure, doc.buyerId, doc.buyerOrgNumber, doc.mainCpv, Number(doc.awarded), Number(doc.invites), doc.deadline, doc.publishedAt,
     doc.estimatedValue?.amount ?? null, doc.estimatedValue?.currency ?? null, doc.valueSek,
     JSON.stringify(doc.cpvDivisions), JSON.stringify(doc.regions), JSON.stringify(doc.csr),
   ];
 }
 
-type IndexedColumns = Pick<StoredRow, 'title' | 'description' | 'buyer' | 'codes' | 'labels' | 'tags'>;
+type IndexedColumns = Pick<StoredRow, 'title' | 'description' | 'buyer' | 'codes' | 'labels' | 'broader' | 'tags'>;
 
 /** What the FTS5 index holds for a row: analysed text, codes folded, the tags as they are. */
 const ftsValues = (r: IndexedColumns) => [
-  indexedText(r.title), indexedText(r.description), indexedText(r.buyer), fold(r.codes), indexedText(r.labels), r.tags,
+  indexedText(r.title), indexedText(r.description), indexedText(r.buyer), fold(r.codes), indexedText(r.labels), indexedText(r.broader), r.tags,
 ];
 
 const indexedColumns = (doc: SearchDocument): IndexedColumns => ({
-  title: doc.title, description: doc.description, buyer: doc.buyerName, codes: doc.codes.join(' '), labels: doc.labels, tags: documentTags(doc),
+  title: doc.title, description: doc.description, buyer: doc.buyerName, codes: doc.codes.join(' '), labels: doc.labels, broader: doc.broaderLabels, tags: documentTags(doc),
 });
 
 const placeholders = (rows: number, columns: number) =>
@@ -188,6 +194,7 @@ export class FtsSearchIndex implements SearchIndex {
         buyer TEXT NOT NULL,
         codes TEXT NOT NULL,
         labels TEXT NOT NULL,
+        broader TEXT NOT NULL,
         tags TEXT NOT NULL,
         kind TEXT NOT NULL,
         procedure TEXT,
@@ -208,7 +215,7 @@ export class FtsSearchIndex implements SearchIndex {
       // Marks (Mn, Mc, Me) count as letters, so decomposed input ("e" + U+0301)
       // stays one word, as it is once folded.
       await this.run(db, `CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-        title, description, buyer, codes, labels, tags,
+        title, description, buyer, codes, labels, broader, tags,
         content = 'search_notices', content_rowid = 'rid',
         tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
       )`);
@@ -278,7 +285,7 @@ export class FtsSearchIndex implements SearchIndex {
   private async ftsInsert(db: Db, rows: { rid: number; values: string[] }[]): Promise<void> {
     await this.run(
       db,
-      `INSERT INTO search_fts (rowid, ${FTS_COLUMNS}) VALUES ${placeholders(rows.length, 7)}`,
+      `INSERT INTO search_fts (rowid, ${FTS_COLUMNS}) VALUES ${placeholders(rows.length, 8)}`,
       rows.flatMap(({ rid, values }) => [rid, ...values]),
     );
   }
@@ -289,7 +296,7 @@ export class FtsSearchIndex implements SearchIndex {
     for (const v of values) countTokens(terms, v, -1);
     await this.run(
       db,
-      `INSERT INTO search_fts (search_fts, rowid, ${FTS_COLUMNS}) VALUES ${placeholders(rows.length, 8)}`,
+      `INSERT INTO search_fts (search_fts, rowid, ${FTS_COLUMNS}) VALUES ${placeholders(rows.length, 9)}`,
       rows.flatMap((r, i) => ['delete', r.rid, ...values[i]]),
     );
   }
@@ -355,7 +362,7 @@ export class FtsSearchIndex implements SearchIndex {
     if (entry) {
       page = entry.order.slice(offset, offset + query.pageSize);
     } else {
-      const plan = planQuery(query, at, await this.tokenDocs(query.q));
+      const plan = planQuery(query, at, await this.tokenDocs(query.q), await this.relatedCategories(query.q));
       const { sql, params } = searchSql(plan, query, at, this.bm25Budget, key !== null);
       const rows = await this.all<{ facet: string; value: string | number | null; label: string | null; n: number }>(
         this.db, sql, key === null ? [...params, offset, offset + query.pageSize] : params,
@@ -385,6 +392,42 @@ export class FtsSearchIndex implements SearchIndex {
     const hits = await this.hits(query, page, now);
     const { total } = entry;
     return { hits, total, totalExact: total < RESULT_CAP, page: query.page, pageSize: query.pageSize, facets: copyFacets(entry.facets), backend: 'fts5' };
+  }
+
+  /**
+   * When the words find less than a page of RELATED_BELOW notices: the CPV
+   * categories (five-digit level) that the notices with the words in their
+   * title are mostly in, each holding a fifth or more of the latest
+   * RELATED_SAMPLE such notices, and at least three; at most three. A
+   * query's own vocabulary leads to its category ("asfalt" → 45233 road
+   * works), so notices that name the category, not the word, are found too,
+   * after those with the word.
+   */
+  async relatedCategories(q: string): Promise<string[]> {
+    const text = parseTextQuery(q);
+    const words = textExpression(text);
+    const title = textExpression(text, '{title}');
+    if (words === null || title === null) return [];
+    const [found] = await this.all<{ n: number }>(this.db,
+      `SELECT count(*) AS n FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ${RELATED_BELOW})`, [words]);
+    if (Number(found.n) >= RELATED_BELOW) return [];
+    const rows = await this.all<{ code: string; n: number }>(this.db, `SELECT substr(s.main_cpv, 1, 5) AS code, count(*) AS n
+      FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ${RELATED_SAMPLE}) f
+      JOIN search_notices s ON s.rid = f.rowid GROUP BY 1 ORDER BY n DESC, code LIMIT 3`, [title]);
+    const total = rows.reduce((sum, r) => sum + Number(r.n), 0);
+    // Only as many as the candidates hold (RESULT_CAP): a larger category would push out notices with the words.
+    let room = RESULT_CAP - Number(found.n);
+    const out: string[] = [];
+    for (const r of rows) {
+      if (Number(r.n) < 3 || Number(r.n) * 5 < total) continue;
+      const code = r.code.padEnd(8, '0');
+      const [size] = await this.all<{ n: number }>(this.db,
+        `SELECT count(*) AS n FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ${RESULT_CAP})`, [`tags : ${quote(tags.cpv(code))}`]);
+      if (Number(size.n) > room) continue;
+      room -= Number(size.n);
+      out.push(code);
+    }
+    return out;
   }
 
   /** How many documents each token of `q` is in. */

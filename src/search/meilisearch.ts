@@ -70,7 +70,7 @@ export const FACET_ATTRIBUTES: Record<Exclude<FacetName, 'status'>, keyof MeiliD
 export function meiliSettings(): Settings {
   return {
     // In relevance order: a word in the title counts most.
-    searchableAttributes: ['title', 'tokens', 'description', 'buyerName', 'codes', 'labels'],
+    searchableAttributes: ['title', 'tokens', 'labels', 'description', 'buyerName', 'codes', 'broaderLabels'],
     filterableAttributes: [
       'cpv', 'cpvDivisions', 'buyerId', 'buyerOrgNumber', 'regions', 'procedure', 'kind', 'awarded', 'invites',
       'deadlineTs', 'publishedTs', 'valueSek', 'csr',

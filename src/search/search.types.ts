@@ -53,8 +53,10 @@ export type SearchDocument = {
   buyerName: string;
   /** Searchable codes: CPV codes, procedure id, source id. */
   codes: string[];
-  /** The Swedish and English labels of the CPV codes and their ancestors: a category's name finds its notices. */
+  /** The Swedish and English labels of the notice's own CPV codes: a category's name finds its notices. */
   labels: string;
+  /** The labels of the codes' ancestors (group, class, division): found by them too, weighed least. */
+  broaderLabels: string;
   buyerId: string;
   buyerOrgNumber: string | null;
   kind: NoticeKind;

@@ -201,7 +201,7 @@ function contract(start: () => Promise<Backend>) {
   });
 
   describe('Swedish compounds and category names', () => {
-    const like = (id: string, title: string, labels = '') => ({ ...fixtureDocuments()[0], id, title, description: '', labels });
+    const like = (id: string, title: string, labels = '') => ({ ...fixtureDocuments()[0], id, title, description: '', labels, broaderLabels: '' });
     const docs = () => [
       like('C1', 'Ombyggnad av storkök i Hulanskolan'),
       like('C2', 'Drift av cykelväg längs Säveån'),
@@ -345,16 +345,16 @@ describe('search: FTS5 ranking boosts', () => {
   it('"städning": Lerum\'s open tender before 2021 notices of other municipalities with the same word', async () => {
     const old = (id: string, municipality: string) => ({
       ...base(), id, title: 'Städning', description: 'Städning av kontor.', publishedAt: '2021-03-01T00:00:00.000Z', deadline: '2021-04-01T00:00:00.000Z',
-      regions: [municipality, 'SE'], labels: '',
+      regions: [municipality, 'SE'], labels: '', broaderLabels: '',
     });
-    await index.upsert([old('R1', '0180'), old('R2', '1280'), { ...base(), id: 'R3', title: 'Städtjänster för Lerums förskolor', labels: '' }]);
+    await index.upsert([old('R1', '0180'), old('R2', '1280'), { ...base(), id: 'R3', title: 'Städtjänster för Lerums förskolor', labels: '', broaderLabels: '' }]);
     const result = await index.search(emptyQuery({ q: 'städning' }), NOW);
     expect(result.hits[0].id).to.equal('R3');
     expect(result.hits.map((h) => h.id)).to.have.members(['R1', 'R2', 'R3']);
   });
 
   it('equal words: open before closed, the local area before the rest of Sweden before abroad, newer before older', async () => {
-    const doc = (id: string, over: Partial<SearchDocument>) => ({ ...base(), id, title: 'Snöröjning av parkeringar', description: '', labels: '', ...over });
+    const doc = (id: string, over: Partial<SearchDocument>) => ({ ...base(), id, title: 'Snöröjning av parkeringar', description: '', labels: '', broaderLabels: '', ...over });
     await index.upsert([
       doc('B1', { regions: ['DE', 'DE3'] }),
       doc('B2', { regions: ['0180', 'SE'] }),
@@ -364,13 +364,22 @@ describe('search: FTS5 ranking boosts', () => {
     ]);
     const result = await index.search(emptyQuery({ q: 'snöröjning parkering' }), NOW);
     // Open ×3, local ×2 or Sweden ×1.5, ×1.25 a year: B5 (local, a year older: 2 × 0.8) before B2 (elsewhere in Sweden: 1.5).
-    expect(result.hits.map((h) => h.id)).to.deep.equal(['B3', 'B5', 'B2', 'B1', 'B4']);
+    expect(result.hits.map((h) => h.id).slice(0, 5)).to.deep.equal(['B3', 'B5', 'B2', 'B1', 'B4']);
+  });
+
+  it('words that find few notices also find the notices of the category those are in, after them', async () => {
+    // Every B notice (and R3) is coded 90911200: the words' category 90911 brings R1–R3, which lack the words.
+    const result = await index.search(emptyQuery({ q: 'snöröjning parkering' }), NOW);
+    expect(result.hits.map((h) => h.id).slice(5)).to.have.members(['R1', 'R2', 'R3']);
+    expect(await index.relatedCategories('snöröjning parkering')).to.deep.equal(['90911000']);
+    expect(await index.relatedCategories('städning -skolor')).to.deep.equal(['90911000']);
+    expect(await index.relatedCategories('-skolor')).to.deep.equal([]);
   });
 
   it('the query\'s words as a phrase in the title come first, whatever the boosts', async () => {
     await index.upsert([
-      { ...base(), id: 'P1', title: 'Floda: vinterväghållning och snöröjning', labels: '' },
-      { ...base(), id: 'P2', title: 'Snöröjning Floda', description: '', labels: '', publishedAt: '2020-01-01T00:00:00.000Z', regions: ['0180', 'SE'] },
+      { ...base(), id: 'P1', title: 'Floda: vinterväghållning och snöröjning', labels: '', broaderLabels: '' },
+      { ...base(), id: 'P2', title: 'Snöröjning Floda', description: '', labels: '', broaderLabels: '', publishedAt: '2020-01-01T00:00:00.000Z', regions: ['0180', 'SE'] },
     ]);
     expect((await index.search(emptyQuery({ q: 'snöröjning floda' }), NOW)).hits.map((h) => h.id)).to.deep.equal(['P2', 'P1']);
   });

@@ -29,6 +29,9 @@ describe('keywords', () => {
     expect(q.excludePhrases).to.deep.equal([['nya', 'skolan']]);
     // A quoted single word is a plain term; empty quotes are ignored.
     expect(parseKeywords('"städning" ""').terms.map((t) => t.word)).to.deep.equal(['städning']);
+    // Words that name nothing are left out, unless nothing else is asked.
+    expect(parseKeywords('drift och underhåll av gator').terms.map((t) => t.word)).to.deep.equal(['drift', 'underhåll', 'gator']);
+    expect(parseKeywords('och').terms.map((t) => t.word)).to.deep.equal(['och']);
     expect(isEmptyQuery(parseKeywords('  '))).to.equal(true);
     expect(isEmptyQuery(parseKeywords('-bygg'))).to.equal(false);
   });

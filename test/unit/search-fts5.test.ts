@@ -17,7 +17,7 @@ const AT = queryContext(new Date(NOW), { localArea: ['1441', '1402'], alertMaxAg
 const SINCE = '2026-05-02T10:00:00.000Z';
 
 const doc: SearchDocument = {
-  id: '01J0000000000000000000000A', revision: 1, title: 'Städtjänster', description: '', buyerName: 'Lerums kommun', codes: ['90911200'], labels: 'Städning av byggnader · Building-cleaning services',
+  id: '01J0000000000000000000000A', revision: 1, title: 'Städtjänster', description: '', buyerName: 'Lerums kommun', codes: ['90911200'], labels: 'Städning av byggnader · Building-cleaning services', broaderLabels: 'Avlopp, avfall, städning och miljö',
   buyerId: '01JBUYER', buyerOrgNumber: '2120001447', kind: 'tender', procedure: 'neg-w-call', mainCpv: '90911200',
   cpv: ['90000000', '90900000', '90910000', '90911000', '90911200'], cpvDivisions: ['90000000'], regions: ['1441', 'SE', 'SE2', 'SE23', 'SE232'],
   awarded: false, invites: true, deadline: '2027-03-01T11:00:00.000Z', publishedAt: '2026-05-01T08:00:00.000Z', estimatedValue: { amount: 4_200_000, currency: 'SEK' },
@@ -63,14 +63,15 @@ describe('search: FTS5 translation', () => {
   it('words: every term by its tokens (the verb inside, a compound\'s parts together), phrases exact, never a prefix', () => {
     const text = parseTextQuery('Städning el skolmåltider "fönster puts"');
     expect(textExpression(text)).to.equal(
-      '{title description buyer codes labels} : ("städ" AND "el" AND ("skolmåltid" OR ("skol" AND "måltid")) AND "fönster puts")',
+      '{title description buyer codes labels broader} : ("städ" AND "el" AND ("skolmåltid" OR ("skol" AND "måltid")) AND "fönster puts")',
     );
     expect(textExpression(parseTextQuery('-bygg'))).to.equal(null);
     const docs: TokenDocs = new Map([['städning', 10], ['städ', 2], ['el', 3], ['skol', 100], ['måltid', 4], ['fönster', 5], ['puts', 7]]);
     expect(rankingCost(text, docs)).to.equal(121);
     // Two words or more rank first as a phrase in the title.
-    expect(titlePhrase(parseTextQuery('städning skolor'))).to.equal('{title} : "städning skolor"');
-    expect(titlePhrase(parseTextQuery('städning'))).to.equal(null);
+    expect(titlePhrase('Städning av skolor')).to.equal('{title} : "städning av skolor"');
+    expect(titlePhrase('städning')).to.equal(null);
+    expect(titlePhrase('städning -skolor')).to.equal(null);
   });
 
   it('filters become token groups (OR within a filter, AND between) and exact SQL conditions with bound values', () => {
@@ -80,7 +81,7 @@ describe('search: FTS5 translation', () => {
       deadlineFrom: '2026-06-01T00:00:00.000Z', deadlineTo: '2026-07-31T23:59:59.999Z',
     }), AT);
     expect(plan.match).to.equal([
-      '{title description buyer codes labels} : ("städ")',
+      '{title description buyer codes labels broader} : ("städ")',
       'tags : ("ktender" OR "kplanning")',
       `tags : ("${tags.procedure('open')}")`,
       `tags : ("o2120001447" OR "${tags.buyerId('01JBUYER')}")`,
@@ -93,7 +94,7 @@ describe('search: FTS5 translation', () => {
     ].join(' AND '));
     expect(plan.where).to.deep.equal(['s.deadline >= ?', 's.deadline <= ?', 's.value_sek >= ?', 's.value_sek <= ?']);
     expect(plan.params).to.deep.equal(['2026-06-01T00:00:00.000Z', '2026-07-31T23:59:59.999Z', 1_000_000, 5_000_000]);
-    expect(plan.text).to.equal('{title description buyer codes labels} : ("städ")');
+    expect(plan.text).to.equal('{title description buyer codes labels broader} : ("städ")');
     expect(plan.titleText).to.equal('{title} : ("städ")');
   });
 
@@ -154,10 +155,10 @@ describe('search: FTS5 translation', () => {
 
   it('exclusions subtract; alone they subtract from every notice', () => {
     expect(planQuery(emptyQuery({ q: 'skola -bygg' }), AT).match).to.equal(
-      '({title description buyer codes labels} : ("skol")) NOT {title description buyer codes labels} : ("bygg")',
+      '({title description buyer codes labels broader} : ("skol")) NOT {title description buyer codes labels broader} : ("bygg")',
     );
     expect(planQuery(emptyQuery({ q: '-bygg' }), AT).match).to.equal(
-      '(tags : ("a0" OR "a1")) NOT {title description buyer codes labels} : ("bygg")',
+      '(tags : ("a0" OR "a1")) NOT {title description buyer codes labels broader} : ("bygg")',
     );
     expect(planQuery(emptyQuery(), AT)).to.deep.include({ match: null, text: null, where: [], params: [] });
   });
@@ -167,7 +168,7 @@ describe('search: FTS5 translation', () => {
     const plan = planQuery(emptyQuery({ q }), AT);
     // Every token is letters or digits inside quotes; the structure is only ours.
     for (const token of tokensOf(plan.match!)) expect(token).to.match(/^[\p{L}\p{N} ]+$/u);
-    expect(plan.match!.replace(/"[^"]*"/g, 'T').replace(/\(T( OR T)*\)/g, 'T')).to.match(/^\{title description buyer codes labels\} : \(T( AND T)*\)$/);
+    expect(plan.match!.replace(/"[^"]*"/g, 'T').replace(/\(T( OR T)*\)/g, 'T')).to.match(/^\{title description buyer codes labels broader\} : \(T( AND T)*\)$/);
     const { sql, params } = searchSql(plan, emptyQuery({ q }), AT);
     expect(sql).not.to.include('DROP');
     expect(params[2]).to.equal(plan.match);
@@ -192,8 +193,8 @@ describe('search: FTS5 translation', () => {
     expect(rankingMode(planQuery(q, AT, rare), { ...q, sort: 'newest' })).to.equal('none');
     expect(rankingMode(planQuery(emptyQuery(), AT), emptyQuery())).to.equal('none');
     const bm25 = searchSql(planQuery(q, AT, rare), q, AT);
-    expect(bm25.sql).to.include('bm25(search_fts, 10, 2, 1, 1, 1, 0)');
-    const words = '{title description buyer codes labels} : (("snöröj" OR ("snö" AND "röjning")))';
+    expect(bm25.sql).to.include('bm25(search_fts, 10, 2, 1, 1, 3, 0.5, 0)');
+    const words = '{title description buyer codes labels broader} : (("snöröj" OR ("snö" AND "röjning")))';
     expect(bm25.params).to.deep.equal([SINCE, NOW, words, words, '1441', '1402', 'SE']);
     // Very common words alone: one walk of the title's matches over the candidates' rowids, any word in the title.
     const titleFirst = searchSql(planQuery(q, AT, common), q, AT);

@@ -17,7 +17,7 @@ const RULES: SearchRules = { localArea: ['1441', '1402'], alertMaxAgeDays: 30 };
 const OPEN = `(invites = true AND (deadlineTs > ${T} OR (deadlineTs NOT EXISTS AND publishedTs >= ${S})))`;
 
 const doc: SearchDocument = {
-  id: '01J0000000000000000000000A', revision: 3, title: 'Städtjänster', description: 'Lokalvård', buyerName: 'Lerums kommun', codes: ['90911200', 'LK-2026-1'], labels: 'Städning av byggnader',
+  id: '01J0000000000000000000000A', revision: 3, title: 'Städtjänster', description: 'Lokalvård', buyerName: 'Lerums kommun', codes: ['90911200', 'LK-2026-1'], labels: 'Städning av byggnader', broaderLabels: '',
   buyerId: '01JBUYER', buyerOrgNumber: null, kind: 'tender', procedure: null, mainCpv: '90911200',
   cpv: ['90000000', '90900000', '90910000', '90911000', '90911200'], cpvDivisions: ['90000000'], regions: ['1441', 'SE', 'SE2', 'SE23', 'SE232'],
   awarded: false, invites: true, deadline: null, publishedAt: '2026-05-20T08:00:00.000Z', estimatedValue: { amount: 10, currency: 'EUR' }, valueSek: null, csr: ['social'],
@@ -26,7 +26,7 @@ const doc: SearchDocument = {
 describe('search: Meilisearch translation', () => {
   it('settings: searchable in relevance order, filterable and sortable attributes, Swedish, no typos in codes, the result cap', () => {
     const s = meiliSettings();
-    expect(s.searchableAttributes).to.deep.equal(['title', 'tokens', 'description', 'buyerName', 'codes', 'labels']);
+    expect(s.searchableAttributes).to.deep.equal(['title', 'tokens', 'labels', 'description', 'buyerName', 'codes', 'broaderLabels']);
     expect(s.filterableAttributes).to.include.members(['cpv', 'buyerId', 'buyerOrgNumber', 'regions', 'procedure', 'kind', 'awarded', 'invites', 'deadlineTs', 'publishedTs', 'valueSek', 'csr']);
     expect(s.sortableAttributes).to.deep.equal(['publishedTs', 'deadlineTs']);
     expect(s.rankingRules?.[0]).to.equal('sort');

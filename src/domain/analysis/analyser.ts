@@ -87,13 +87,15 @@ function split(word: string, known: boolean, memo = new Map<string, string[] | n
 
 /**
  * The word a compound's first part stands for: as the dictionary lists it,
- * or with a linking letter the dictionary does not list ("gatu-" → gata,
- * "kvalitets-" → kvalitet).
+ * a dictionary word of four letters or more as it is, or with a linking
+ * letter the dictionary does not list ("gatu-" → gata, "kvalitets-" → kvalitet).
  */
 function headOf(form: string): string | undefined {
   const { heads, lemmas } = lexicon();
   const listed = heads.get(form);
   if (listed !== undefined || form.length < 4) return listed;
+  // The dictionary flags far from every noun that begins compounds ("tolk|tjänster").
+  if (lemmas.get(form) === form) return form;
   const stripped = form.slice(0, -1);
   if (form.endsWith('s') && lemmas.get(stripped) === stripped) return stripped;
   if ((form.endsWith('u') || form.endsWith('o')) && lemmas.has(`${stripped}a`)) return `${stripped}a`;
