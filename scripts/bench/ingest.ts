@@ -3,7 +3,11 @@
 // validate, store in SQLite, as `npm run ingest` does) again and again, each
 // round into a fresh database so every notice is a real insert, and compares
 // the rate with the raw parser alone on the same bytes (txml for XML; JSON.parse
-// for the small OCDS files), measured in the same run.
+// for the small OCDS files), measured in the same run. Then the cost of the
+// search analysis per notice (issue 15: dictionary forms, compound parts,
+// src/search/text.ts indexedText) on the same notices' title, description and
+// lot titles, against folding the same text alone: first with no word seen
+// before, then with the words remembered (as a running service has them).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +16,9 @@ import { parse as parseXml } from 'txml/txml';
 import { migrateToLatest, openDatabase } from '../../db/database.ts';
 import { ingestSources, type IngestSummary } from '../../src/ingest/ingest.service.ts';
 import { bufferSource, expandPaths } from '../../src/ingest/sources.ts';
+import type { NoticeInput } from '../../src/notices/notice.schema.ts';
+import { wordTokens } from '../../src/domain/analysis/analyser.ts';
+import { fold, indexedText } from '../../src/search/text.ts';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '10' }, json: { type: 'boolean', default: false }, data: { type: 'string' } },
@@ -65,11 +72,32 @@ const eformsPerSec = await rate(() => ingestRound(eforms));
 const ocdsRaw = await rate(() => timed(() => ocds.forEach((f) => JSON.parse(f.bytes.toString('utf8'))), ocdsReleases));
 const ocdsPerSec = await rate(() => ingestRound(ocds));
 
+// The notices' searchable text, read by a dry run of the same ingest.
+const texts: string[] = [];
+const collect = (notice: NoticeInput) => texts.push([notice.title, notice.description ?? '', ...notice.lots.map((l) => l.title ?? '')].join(' '));
+await ingestSources(null as never, [...eforms, ...ocds].map((f) => bufferSource(f.name, f.bytes)), { format: 'auto', maxBytes: 1e9, dryRun: true, onNotice: collect });
+wordTokens('lexikon'); // the dictionary is read once per process, before anything is timed
+const microsPerNotice = (work: (text: string) => unknown) => {
+  const start = performance.now();
+  for (const text of texts) work(text);
+  return ((performance.now() - start) * 1000) / texts.length;
+};
+const analysisColdUs = microsPerNotice(indexedText);
+let analysisWarmUs = Infinity;
+let foldUs = Infinity;
+for (let i = 0; i < 5; i++) {
+  analysisWarmUs = Math.min(analysisWarmUs, microsPerNotice(indexedText));
+  foldUs = Math.min(foldUs, microsPerNotice(fold));
+}
+
 const result = {
   eformsPerSec: Math.round(eformsPerSec),
   ocdsPerSec: Math.round(ocdsPerSec),
   eformsRatioToRawParse: Number((eformsPerSec / eformsRaw).toFixed(3)),
   ocdsRatioToRawParse: Number((ocdsPerSec / ocdsRaw).toFixed(3)),
+  analysisColdUsPerNotice: Number(analysisColdUs.toFixed(1)),
+  analysisWarmUsPerNotice: Number(analysisWarmUs.toFixed(1)),
+  foldUsPerNotice: Number(foldUs.toFixed(1)),
 };
 const pct = (r: number) => `${(r * 100).toFixed(0)} %`;
 console.log(`eForms: ${eforms.length} files`);
@@ -78,4 +106,8 @@ console.log(`  ingest into SQLite  ${result.eformsPerSec} notices/s = ${pct(resu
 console.log(`OCDS: ${ocds.length} files, ${ocdsReleases} releases stored per round`);
 console.log(`  raw JSON.parse      ${Math.round(ocdsRaw)} releases/s`);
 console.log(`  ingest into SQLite  ${result.ocdsPerSec} releases/s = ${pct(result.ocdsRatioToRawParse)} of raw (targets: ≥ 3,000/s, ≥ 70 %)`);
+console.log(`Search analysis: ${texts.length} notices' title, description and lot titles`);
+console.log(`  fold alone          ${result.foldUsPerNotice} µs/notice`);
+console.log(`  analysis, new words ${result.analysisColdUsPerNotice} µs/notice (${(analysisColdUs / foldUs).toFixed(0)}× folding)`);
+console.log(`  analysis, known     ${result.analysisWarmUsPerNotice} µs/notice (${(analysisWarmUs / foldUs).toFixed(0)}× folding)`);
 if (values.json) console.log(JSON.stringify(result));

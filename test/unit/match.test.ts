@@ -282,6 +282,14 @@ describe('match rules', () => {
       expect(run(cleaning('Fönsterputs'), withKeywords('städning'))).to.equal(null);
     });
 
+    it('find compounds by their parts, as search does: "kök" is alerted to "Ombyggnad av storkök", "mat" not to materialinventering', () => {
+      const kitchen = notice({ codes: [proc('45214200')], words: Words.of('Ombyggnad av storkök i Hulanskolan') });
+      expect(run(kitchen, withKeywords('kök', ['45000000']))!.reasons[1]).to.deep.equal({ code: 'keywords', sv: 'Nyckelord: kök', en: 'Keywords: kök' });
+      const inventory = notice({ codes: [proc('45111000')], words: Words.of('Materialinventering inför rivning') });
+      expect(run(inventory, withKeywords('mat', ['45000000']))).to.equal(null);
+      expect(run(inventory, withKeywords('material', ['45000000']))).not.to.equal(null);
+    });
+
     it('keep å, ä and ö distinct but fold foreign diacritics', () => {
       expect(run(notice({ codes: [proc('34500000')], words: Words.of('Byte av batterier') }), withKeywords('båt', ['34500000']))).to.equal(null);
       expect(run(notice({ codes: [proc('34500000')], words: Words.of('Båtar till räddningstjänsten') }), withKeywords('båt', ['34500000']))).not.to.equal(null);
