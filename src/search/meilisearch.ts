@@ -40,10 +40,12 @@ export type MeiliDocument = Omit<SearchDocument, Absent> & {
   publishedTs: number;
   /** The analysed tokens of the title and description (compound parts, dictionary forms): Meilisearch has no Swedish compounds of its own. */
   tokens: string;
+  /** 2 the local area, 1 elsewhere in Sweden or unknown, 0 abroad: the ranking rule after relevance (set when indexed). */
+  nearness: number;
 };
 
 /** Pure: the document Meilisearch stores. Absent rather than null, so filters and sorts treat it as missing. */
-export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
+export function toMeiliDocument(doc: SearchDocument, localArea: readonly string[] = DEFAULT_RULES.localArea): MeiliDocument {
   const { buyerOrgNumber, procedure, valueSek, ...rest } = doc;
   return {
     ...rest,
@@ -53,6 +55,7 @@ export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
     ...(doc.deadline ? { deadlineTs: Date.parse(doc.deadline) } : {}),
     publishedTs: Date.parse(doc.publishedAt),
     tokens: analysedTokens(fold(`${doc.title} ${doc.description}`)).join(' '),
+    nearness: doc.regions.some((r) => localArea.includes(r)) ? 2 : doc.regions.length === 0 || doc.regions.includes('SE') ? 1 : 0,
   };
 }
 
@@ -76,9 +79,9 @@ export function meiliSettings(): Settings {
       'deadlineTs', 'publishedTs', 'valueSek', 'csr',
     ],
     sortableAttributes: ['publishedTs', 'deadlineTs'],
-    // `sort` first: "newest" and "soonest deadline" order by date alone, as FTS5 does;
-    // the newest first breaks ties of relevance, as in FTS5.
-    rankingRules: ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness', 'publishedTs:desc'],
+    // `sort` first: "newest" and "soonest deadline" order by date alone, as FTS5 does; ties of relevance
+    // go to the local area before Sweden before abroad, then the newest (open, which moves with time, cannot be a rule).
+    rankingRules: ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness', 'nearness:desc', 'publishedTs:desc'],
     localizedAttributes: [{ attributePatterns: ['title', 'description', 'buyerName'], locales: ['swe'] }],
     // CPV codes, procedure and source ids: a typo in a code is another code.
     typoTolerance: { enabled: true, disableOnAttributes: ['codes'], disableOnNumbers: true },
@@ -350,7 +353,7 @@ export class MeiliSearchIndex implements SearchIndex {
   private async addTo(uid: string, docs: SearchDocument[]): Promise<void> {
     const index = this.client.index<MeiliDocument>(uid);
     for (let i = 0; i < docs.length; i += BATCH_SIZE) {
-      const batch = docs.slice(i, i + BATCH_SIZE).map(toMeiliDocument);
+      const batch = docs.slice(i, i + BATCH_SIZE).map((d) => toMeiliDocument(d, this.rules.localArea));
       await this.settle(index.addDocuments(batch, { primaryKey: PRIMARY_KEY }), `add ${batch.length} documents to ${uid}`);
     }
   }

@@ -30,6 +30,7 @@ describe('search: Meilisearch translation', () => {
     expect(s.filterableAttributes).to.include.members(['cpv', 'buyerId', 'buyerOrgNumber', 'regions', 'procedure', 'kind', 'awarded', 'invites', 'deadlineTs', 'publishedTs', 'valueSek', 'csr']);
     expect(s.sortableAttributes).to.deep.equal(['publishedTs', 'deadlineTs']);
     expect(s.rankingRules?.[0]).to.equal('sort');
+    expect(s.rankingRules?.slice(-2)).to.deep.equal(['nearness:desc', 'publishedTs:desc']);
     expect(s.localizedAttributes).to.deep.equal([{ attributePatterns: ['title', 'description', 'buyerName'], locales: ['swe'] }]);
     expect(s.typoTolerance).to.deep.include({ disableOnAttributes: ['codes'], disableOnNumbers: true });
     expect(s.pagination).to.deep.equal({ maxTotalHits: RESULT_CAP });
@@ -38,6 +39,8 @@ describe('search: Meilisearch translation', () => {
 
   it('documents: dates as timestamps; what is missing is absent (sorts last, NOT EXISTS finds it)', () => {
     const d = toMeiliDocument(doc);
+    // Nearness, by the local area given: Lerum's notice is local, then Swedish elsewhere, abroad last.
+    expect([toMeiliDocument(doc).nearness, toMeiliDocument(doc, ['0180']).nearness, toMeiliDocument({ ...doc, regions: ['DE'] }).nearness]).to.deep.equal([2, 1, 0]);
     expect(d).to.include({ id: doc.id, revision: 3, publishedTs: Date.parse(doc.publishedAt), awarded: false, deadline: null });
     expect(d).not.to.have.any.keys('deadlineTs', 'valueSek', 'buyerOrgNumber', 'procedure');
     const full = toMeiliDocument({ ...doc, deadline: '2027-01-01T00:00:00.000Z', valueSek: 5, buyerOrgNumber: '2120001447', procedure: 'open' });
