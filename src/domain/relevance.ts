@@ -4,9 +4,8 @@
 // path every alert goes through (src/matching/relevance.ts); each move of the
 // score is given as a reason, so nothing learned is hidden.
 import { cpvLabel } from './cpv.ts';
-import { tokenize } from './keywords.ts';
 import { bestCpvHit, scoreCpvHit, type MatchNotice, type MatchResult, type MatchSubscription, type Reason } from './match.ts';
-import { evidencePoints, type Assessment, type FirmEvidence } from './win-history.ts';
+import { evidencePoints, titleWords, type Assessment, type FirmEvidence } from './win-history.ts';
 
 /** A notice the firm said is not relevant: what similarity is judged on. */
 export type NotRelevant = { title: string; buyer: string | null; codes: string[]; words: Set<string> };
@@ -18,10 +17,7 @@ const FEEDBACK_MAX_PENALTY = 40;
 /** Below this similarity a notice is not "like" the one marked. */
 const FEEDBACK_MIN_SIMILARITY = 0.3;
 
-/** Words of a title as similarity compares them (the same analysis as keywords). */
-export function titleWords(title: string): Set<string> {
-  return new Set(tokenize(title).filter((w) => w.length > 2));
-}
+export { titleWords };
 
 export function notRelevant(title: string, buyer: string | null, codes: string[]): NotRelevant {
   return { title, buyer, codes, words: titleWords(title) };
@@ -74,8 +70,10 @@ const named = (code: string, lang: 'sv' | 'en') => {
 export function evidenceReason(a: Assessment): Reason | null {
   const c = a.category;
   if (!c) return null;
-  const buyerSv = a.buyer === 'won' ? ', och ni har vunnit hos denna köpare' : a.buyer === 'near' ? ', och leverantörer som vinner hos era köpare vinner hos denna' : '';
-  const buyerEn = a.buyer === 'won' ? ', and you have won with this buyer' : a.buyer === 'near' ? ', and suppliers that win with your buyers win with this one' : '';
+  const titleSv = a.title >= 0.5 ? ', och titeln har ord från kontrakt ni vunnit' : '';
+  const titleEn = a.title >= 0.5 ? ', and the title has words from contracts you have won' : '';
+  const buyerSv = (a.buyer === 'won' ? ', och ni har vunnit hos denna köpare' : a.buyer === 'near' ? ', och leverantörer som vinner hos era köpare vinner hos denna' : '') + titleSv;
+  const buyerEn = (a.buyer === 'won' ? ', and you have won with this buyer' : a.buyer === 'near' ? ', and suppliers that win with your buyers win with this one' : '') + titleEn;
   if (c.kind === 'related') {
     const code = c.group.padEnd(8, '0');
     return {
@@ -122,7 +120,7 @@ export function rescore(result: MatchResult, notice: MatchNotice, sub: MatchSubs
   const added: Reason[] = [];
   if (record.evidence) {
     const hit = bestCpvHit(notice.codes, sub.cpv, sub.includeParent);
-    const assessment = record.evidence.assess(view.codes, view.buyer);
+    const assessment = record.evidence.assess(view.codes, view.buyer, view.words);
     score += evidencePoints(assessment.strength) - (hit ? scoreCpvHit(hit) : 0);
     const reason = evidenceReason(assessment);
     if (reason) added.push(reason);

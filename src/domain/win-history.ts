@@ -14,22 +14,38 @@
 //           Σ wins(a) · cooccurrence(a, group) / √(quarters · (procurements(group) + 1)).
 //   buyer   × (1 + 3 · nearness): 1 for a buyer it has won from, the
 //           co-occurrence weight for a buyer where the same firms win.
+//   title   × (1 + 3 · share): the share of the notice's title words that
+//           are words of the titles of the contracts the firm has won (the
+//           CPV code says "staffing", the title "sjuksköterskor").
 // One threshold for everyone (STRENGTH_AT_DEFAULT), so a firm with many wins
 // hears of more, in proportion to what it wins, and a firm with one of less.
 import { cooccurrence } from './cooccurrence.ts';
+import { tokenize } from './keywords.ts';
 
-export type Win = { firm: string; procurement: string; code: string; buyer: string | null; year: number | null };
+export type Win = { firm: string; procurement: string; code: string; buyer: string | null; year: number | null; title?: string | null };
+
+/** Words of a title as the evidence and "inte relevant" compare them: folded as keywords are, three letters or more. */
+export function titleWords(title: string): Set<string> {
+  return new Set(tokenize(title).filter((w) => w.length > 2));
+}
 
 /** Digits of the CPV prefixes weighed, division to full code. */
 const DEPTHS = [2, 3, 4, 5, 6, 7, 8] as const;
 const GROUP = 3;
 /** How much a known buyer multiplies the evidence (× 4 for one the firm has won from). */
 const BUYER_WEIGHT = 3;
+/** How much a title made of words from the titles won multiplies the evidence (× 4 when every word is one). */
+const TITLE_WEIGHT = 3;
 /** Related groups suggested as categories, at most. */
 const RELATED_SUGGESTED = 5;
 
-/** The strength at which a notice scores the default minimum score (50): one win a quarter among 99 procurements of a kind. */
-export const STRENGTH_AT_DEFAULT = 1 / 10;
+/**
+ * The strength at which a notice scores the default minimum score (50),
+ * about one win a quarter among 80 procurements of a kind: chosen on one
+ * split of the 2021 statistics (Jan–Jun → Jul–Sep) as the one with the most
+ * recall at a median of 30 alerts a quarter (docs/matching.md#measured).
+ */
+export const STRENGTH_AT_DEFAULT = 0.115;
 export const DEFAULT_MIN_SCORE = 50;
 
 /** 50 at STRENGTH_AT_DEFAULT, 15 points for each doubling, within 1–100. */
@@ -38,7 +54,7 @@ export function evidencePoints(strength: number): number {
   return Math.max(1, Math.min(100, Math.round(DEFAULT_MIN_SCORE + 15 * Math.log2(strength / STRENGTH_AT_DEFAULT))));
 }
 
-type FirmWins = { wins: number; byPrefix: Map<string, number>; buyers: Set<string>; codes: Map<string, { count: number; years: Set<number> }> };
+type FirmWins = { wins: number; byPrefix: Map<string, number>; buyers: Set<string>; codes: Map<string, { count: number; years: Set<number> }>; words: Set<string> };
 
 /** Why a notice scored as it did for a firm, for the reasons. */
 export type Assessment = {
@@ -46,6 +62,8 @@ export type Assessment = {
   /** The category evidence: the deepest shared prefix's wins, or the related group. */
   category: { kind: 'won'; prefix: string; wins: number } | { kind: 'related'; group: string } | null;
   buyer: 'won' | 'near' | null;
+  /** The share of the notice's title words found in the titles won (0 without titles). */
+  title: number;
 };
 
 export class WinHistory {
@@ -65,13 +83,14 @@ export class WinHistory {
       if (seen.has(key)) continue;
       seen.add(key);
       let f = this.firms.get(w.firm);
-      if (!f) this.firms.set(w.firm, (f = { wins: 0, byPrefix: new Map(), buyers: new Set(), codes: new Map() }));
+      if (!f) this.firms.set(w.firm, (f = { wins: 0, byPrefix: new Map(), buyers: new Set(), codes: new Map(), words: new Set() }));
       f.wins++;
       for (const d of DEPTHS) {
         const p = w.code.slice(0, d);
         f.byPrefix.set(p, (f.byPrefix.get(p) ?? 0) + 1);
       }
       if (w.buyer) f.buyers.add(w.buyer);
+      if (w.title) for (const word of titleWords(w.title)) f.words.add(word);
       let c = f.codes.get(w.code);
       if (!c) f.codes.set(w.code, (c = { count: 0, years: new Set() }));
       c.count++;
@@ -112,9 +131,10 @@ export class WinHistory {
 }
 
 function mergeFirms(parts: FirmWins[]): FirmWins {
-  const out: FirmWins = { wins: 0, byPrefix: new Map(), buyers: new Set(), codes: new Map() };
+  const out: FirmWins = { wins: 0, byPrefix: new Map(), buyers: new Set(), codes: new Map(), words: new Set() };
   for (const f of parts) {
     out.wins += f.wins;
+    for (const w of f.words) out.words.add(w);
     for (const [p, n] of f.byPrefix) out.byPrefix.set(p, (out.byPrefix.get(p) ?? 0) + n);
     for (const b of f.buyers) out.buyers.add(b);
     for (const [code, c] of f.codes) {
@@ -156,26 +176,32 @@ export class FirmEvidence {
     return this.firm.wins;
   }
 
-  /** How strongly the history points at a notice with these codes (8 digits) from this buyer. */
-  assess(codes: string[], buyer: string | null): Assessment {
-    let best: Assessment = { strength: 0, category: null, buyer: null };
+  /** How strongly the history points at a notice with these codes (8 digits) from this buyer, with these title words. */
+  assess(codes: string[], buyer: string | null, words: Set<string> = new Set()): Assessment {
+    let best: Assessment = { strength: 0, category: null, buyer: null, title: 0 };
     for (const code of codes) {
       for (const d of DEPTHS) {
         const p = code.slice(0, d);
         const wins = this.firm.byPrefix.get(p);
         if (!wins) break;
         const s = wins / this.among(p);
-        if (s >= best.strength) best = { strength: s, category: { kind: 'won', prefix: p, wins }, buyer: null };
+        if (s >= best.strength) best = { strength: s, category: { kind: 'won', prefix: p, wins }, buyer: null, title: 0 };
       }
       const group = code.slice(0, GROUP);
       const r = this.related.get(group);
       if (r) {
         const s = r / this.among(group);
-        if (s > best.strength) best = { strength: s, category: { kind: 'related', group }, buyer: null };
+        if (s > best.strength) best = { strength: s, category: { kind: 'related', group }, buyer: null, title: 0 };
       }
     }
     const nearness = buyer ? (this.near.get(buyer) ?? 0) : 0;
     if (nearness > 0) best = { ...best, strength: best.strength * (1 + BUYER_WEIGHT * nearness), buyer: nearness === 1 ? 'won' : 'near' };
+    if (best.strength > 0 && words.size && this.firm.words.size) {
+      let shared = 0;
+      for (const w of words) if (this.firm.words.has(w)) shared++;
+      const title = shared / words.size;
+      best = { ...best, strength: best.strength * (1 + TITLE_WEIGHT * title), title };
+    }
     return best;
   }
 

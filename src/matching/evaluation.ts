@@ -69,7 +69,7 @@ function winsOf(list: Procurement[]): Win[] {
   const wins: Win[] = [];
   for (const { id, notice } of list) {
     const firms = new Set(notice.awards.map((a) => normaliseLegalName(a.winner.name)).filter(Boolean));
-    for (const firm of firms) wins.push({ firm, procurement: id, code: notice.cpv.main, buyer: buyerKey(notice), year: Number(notice.publishedAt!.slice(0, 4)) });
+    for (const firm of firms) wins.push({ firm, procurement: id, code: notice.cpv.main, buyer: buyerKey(notice), year: Number(notice.publishedAt!.slice(0, 4)), title: notice.title });
   }
   return wins;
 }

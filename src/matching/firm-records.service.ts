@@ -34,7 +34,7 @@ export async function loadWinHistory(db: Db): Promise<WinHistory> {
     const year = Number.isNaN(t) ? null : new Date(t).getUTCFullYear();
     // Keyed by orgnr when the award has one, else by name: a firm is found by either (firmKeys).
     const firm = a.winner_org_number ? `org:${a.winner_org_number}` : `name:${normaliseLegalName(a.winner_name)}`;
-    wins.push({ firm, procurement, code: a.code, buyer: buyerKey(a.buyer_org, a.buyer_name), year });
+    wins.push({ firm, procurement, code: a.code, buyer: buyerKey(a.buyer_org, a.buyer_name), year, title: a.title });
   }
   // One per procurement: the tender and the award notice of one procurement are one procurement.
   const byProcurement = new Map<string, string>();

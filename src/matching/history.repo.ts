@@ -3,7 +3,7 @@
 // the notices firms marked "inte relevant".
 import type { Db } from '../../db/database.ts';
 
-/** Each award with its notice's main code (procedure level), buyer and day. */
+/** Each award with its notice's main code (procedure level), buyer, title and day. */
 export async function listAwardHistory(db: Db) {
   return db
     .selectFrom('awards')
@@ -12,7 +12,7 @@ export async function listAwardHistory(db: Db) {
     .innerJoin('notice_cpv', (join) => join.onRef('notice_cpv.notice_id', '=', 'notices.id').on('notice_cpv.is_main', '=', 1).on('notice_cpv.lot_id', 'is', null))
     .select([
       'awards.winner_name', 'awards.winner_org_number', 'awards.awarded_on', 'notices.id as notice_id', 'notices.procedure_id',
-      'notices.published_at', 'notice_cpv.code', 'buyers.org_number as buyer_org', 'buyers.name as buyer_name',
+      'notices.published_at', 'notices.title', 'notice_cpv.code', 'buyers.org_number as buyer_org', 'buyers.name as buyer_name',
     ])
     .execute();
 }
