@@ -27,7 +27,8 @@ import { MatchResults, type ResultSource, type Snapshot } from './match-index/re
 import { grow } from './match-index/typed-lists.ts';
 
 export { matchBruteForce } from './match-index/brute-force.ts';
-export { MatchResults };
+// Readers take any match (one index's, or LiveMatchIndex's over two), as `MatchResults`.
+export type { Matches as MatchResults } from './match-index/results.ts';
 
 export class MatchIndex {
   private readonly firms = new Firms();

@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { normalizeCpv } from '../../src/domain/cpv.ts';
 import { bestCpvHit, bestPerCompany, cpvReason, evaluate, type MatchNotice, type MatchResult, type MatchSubscription } from '../../src/domain/match.ts';
-import { MatchIndex, matchBruteForce } from '../../src/matching/match-index.ts';
+import { MatchIndex, matchBruteForce, type MatchResults } from '../../src/matching/match-index.ts';
+import { LiveMatchIndex } from '../../src/matching/live-match-index.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
 import { BUILT_IN_CPV, byId, generate, generatePlain, Random, TODAY, VALID_UNTIL } from './match-data.ts';
 
@@ -40,8 +41,12 @@ const asksProfile = (n: MatchNotice) => {
  * with reasons), each firm's best, and the compact accessors. Returns what was
  * seen, so the test cannot pass vacuously.
  */
-function checkAgreement(subscriptions: MatchSubscription[], notices: MatchNotice[], todayOf: (n: MatchNotice) => string = () => TODAY) {
-  const index = new MatchIndex(subscriptions);
+function checkAgreement(
+  subscriptions: MatchSubscription[],
+  notices: MatchNotice[],
+  todayOf: (n: MatchNotice) => string = () => TODAY,
+  index: { match(notice: MatchNotice, today: string): { results: MatchResults; evaluated: number } } = new MatchIndex(subscriptions),
+) {
   const byIdMap = new Map(subscriptions.map((s) => [s.id, s]));
   const seen = {
     results: 0, evaluated: 0, reasons: new Set<string>(),
@@ -157,6 +162,60 @@ describe('MatchIndex', () => {
       expect(seen.reasons).to.include('requirement-met');
       expect(seen.strictKept).to.be.greaterThan(0);
     });
+
+    for (const seed of [31, 32, 33]) {
+      it(`seed ${seed}: after random inserts, edits, deletes and firms' profile changes applied incrementally (LiveMatchIndex)`, () => {
+        // Built from half the subscriptions; the other half is the pool of inserts and of new rules for edits.
+        const { subscriptions: all, notices } = generate(seed, BUILT_IN_CPV, 4000, 300);
+        const r = new Random(seed);
+        const current = new Map(all.slice(0, 2000).map((s) => [s.id, s]));
+        const spare = all.slice(2000);
+        const index = new LiveMatchIndex(current.values());
+        const counts = { inserts: 0, edits: 0, deletes: 0, profiles: 0 };
+        for (let round = 0; round < 6; round++) {
+          for (let step = 0; step < 150; step++) {
+            const ids = [...current.keys()];
+            const action = r.int(0, 9);
+            if (action < 3 && spare.length) {
+              const sub = spare.pop()!;
+              current.set(sub.id, sub);
+              index.put(sub);
+              counts.inserts++;
+            } else if (action < 6) {
+              // An edit: another rule (categories, filters, firm) under the same id.
+              const id = r.pick(ids);
+              const sub = { ...r.pick(all), id };
+              current.set(id, sub);
+              index.put(sub);
+              counts.edits++;
+            } else if (action < 9) {
+              const id = r.pick(ids);
+              current.delete(id);
+              index.remove(id);
+              counts.deletes++;
+            } else {
+              // A firm's profile: every subscription of the firm again, with the new capabilities.
+              const firm = r.pick(ids);
+              const old = current.get(firm)!.company;
+              const company = { ...old, capabilities: r.some(['svanen', 'iso-14001', 'wise', 'collective-agreement'], 3).map((capability) => ({ capability, validUntil: null })) };
+              for (const sub of current.values()) {
+                if (sub.company.id !== old.id) continue;
+                const moved = { ...sub, company };
+                current.set(sub.id, moved);
+                index.put(moved);
+              }
+              counts.profiles++;
+            }
+            // Sometimes laid out now, sometimes at the next match.
+            if (r.chance(0.5)) index.settle();
+          }
+          const seen = checkAgreement([...current.values()], notices.slice(round * 50, round * 50 + 50), () => TODAY, index);
+          expect(seen.results).to.be.greaterThan(100);
+        }
+        expect(index.changes).to.be.greaterThan(500);
+        for (const count of Object.values(counts)) expect(count).to.be.greaterThan(20);
+      });
+    }
 
     it('the built-in codes are real CPV 2008 codes', function () {
       for (const code of BUILT_IN_CPV) expect(normalizeCpv(code)).to.equal(code);

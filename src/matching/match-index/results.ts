@@ -34,6 +34,18 @@ export type Found = {
   outcomes: Int32Array | null;
 };
 
+/** What a match offers its reader, whichever index (or indexes) found it. */
+export interface Matches extends Iterable<MatchResult> {
+  readonly size: number;
+  subscriptionId(i: number): string;
+  companyId(i: number): string;
+  score(i: number): number;
+  result(i: number): MatchResult;
+  toArray(): MatchResult[];
+  /** Each firm's best result: the highest score, the lowest subscription id among equals. */
+  bestPerCompany(): MatchResult[];
+}
+
 /**
  * The subscriptions a notice matched, in columns: subscription, score, and
  * what explains it. `toArray()` builds the MatchResult objects (with reasons)
@@ -41,7 +53,7 @@ export type Found = {
  * `reasons` and `missing` arrays are shared between like results and frozen
  * (evaluate's are fresh; the contents are the same).
  */
-export class MatchResults implements Iterable<MatchResult> {
+export class MatchResults implements Matches {
   readonly size: number;
   private readonly subs: Int32Array;
   private readonly hits: Int32Array;
