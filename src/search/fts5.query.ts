@@ -242,13 +242,28 @@ function statusCondition(status: SearchStatus): string {
 }
 
 /**
+ * A compound's parts apart ("måltider i skolan" for "skolmåltid") are only
+ * looked for while each part is in at most this many notices: FTS5 merges
+ * the parts' whole doclists, and a part as common as "upp" of "upphandling"
+ * would cost more than everything else (every notice with the compound has
+ * its parts too, so nothing with the compound itself is lost).
+ */
+export const PARTS_BUDGET = 50_000;
+
+/** The query with the parts of its compound terms left out where they are too common (see PARTS_BUDGET). */
+export function affordable(text: TextQuery, docs: TokenDocs): TextQuery {
+  const keep = (t: QueryTerm) => (t.parts.every((p) => (docs.get(p) ?? 0) <= PARTS_BUDGET) ? t : { ...t, parts: [] });
+  return { ...text, terms: text.terms.map(keep), exclude: text.exclude.map(keep) };
+}
+
+/**
  * Translates a query; `at` decides open and closed and what `local` means;
  * `docs` come from the index's token list; `related` are the categories the
  * words are mostly found in (see FtsSearchIndex.relatedCategories): their
  * notices match too, ranked after every notice with the words.
  */
 export function planQuery(query: SearchQuery, at: QueryContext, docs: TokenDocs = new Map(), related: readonly string[] = []): FtsPlan {
-  const text = parseTextQuery(query.q);
+  const text = affordable(parseTextQuery(query.q), docs);
   const groups: string[] = [];
   const where: string[] = [];
   const params: unknown[] = [];

@@ -146,6 +146,8 @@ const TABLE: Record<string, Record<Caller, Expect>> = {
   'GET /firm/profile': FIRM_PAGES,
   'POST /firm/profile': FIRM_PAGES,
   'POST /firm/profile/language': FIRM_PAGES,
+  'POST /firm/profile/suggestions/categories': FIRM_PAGES,
+  'POST /firm/profile/suggestions/subscription': FIRM_PAGES,
   'GET /firm/profile/export': FIRM_PAGES,
   'POST /firm/profile/users': FIRM_OWNER_PAGES,
   'POST /firm/profile/users/:uid/remove': FIRM_OWNER_PAGES,

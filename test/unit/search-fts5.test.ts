@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { BM25_BUDGET, orderBy, rankingMode, searchSql } from '../../src/search/fts5.ts';
 import {
-  dateRangeTags, dateTags, documentTags, openSql, planQuery, queryContext, quote, rankingCost, tags, textExpression, titlePhrase, valueBucket,
+  PARTS_BUDGET, dateRangeTags, dateTags, documentTags, openSql, planQuery, queryContext, quote, rankingCost, tags, textExpression, titlePhrase, valueBucket,
   valueRangeTags, type TokenDocs,
 } from '../../src/search/fts5.query.ts';
 import { emptyQuery, statusOf, type SearchDocument } from '../../src/search/search.types.ts';
@@ -68,6 +68,10 @@ describe('search: FTS5 translation', () => {
     expect(textExpression(parseTextQuery('-bygg'))).to.equal(null);
     const docs: TokenDocs = new Map([['städning', 10], ['städ', 2], ['el', 3], ['skol', 100], ['måltid', 4], ['fönster', 5], ['puts', 7]]);
     expect(rankingCost(text, docs)).to.equal(121);
+    // A compound's parts apart are left out when a part is too common to merge ("upp" of "upphandling").
+    const common = planQuery(emptyQuery({ q: 'skolmåltider' }), AT, new Map([['skol', PARTS_BUDGET + 1]]));
+    expect(common.text).to.equal('{title description buyer codes labels broader} : ("skolmåltid")');
+    expect(planQuery(emptyQuery({ q: 'skolmåltider' }), AT, new Map([['skol', PARTS_BUDGET]])).text).to.include('("skol" AND "måltid")');
     // Two words or more rank first as a phrase in the title.
     expect(titlePhrase('Städning av skolor')).to.equal('{title} : "städning av skolor"');
     expect(titlePhrase('städning')).to.equal(null);
