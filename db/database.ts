@@ -17,6 +17,7 @@ import * as m0010 from './migrations/0010_match_feedback.ts';
 import * as m0011 from './migrations/0011_officer_awards.ts';
 import * as m0012 from './migrations/0012_statistics.ts';
 import * as m0013 from './migrations/0013_statistics_figures.ts';
+import * as m0014 from './migrations/0014_index_changes.ts';
 
 export type Db = Kysely<Database>;
 /** A transaction held open across calls (an ingest batch commits every few files). */
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0011_officer_awards': m0011,
   '0012_statistics': m0012,
   '0013_statistics_figures': m0013,
+  '0014_index_changes': m0014,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

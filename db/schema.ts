@@ -246,6 +246,13 @@ export interface RevisionsTable {
   value: number;
 }
 
+/** What moved the subscriptions revision to `revision`: the match index's change feed. */
+export interface IndexChangesTable {
+  revision: number;
+  kind: 'subscription' | 'company' | 'all';
+  ref: string | null;
+}
+
 export interface MunicipalitiesTable {
   code: string;
   name: string;
@@ -454,6 +461,7 @@ export interface Database {
   notice_changes: NoticeChangesTable;
   outbox: OutboxTable;
   revisions: RevisionsTable;
+  index_changes: IndexChangesTable;
   municipalities: MunicipalitiesTable;
   postal_codes: PostalCodesTable;
   cpv_labels: CpvLabelsTable;

@@ -1,6 +1,6 @@
 // Plain Kysely functions over firms, their profile and subscriptions. No rules here: see the services.
 import type { Insertable, Updateable } from 'kysely';
-import type { Db } from '../../db/database.ts';
+import { inTransaction, type Db } from '../../db/database.ts';
 import type { CompaniesTable, SubscriptionRow, SubscriptionsTable } from '../../db/schema.ts';
 import { nowIso } from '../ids.ts';
 
@@ -173,11 +173,27 @@ export async function subscriptionNames(db: Db, ids: string[]) {
   return db.selectFrom('subscriptions').select(['id', 'name', 'active']).where('id', 'in', ids).orderBy('created_at').execute();
 }
 
-/** Match engines reload their index when this number moves. */
-export async function bumpSubscriptionsRevision(db: Db): Promise<void> {
-  await db
-    .updateTable('revisions')
-    .set((eb) => ({ value: eb('value', '+', 1) }))
-    .where('name', '=', 'subscriptions')
-    .execute();
+/** What moved the subscriptions revision: one subscription, one firm's profile, or (no change named) anything. */
+export type IndexChange = { kind: 'subscription' | 'company'; ref: string };
+
+/** Change rows kept: an engine further behind than this rebuilds its index instead. */
+const CHANGES_KEPT = 10_000;
+
+/**
+ * Match engines follow this number: they apply the change rows since the
+ * revision they hold to their index, and rebuild it when one is missing or
+ * names no change. The move and its row are one transaction, so a reader that
+ * sees the revision sees the row.
+ */
+export async function bumpSubscriptionsRevision(db: Db, change?: IndexChange): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const { value } = await trx
+      .updateTable('revisions')
+      .set((eb) => ({ value: eb('value', '+', 1) }))
+      .where('name', '=', 'subscriptions')
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('index_changes').values({ revision: value, kind: change?.kind ?? 'all', ref: change?.ref ?? null }).execute();
+    await trx.deleteFrom('index_changes').where('revision', '<=', value - CHANGES_KEPT).execute();
+  });
 }

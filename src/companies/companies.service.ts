@@ -116,7 +116,7 @@ export async function updateCompany(db: Db, id: string, patch: unknown): Promise
     });
     if (!same(categories, current.categories)) await repo.replaceCategories(trx, id, categories);
     if (!same(csr, current.csr)) await repo.replaceCapabilities(trx, id, csr);
-    if (profileChanged) await repo.bumpSubscriptionsRevision(trx);
+    if (profileChanged) await repo.bumpSubscriptionsRevision(trx, { kind: 'company', ref: id });
     if (newAddress) await addToOutbox(trx, { topic: 'company.registered', payload: { companyId: id, round } });
   });
 }
@@ -159,7 +159,7 @@ export async function updateSubscription(db: Db, companyId: string, id: string, 
     if (matchesChanged) await repo.replaceSubscriptionCpv(trx, id, cpv);
     // A paused subscription is matched when it is resumed.
     if (matchesChanged && active) await subscriptionChanged(trx, companyId, id);
-    else await repo.bumpSubscriptionsRevision(trx);
+    else await repo.bumpSubscriptionsRevision(trx, { kind: 'subscription', ref: id });
   });
 }
 
@@ -167,7 +167,7 @@ export async function deleteSubscription(db: Db, companyId: string, id: string):
   await inTransaction(db, async (trx) => {
     await subscriptionOf(trx, companyId, id);
     await repo.deleteSubscription(trx, id);
-    await repo.bumpSubscriptionsRevision(trx);
+    await repo.bumpSubscriptionsRevision(trx, { kind: 'subscription', ref: id });
   });
 }
 
@@ -178,7 +178,7 @@ export async function setSubscriptionActive(db: Db, companyId: string, id: strin
     if (current.active === active) return;
     await repo.updateSubscription(trx, id, { active: active ? 1 : 0, updated_at: nowIso() });
     if (active) await subscriptionChanged(trx, companyId, id);
-    else await repo.bumpSubscriptionsRevision(trx);
+    else await repo.bumpSubscriptionsRevision(trx, { kind: 'subscription', ref: id });
   });
 }
 
@@ -218,7 +218,7 @@ async function insertSubscription(trx: Db, row: repo.NewSubscription, cpv: strin
 
 /** Engines reload, and the subscription is matched against the notices open now (one summary e-mail). */
 async function subscriptionChanged(trx: Db, companyId: string, subscriptionId: string): Promise<void> {
-  await repo.bumpSubscriptionsRevision(trx);
+  await repo.bumpSubscriptionsRevision(trx, { kind: 'subscription', ref: subscriptionId });
   await addToOutbox(trx, { topic: 'subscription.changed', payload: { companyId, subscriptionId, change: newId() } });
 }
 

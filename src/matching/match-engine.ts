@@ -1,6 +1,8 @@
 // Holds the subscription index in memory and applies the match rules to
 // stored notices (the match worker) and to drafts (the officers' reach preview).
-// The index is rebuilt when the subscriptions revision moves.
+// The index follows the subscriptions revision: the changes since the revision
+// it holds are applied one by one (index_changes, src/matching/live-match-index.ts);
+// at start, after a gap in the feed, or after FOLD_AFTER changes it is rebuilt.
 import type { Db } from '../../db/database.ts';
 import { capabilitiesInForce, isRequirement, requirementLabel, EFORMS_CRITERIA, RESERVED_ELIGIBLE, satisfies, type Label } from '../domain/csr.ts';
 import { parseKeywords, Words } from '../domain/keywords.ts';
@@ -12,7 +14,9 @@ import type { NoticeRow } from '../notices/notices.repo.ts';
 import { noticeCodes, type NoticeInput } from '../notices/notice.schema.ts';
 import * as notices from '../notices/notices.repo.ts';
 import { explainExpired } from './expired.ts';
-import { MatchIndex, type MatchResults } from './match-index.ts';
+import type { MatchResults } from './match-index.ts';
+import { FOLD_AFTER, LiveMatchIndex } from './live-match-index.ts';
+import * as feed from './index-changes.repo.ts';
 import { normaliseLegalName } from '../domain/names.ts';
 import { rescore, type FirmRecord } from '../domain/relevance.ts';
 import { loadFirmRecords } from './firm-records.service.ts';
@@ -66,8 +70,10 @@ export function matchNotice(id: string, notice: NoticeInput, words: Words = NO_W
 export type MatchObserver = { rebuilt(seconds: number, rules: number): void; applied(seconds: number): void };
 
 export class MatchEngine {
-  private index = new MatchIndex();
+  private index = new LiveMatchIndex();
   private revision = -1;
+  /** The refresh under way: each waits for the one before, so changes are applied once and in order. */
+  private refreshing: Promise<void> = Promise.resolve();
   private subscriptions = new Map<string, SubscriptionInfo>();
   private companies = new Map<string, MatchCompany>();
   /** Each firm's award history and "inte relevant" (src/domain/relevance.ts), reloaded with the subscriptions. */
@@ -84,10 +90,35 @@ export class MatchEngine {
     this.places = new PlaceResolver(db);
   }
 
-  /** Reloads the subscriptions when they changed since the last load. */
-  async refresh(): Promise<void> {
+  /** Brings the index up to the subscriptions revision as it is when called. */
+  refresh(): Promise<void> {
+    const next = this.refreshing.then(() => this.catchUp());
+    this.refreshing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Applies the changes since the revision held, or rebuilds when they cannot be followed (see the header). */
+  private async catchUp(): Promise<void> {
     const revision = await repo.subscriptionsRevision(this.db);
     if (revision === this.revision) return;
+    const changes = this.revision < 0 ? null : await feed.changesSince(this.db, this.revision, revision);
+    if (changes && this.index.changes + changes.length <= FOLD_AFTER) {
+      for (const change of changes) {
+        if (change.kind === 'company') await this.applyFirm(change.ref!);
+        else await this.applySubscription(change.ref!);
+      }
+      this.index.settle();
+      // Firms' records (award history, "inte relevant") are still read whole with every move, as before: awards
+      // ingested since are taken up with the next change, and a new firm finds its history.
+      this.records = await loadFirmRecords(this.db);
+      this.revision = revision;
+      return;
+    }
+    await this.rebuild(revision);
+  }
+
+  /** Reloads every subscription and firm, and lays the index out anew. */
+  private async rebuild(revision: number): Promise<void> {
     const started = performance.now();
     const { subscriptions: subs, codes, capabilities, companies } = await repo.loadMatchData(this.db);
     this.companies = new Map(companies.map((c) => [c.id, { id: c.id, municipalityCode: c.municipality_code, capabilities: [] }]));
@@ -99,11 +130,43 @@ export class MatchEngine {
       const rule = this.subscription(s.id, this.companies.get(s.company_id)!, cpvBySub.get(s.id) ?? [], filters);
       return [s.id, { companyId: s.company_id, frequency: s.frequency, kinds: filters.kinds ?? [], rule }];
     }));
-    this.index = new MatchIndex([...this.subscriptions.values()].map((s) => s.rule));
+    this.index = new LiveMatchIndex([...this.subscriptions.values()].map((s) => s.rule));
     this.records = await loadFirmRecords(this.db);
     this.anyMinScore = [...this.subscriptions.values()].some((s) => s.rule.minScore !== null);
     this.revision = revision;
     this.observer?.rebuilt((performance.now() - started) / 1000, this.subscriptions.size);
+  }
+
+  /** A firm's profile changed: the firm as stored now, and each of its subscriptions with it. */
+  private async applyFirm(companyId: string): Promise<void> {
+    const firm = await this.loadFirm(companyId);
+    if (!firm) this.companies.delete(companyId);
+    for (const id of await feed.subscriptionIdsOf(this.db, companyId)) await this.applySubscription(id);
+  }
+
+  /** A subscription added, changed, paused or removed: the index holds its rule as stored now, or forgets it. */
+  private async applySubscription(id: string): Promise<void> {
+    const row = await feed.loadSubscription(this.db, id);
+    const company = row?.active ? this.companies.get(row.company_id) ?? (await this.loadFirm(row.company_id)) : undefined;
+    if (!row || !company) {
+      this.subscriptions.delete(id);
+      this.index.remove(id);
+      return;
+    }
+    const filters = JSON.parse(row.filters) as StoredFilters;
+    const rule = this.subscription(id, company, row.codes, filters);
+    this.subscriptions.set(id, { companyId: row.company_id, frequency: row.frequency, kinds: filters.kinds ?? [], rule });
+    this.index.put(rule);
+    if (rule.minScore !== null) this.anyMinScore = true; // left on when it goes: only the cheap path is lost until the next rebuild
+  }
+
+  /** A firm as stored now, held as the engine's (undefined: gone). */
+  private async loadFirm(companyId: string): Promise<MatchCompany | undefined> {
+    const firm = await feed.loadFirm(this.db, companyId);
+    if (!firm) return undefined;
+    const company = { id: firm.id, municipalityCode: firm.municipality_code, capabilities: firm.capabilities.map((c) => ({ capability: c.capability, validUntil: c.valid_until })) };
+    this.companies.set(company.id, company);
+    return company;
   }
 
   private subscription(id: string, company: MatchCompany, cpv: string[], f: StoredFilters): MatchSubscription {
