@@ -1,10 +1,15 @@
-// npm run bench:match [-- --subscriptions 1000000] [--notices 2000] [--sample 20] [--seed 1] [--json]
+// npm run bench:match [-- --subscriptions 1000000] [--notices 2000] [--sample 20] [--seed 1] [--changes 1000] [--json]
 // Builds synthetic subscriptions in memory (realistic CPV spread, Zipf-like
-// skew towards popular divisions), indexes them with MatchIndex and times
+// skew towards popular divisions), indexes them as the match engine does
+// (LiveMatchIndex: with no changes held, exactly MatchIndex) and times
 // index.match per notice (compact results) against matchBruteForce, the
 // every-subscription baseline, on a sample of the same notices: the index's
 // results, materialised as MatchResult objects, and its best per firm must
 // equal brute force's. Also times materialising (best per firm, every result).
+// With --changes, applies that many random changes one by one (edits,
+// inserts, deletes, firms' profiles) as the engine does — put or remove, then
+// settle — timing each, then times every notice again with the changes held
+// and checks the sample against brute force over the changed subscriptions.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,7 +21,8 @@ import { CPV_DIVISIONS, cpvPrefix } from '../../src/domain/cpv.ts';
 import { CAPABILITIES, EFORMS_CRITERIA, REQUIREMENTS, type HeldCapability } from '../../src/domain/csr.ts';
 import { parseKeywords, Words } from '../../src/domain/keywords.ts';
 import { bestPerCompany, type MatchCompany, type MatchNotice, type MatchResult, type MatchSubscription, type NoticeCode } from '../../src/domain/match.ts';
-import { MatchIndex, matchBruteForce, type MatchResults } from '../../src/matching/match-index.ts';
+import { matchBruteForce, type MatchResults } from '../../src/matching/match-index.ts';
+import { FOLD_AFTER, LiveMatchIndex } from '../../src/matching/live-match-index.ts';
 import { mulberry32 } from './random.ts';
 
 const { values } = parseArgs({
@@ -25,14 +31,16 @@ const { values } = parseArgs({
     notices: { type: 'string', default: '2000' },
     sample: { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
+    changes: { type: 'string', default: '0' },
     json: { type: 'boolean', default: false },
   },
 });
 const SUBSCRIPTIONS = Number(values.subscriptions);
 const NOTICES = Number(values.notices);
 const SAMPLE = Math.min(Number(values.sample), NOTICES);
+const CHANGES = Number(values.changes);
 const TODAY = '2026-11-27';
-const TARGETS = { p99Ms: 10, evaluatedPct: 5, speedup: 100 };
+const TARGETS = { p99Ms: 10, evaluatedPct: 5, speedup: 100, changeApplyP99Ms: 5 };
 
 const random = mulberry32(Number(values.seed));
 const chance = (p: number) => random() < p;
@@ -211,7 +219,7 @@ const footprint = async () => {
 
 const beforeIndex = await footprint();
 started = performance.now();
-const index = new MatchIndex(subscriptions);
+let index = new LiveMatchIndex(subscriptions);
 index.match(notices[0], TODAY);
 const buildMs = performance.now() - started;
 const afterIndex = await footprint();
@@ -288,6 +296,79 @@ for (const n of sampled) {
 }
 const bruteMean = bruteMs / sampled.length;
 
+// --- changes, applied one at a time as the engine applies the change feed ----------
+
+type Changes = { apply: number[]; kinds: Record<string, number>; folds: number[]; after: number[] };
+function applyChanges(count: number): Changes {
+  const current = new Map(subscriptions.map((s) => [s.id, s]));
+  const byFirm = new Map<string, string[]>();
+  for (const s of subscriptions) byFirm.set(s.company.id, [...(byFirm.get(s.company.id) ?? []), s.id]);
+  const ids = subscriptions.map((s) => s.id);
+  const out: Changes = { apply: [], kinds: { edit: 0, insert: 0, delete: 0, profile: 0 }, folds: [], after: [] };
+  let next = SUBSCRIPTIONS;
+  for (let k = 0; k < count; k++) {
+    const action = random();
+    const id = pick(ids);
+    const sub = current.get(id);
+    const t = performance.now();
+    if (action < 0.4 && sub) {
+      const edited = { ...subscription(next++, sub.company), id };
+      current.set(id, edited);
+      index.put(edited);
+      out.kinds.edit++;
+    } else if (action < 0.7) {
+      const added = subscription(next++, pick(firms));
+      current.set(added.id, added);
+      ids.push(added.id);
+      byFirm.set(added.company.id, [...(byFirm.get(added.company.id) ?? []), added.id]);
+      index.put(added);
+      out.kinds.insert++;
+    } else if (action < 0.9 || !sub) {
+      current.delete(id);
+      index.remove(id);
+      out.kinds.delete++;
+    } else {
+      // A firm's profile: each of its subscriptions again, with the new capabilities.
+      const firm = { ...company(0), id: sub.company.id };
+      for (const sid of byFirm.get(firm.id) ?? []) {
+        const held = current.get(sid);
+        if (!held || held.company.id !== firm.id) continue;
+        const moved = { ...held, company: firm };
+        current.set(sid, moved);
+        index.put(moved);
+      }
+      out.kinds.profile++;
+    }
+    index.settle();
+    out.apply.push(performance.now() - t);
+    // The engine rebuilds past FOLD_AFTER changes (from the database; here from memory, so a lower bound).
+    if (index.changes > FOLD_AFTER) {
+      const f = performance.now();
+      index = new LiveMatchIndex(current.values());
+      index.match(notices[0], TODAY);
+      out.folds.push(performance.now() - f);
+    }
+  }
+  // Every notice again, the changes held; the sample against brute force over the changed subscriptions.
+  for (const n of notices.slice(0, 50)) index.match(n, TODAY);
+  for (const n of notices) {
+    const t = performance.now();
+    index.match(n, TODAY);
+    out.after.push(performance.now() - t);
+  }
+  out.after.sort((a, b) => a - b);
+  for (const n of sampled) {
+    const expected = matchBruteForce(current.values(), n, TODAY);
+    const compact = index.match(n, TODAY).results;
+    if (key(expected) !== key(compact.toArray()) || byCompany(bestPerCompany(expected)) !== byCompany(compact.bestPerCompany())) {
+      throw new Error(`after the changes, index and brute force disagree on notice ${n.id}`);
+    }
+  }
+  out.apply.sort((a, b) => a - b);
+  return out;
+}
+const changes = CHANGES > 0 ? applyChanges(CHANGES) : null;
+
 const result = {
   subscriptions: SUBSCRIPTIONS,
   p50Ms: Number(quantile(sorted, 0.5).toFixed(3)),
@@ -295,6 +376,13 @@ const result = {
   evaluatedPct: Number(((100 * evaluated) / (NOTICES * SUBSCRIPTIONS)).toFixed(3)),
   speedupVsBruteForce: Number((bruteMean / indexMean).toFixed(1)),
   rssMb: Math.round(rssMb),
+  ...(changes && {
+    changes: CHANGES,
+    changeApplyP50Ms: Number(quantile(changes.apply, 0.5).toFixed(3)),
+    changeApplyP99Ms: Number(quantile(changes.apply, 0.99).toFixed(3)),
+    p99AfterChangesMs: Number(quantile(changes.after, 0.99).toFixed(3)),
+    folds: changes.folds.length,
+  }),
 };
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 log();
@@ -316,5 +404,16 @@ log(`  + toArray() (every result, with reasons)     p50 ${fmt(quantile(withAll, 
 log(`matchBruteForce on ${sampled.length} of the same notices (same results, same best per firm): mean ${fmt(bruteMean, 1)} ms`);
 log(`  speedup  ${fmt(result.speedupVsBruteForce, 1).padStart(10)} ×    target ≥ ${TARGETS.speedup} ×     ${verdict(result.speedupVsBruteForce >= TARGETS.speedup)}`);
 log(`  (with MatchResult objects built as brute force builds them: ${fmt(bruteMean / meanOf(withAll), 1)} × every result, ${fmt(bruteMean / meanOf(withBest), 1)} × best per firm)`);
+if (changes) {
+  const kinds = Object.entries(changes.kinds).map(([kind, n]) => `${n} ${kind}`).join(', ');
+  log(`${CHANGES} changes applied one by one (${kinds}; put or remove, then settle), each:`);
+  log(`  p50      ${fmt(result.changeApplyP50Ms!, 3).padStart(10)} ms`);
+  log(`  p99      ${fmt(result.changeApplyP99Ms!, 3).padStart(10)} ms   target ≤ ${TARGETS.changeApplyP99Ms} ms      ${verdict(result.changeApplyP99Ms! <= TARGETS.changeApplyP99Ms)}`);
+  log(`  max      ${fmt(changes.apply.at(-1)!, 3).padStart(10)} ms`);
+  if (changes.folds.length) log(`  folded into one index ${changes.folds.length} times (past ${FOLD_AFTER} changes): ${changes.folds.map((f) => fmt(f / 1000)).join(', ')} s (from memory; the engine reads the database too)`);
+  log(`index.match over the ${NOTICES} notices again, ${index.changes} changes held (the sample agrees with brute force over the changed subscriptions):`);
+  log(`  p50      ${fmt(quantile(changes.after, 0.5), 3).padStart(10)} ms`);
+  log(`  p99      ${fmt(result.p99AfterChangesMs!, 3).padStart(10)} ms   target ≤ ${TARGETS.p99Ms} ms     ${verdict(result.p99AfterChangesMs! <= TARGETS.p99Ms)}`);
+}
 log(`RSS after build ${fmt(rssMb, 0)} MB`);
 if (values.json) console.log(JSON.stringify(result));
