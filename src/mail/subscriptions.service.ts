@@ -25,7 +25,8 @@ export async function confirmAddress(db: Db, companyId: string): Promise<boolean
 export async function unsubscribe(db: Db, companyId: string, subscription: string): Promise<number> {
   return inTransaction(db, async (trx) => {
     const stopped = await deactivateSubscriptions(trx, companyId, subscription);
-    await bumpSubscriptionsRevision(trx);
+    // The engines follow: one subscription, or the firm's (each as stored now).
+    await bumpSubscriptionsRevision(trx, subscription === '*' ? { kind: 'company', ref: companyId } : { kind: 'subscription', ref: subscription });
     return stopped;
   });
 }

@@ -14,6 +14,7 @@ import { companyInputSchema, subscriptionInputSchema } from '../../src/companies
 import { stockholmDate } from '../../src/domain/dates.ts';
 import { CAPABILITIES, REQUIREMENTS } from '../../src/domain/csr.ts';
 import { DEFAULT_LOCAL_AREA } from '../../src/domain/regions.ts';
+import { unsubscribe } from '../../src/mail/subscriptions.service.ts';
 import { MatchEngine } from '../../src/matching/match-engine.ts';
 import { listOpenNotices } from '../../src/matching/matching.repo.ts';
 import { noticeInputSchema } from '../../src/notices/notice.schema.ts';
@@ -179,5 +180,14 @@ describe('the match index follows changes (two engines on one SQLite file)', fun
     await a.engine.refresh();
     expect(a.counts.rebuilds).to.equal(3);
     expect(await answers(a.engine, dbA)).to.deep.equal(await answers(engineOn(dbA).engine, dbA));
+    // Unsubscribing from an e-mail (one subscription, or all of a firm's) is followed too.
+    const [one] = await dbB.selectFrom('subscriptions').select(['id', 'company_id']).where('active', '=', 1).limit(1).execute();
+    await unsubscribe(dbB, one.company_id, one.id);
+    const [other] = await dbB.selectFrom('subscriptions').select('company_id').where('active', '=', 1).where('company_id', '!=', one.company_id).limit(1).execute();
+    await unsubscribe(dbB, other.company_id, '*');
+    const followed = await answers(a.engine, dbA);
+    expect(a.counts.rebuilds).to.equal(3);
+    expect(followed).to.deep.equal(await answers(engineOn(dbA).engine, dbA));
+    expect(followed.join('\n')).to.not.include(one.id).and.not.include(other.company_id);
   });
 });
