@@ -63,6 +63,10 @@ export class Runtime {
           metrics.matchIndexRebuild.observe(seconds);
           metrics.matchIndexRules.set(rules);
         },
+        followed: (seconds, _changes, rules) => {
+          metrics.matchIndexFollow.observe(seconds);
+          metrics.matchIndexRules.set(rules);
+        },
         applied: (seconds) => metrics.matchIndexApply.observe(seconds),
       });
       const metricsServer = config.metricsPort === null ? null : await startMetricsServer(metrics, config.metricsPort, log);

@@ -66,8 +66,12 @@ export function matchNotice(id: string, notice: NoticeInput, words: Words = NO_W
   };
 }
 
-/** Told how long the index took to rebuild (and its size) and to match a notice, for the metrics. */
-export type MatchObserver = { rebuilt(seconds: number, rules: number): void; applied(seconds: number): void };
+/** Told how long the index took to rebuild or to follow changes (and its size) and to match a notice, for the metrics. */
+export type MatchObserver = {
+  rebuilt(seconds: number, rules: number): void;
+  followed?(seconds: number, changes: number, rules: number): void;
+  applied(seconds: number): void;
+};
 
 export class MatchEngine {
   private index = new LiveMatchIndex();
@@ -103,11 +107,13 @@ export class MatchEngine {
     if (revision === this.revision) return;
     const changes = this.revision < 0 ? null : await feed.changesSince(this.db, this.revision, revision);
     if (changes && this.index.changes + changes.length <= FOLD_AFTER) {
+      const started = performance.now();
       for (const change of changes) {
         if (change.kind === 'company') await this.applyFirm(change.ref!);
         else await this.applySubscription(change.ref!);
       }
       this.index.settle();
+      this.observer?.followed?.((performance.now() - started) / 1000, changes.length, this.subscriptions.size);
       // Firms' records (award history, "inte relevant") are still read whole with every move, as before: awards
       // ingested since are taken up with the next change, and a new firm finds its history.
       this.records = await loadFirmRecords(this.db);

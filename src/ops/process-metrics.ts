@@ -1,5 +1,5 @@
 // The metrics a process counts itself, as the work passes through it: jobs
-// run (by queue and outcome), the match index rebuilt and applied, files
+// run (by queue and outcome), the match index rebuilt, following changes and applied, files
 // imported. One Registry per Runtime (tests run several side by side); the web
 // application adds its HTTP metrics and its scrape-time reads to it
 // (src/http/metrics.ts), and `METRICS_PORT` serves it on 127.0.0.1 in any
@@ -24,9 +24,15 @@ export class ProcessMetrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+  readonly matchIndexFollow = new Histogram({
+    name: 'brygga_match_index_follow_seconds',
+    help: "Time to apply the subscription and profile changes since the revision held to this process's match index (instead of a rebuild)",
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
   readonly matchIndexRules = new Gauge({
     name: 'brygga_match_index_rules',
-    help: "Rules (subscriptions) in this process's match index at its last rebuild",
+    help: "Rules (subscriptions) in this process's match index at its last rebuild or change",
     registers: [this.registry],
   });
   readonly matchIndexApply = new Histogram({
