@@ -205,6 +205,8 @@ export type FtsPlan = {
   titlePhrase: string | null;
   /** See rankingCost; 0 without words. */
   cost: number;
+  /** Notices with the rarest term (by its tokens): few means the matches lie far apart. Infinity without words. */
+  rarest: number;
   /** Exact conditions on `s` (the search table), joined with AND. */
   where: string[];
   params: unknown[];
@@ -321,6 +323,7 @@ export function planQuery(query: SearchQuery, at: QueryContext, docs: TokenDocs 
     titleAny: textExpression(text, '{title}', 'OR'),
     titlePhrase: titlePhrase(query.q),
     cost: positive ? rankingCost(text, docs) : 0,
+    rarest: Math.min(...text.terms.map((t) => t.tokens.reduce((sum, token) => sum + (docs.get(token) ?? 0), 0))),
     where,
     params,
   };

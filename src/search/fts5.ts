@@ -608,7 +608,9 @@ export function searchSql(plan: FtsPlan, query: SearchQuery, at: QueryContext, b
   const mode = rankingMode(plan, query, budget);
   // Title matches for the cheaper order: words alone walk the title's matches over the candidates' rowids (r), which
   // lie close together; with filters they may lie far apart, so highlight() marks each candidate's title instead.
-  const titleWalk = mode === 'title-first' && plan.match === plan.text;
+  // Only when every term is common: the candidates (the latest matches) then lie close together. With a rare term
+  // among common ones they spread over the whole index, and the walk would read nearly every title.
+  const titleWalk = mode === 'title-first' && plan.match === plan.text && plan.rarest > budget;
   const inTitle = mode === 'title-first' && !titleWalk ? 'instr(highlight(search_fts, 0, char(1), char(2)), char(1)) > 0' : '0';
   const columns = `s.rid AS rid, ${inTitle} AS in_title, ${openSql('s')} AS is_open, s.kind, s.procedure, s.buyer_id, s.buyer, s.awarded,
     s.deadline, s.published_at, s.cpv_divisions, s.regions, s.flags`;
