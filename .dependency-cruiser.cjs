@@ -14,8 +14,15 @@ module.exports = {
       name: 'domain-is-pure',
       severity: 'error',
       comment: 'src/domain holds the rules, and imports nothing outside itself (not even a package).',
-      from: { path: '^src/domain/' },
+      from: { path: '^src/domain/', pathNot: '^src/domain/analysis/' },
       to: { pathNot: '^src/domain/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'analysis-reads-only-its-dictionary',
+      severity: 'error',
+      comment: 'The Swedish analysis is a pure function of the Hunspell dictionary: it may read that, and the stemmer, and nothing else.',
+      from: { path: '^src/domain/analysis/' },
+      to: { pathNot: ['^src/domain/', '^node_modules/(nspell|dictionary-sv|snowball-stemmers)/'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'src-stays-below-entry-points',

@@ -41,9 +41,10 @@ const envSchema = z.object({
     .regex(/^(file:|:memory:)/, 'use file:<path> (SQLite) or :memory:')
     .default('file:var/brygga.db'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  // In braces ({brygga}) every key hashes to one slot of a Redis Cluster (BullMQ's scripts use several keys at once).
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+    .regex(/^(\{[A-Za-z0-9_-]+\}|[A-Za-z0-9_-]+)$/, 'letters, digits, - and _, in braces for a Redis Cluster ({brygga})')
     .default('brygga'),
   WORKERS: z.enum(['inline', 'off']).default('inline'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),

@@ -143,11 +143,11 @@ export class SearchService {
 }
 
 /**
- * The search of this configuration: FTS5, or Meilisearch (index `<QUEUE_PREFIX>-notices`) with FTS5 as its fallback;
+ * The search of this configuration: FTS5, or Meilisearch (index `<QUEUE_PREFIX>-notices`, without braces) with FTS5 as its fallback;
  * `local` and `open` as subscriptions and alerts mean them.
  */
 export function createSearch(config: Config, db: Db, log: Logger): SearchService {
   const { meiliUrl, meiliKey } = config.search;
-  const meili = meiliUrl ? { url: meiliUrl, key: meiliKey, indexUid: `${config.queuePrefix}-notices` } : null;
+  const meili = meiliUrl ? { url: meiliUrl, key: meiliKey, indexUid: `${config.queuePrefix.replace(/[{}]/g, '')}-notices` } : null;
   return new SearchService(db, log, meili, { localArea: config.localArea, alertMaxAgeDays: config.alertMaxAgeDays });
 }

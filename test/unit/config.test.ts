@@ -13,6 +13,11 @@ describe('config', () => {
     expect(loadConfig({ PORT: '', SMTP_URL: '' }).port).to.equal(3000);
   });
 
+  it('takes a queue prefix in braces, for a Redis Cluster, and nothing half-braced', () => {
+    expect(loadConfig({ QUEUE_PREFIX: '{brygga}' }).queuePrefix).to.equal('{brygga}');
+    for (const bad of ['{brygga', 'brygga}', '{}', 'a:b', '{a}{b}']) expect(() => loadConfig({ QUEUE_PREFIX: bad }), bad).to.throw(ConfigError, 'QUEUE_PREFIX');
+  });
+
   it('names every wrong key', () => {
     const attempt = () => loadConfig({ PORT: 'eighty', WORKERS: 'sometimes', REDIS_URL: 'not a url' });
     expect(attempt).to.throw(ConfigError).with.property('message').that.includes('PORT').and.includes('WORKERS').and.includes('REDIS_URL');
