@@ -178,6 +178,9 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
+/** Every setting Brygga reads from the environment (deployment files name only these). */
+export const SETTINGS: readonly string[] = Object.keys(envSchema.shape);
+
 /** The roles single sign-on may give; firms sign in by e-mail link. */
 export type OidcRole = 'officer' | 'staff' | 'admin';
 
