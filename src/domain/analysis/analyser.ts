@@ -9,8 +9,9 @@
 //   Swedish stemmer, so "skolan", "skolor" and "skola" meet in "skol", and
 //   words the dictionary lacks are still stemmed.
 // - A compound's parts (src/domain/analysis/lexicon.ts): a head the dictionary
-//   lets begin a compound (linking letters included: "byggnads-", "skol-") and
-//   a tail that is a word, or splits again; the fewest parts, the shortest
+//   lets begin a compound (linking letters included: "byggnads-", "skol-"), a
+//   verb particle or any dictionary word of four letters or more, and a tail
+//   that may end a compound, or splits again; the fewest parts, the shortest
 //   head. Parts are analysed like words, so the parts of parts count too.
 // - The verb inside a derived noun, when the dictionary knows it:
 //   "byggnad" → bygg, "städning" → städ.
@@ -32,11 +33,11 @@ const CACHE_SIZE = 200_000;
 const MAX_WORD = 48;
 
 const isPlainWord = (word: string) => word.length >= 3 && word.length <= MAX_WORD && !/\d/.test(word);
+const lemmaOf = (word: string) => lexicon().lemmas.get(word) ?? word;
 
 /** The word's own token: its lemma, stemmed. */
 export function stemOf(word: string): string {
-  if (!isPlainWord(word)) return word;
-  return stemmer.stem(lexicon().lemmas.get(word) ?? word);
+  return isPlainWord(word) ? stemmer.stem(lemmaOf(word)) : word;
 }
 
 /**
@@ -121,7 +122,7 @@ export function wordTokens(word: string): readonly string[] {
   if (known) return known;
   const tokens = new Set([stemOf(word)]);
   if (isPlainWord(word)) {
-    const root = derivedFrom(lexicon().lemmas.get(word) ?? word);
+    const root = derivedFrom(lemmaOf(word));
     if (root) tokens.add(stemOf(root));
     for (const part of compoundParts(word) ?? []) for (const t of wordTokens(part)) if (t.length >= MIN_TAIL) tokens.add(t);
   }
@@ -141,7 +142,7 @@ export type AnalysedTerm = { word: string; tokens: string[]; parts: string[] };
 
 export function analyseTerm(word: string): AnalysedTerm {
   const own = stemOf(word);
-  const root = isPlainWord(word) ? derivedFrom(lexicon().lemmas.get(word) ?? word) : null;
+  const root = isPlainWord(word) ? derivedFrom(lemmaOf(word)) : null;
   const parts = (compoundParts(word) ?? []).map(stemOf).filter((t) => t.length >= MIN_TAIL);
   // Every word with the derived noun's own token has the verb's too: asking for both would count the noun twice.
   return { word, tokens: [root ? stemOf(root) : own], parts: parts.length > 1 ? [...new Set(parts)] : [] };
