@@ -30,7 +30,7 @@ import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
 import { inTransaction, type Db } from '../../db/database.ts';
 import {
-  BM25_WEIGHTS, documentTags, openSql, planQuery, queryContext, queryTokens, quote, tags, textExpression,
+  BM25_WEIGHTS, affordable, documentTags, openSql, planQuery, queryContext, queryTokens, quote, tags, textExpression,
   type FtsPlan, type QueryContext, type TokenDocs,
 } from './fts5.query.ts';
 import {
@@ -362,7 +362,8 @@ export class FtsSearchIndex implements SearchIndex {
     if (entry) {
       page = entry.order.slice(offset, offset + query.pageSize);
     } else {
-      const plan = planQuery(query, at, await this.tokenDocs(query.q), await this.relatedCategories(query.q));
+      const docs = await this.tokenDocs(query.q);
+      const plan = planQuery(query, at, docs, await this.relatedCategories(query.q, docs));
       const { sql, params } = searchSql(plan, query, at, this.bm25Budget, key !== null);
       const rows = await this.all<{ facet: string; value: string | number | null; label: string | null; n: number }>(
         this.db, sql, key === null ? [...params, offset, offset + query.pageSize] : params,
@@ -403,23 +404,23 @@ export class FtsSearchIndex implements SearchIndex {
    * works), so notices that name the category, not the word, are found too,
    * after those with the word.
    */
-  async relatedCategories(q: string): Promise<string[]> {
-    const text = parseTextQuery(q);
+  async relatedCategories(q: string, docs?: TokenDocs): Promise<string[]> {
+    const text = affordable(parseTextQuery(q), docs ?? (await this.tokenDocs(q)));
     const words = textExpression(text);
     const title = textExpression(text, '{title}');
     if (words === null || title === null) return [];
     const [found] = await this.all<{ n: number }>(this.db,
       `SELECT count(*) AS n FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ${RELATED_BELOW})`, [words]);
     if (Number(found.n) >= RELATED_BELOW) return [];
-    const rows = await this.all<{ code: string; n: number }>(this.db, `SELECT substr(s.main_cpv, 1, 5) AS code, count(*) AS n
+    const rows = await this.all<{ code: string; n: number; total: number }>(this.db, `SELECT substr(s.main_cpv, 1, 5) AS code, count(*) AS n,
+      sum(count(*)) OVER () AS total
       FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ${RELATED_SAMPLE}) f
       JOIN search_notices s ON s.rid = f.rowid GROUP BY 1 ORDER BY n DESC, code LIMIT 3`, [title]);
-    const total = rows.reduce((sum, r) => sum + Number(r.n), 0);
     // Only as many as the candidates hold (RESULT_CAP): a larger category would push out notices with the words.
     let room = RESULT_CAP - Number(found.n);
     const out: string[] = [];
     for (const r of rows) {
-      if (Number(r.n) < 3 || Number(r.n) * 5 < total) continue;
+      if (Number(r.n) < 3 || Number(r.n) * 5 < Number(r.total)) continue;
       const code = r.code.padEnd(8, '0');
       const [size] = await this.all<{ n: number }>(this.db,
         `SELECT count(*) AS n FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ${RESULT_CAP})`, [`tags : ${quote(tags.cpv(code))}`]);
