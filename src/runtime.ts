@@ -11,6 +11,7 @@ import { loadCpvLabels } from './cpv/cpv-labels.ts';
 import { createLogger } from './logger.ts';
 import type { MailContext } from './mail/delivery.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { redisSentMarks } from './mail/sent-marks.ts';
 import { MatchEngine } from './matching/match-engine.ts';
 import { startMetricsServer, type MetricsServer } from './ops/metrics-server.ts';
 import { ProcessMetrics } from './ops/process-metrics.ts';
@@ -56,6 +57,7 @@ export class Runtime {
       const mail: MailContext = {
         db, mailer, publicUrl: config.publicUrl, secret: resolveSecretKey(config),
         suspendAfter: config.mail.suspendAfter, alertMaxAgeDays: config.alertMaxAgeDays, log,
+        sent: redisSentMarks(redis, config.queuePrefix),
       };
       const metrics = new ProcessMetrics();
       const engine = new MatchEngine(db, config.localArea, config.alertMaxAgeDays, {

@@ -20,6 +20,7 @@ import { counted, listed, render, renderConfirmation, renderRegistrationAttempt,
 import { claimAccountMail, markAccountMail } from './account-mail.repo.ts';
 import { CONFIRM_DAYS, signToken } from './tokens.ts';
 import { LIFTED_PREFIX } from './suspensions.service.ts';
+import type { SentMarks } from './sent-marks.ts';
 import { newId } from '../ids.ts';
 import { createLogger } from '../logger.ts';
 
@@ -27,6 +28,8 @@ export type MailContext = {
   db: Db; mailer: Mailer; publicUrl: string; secret: string; suspendAfter: number; alertMaxAgeDays: number;
   /** Where a relay fault is reported for staff (an error); a logger of its own when not given. */
   log?: Pick<Logger, 'error'>;
+  /** What the relay accepted, kept outside SQLite (see sent-marks.ts); without it a crash after the relay's 250 may repeat a send. */
+  sent?: SentMarks;
 };
 /** `held`: the firm's address is suspended; the alert waits for the summary after the suspension is lifted. */
 export type DeliveryResult = 'sent' | 'already-sent' | 'nothing-to-send' | 'not-confirmed' | 'held';
@@ -288,6 +291,8 @@ async function deliver(ctx: MailContext, claimed: Owned, firm: { id: string; ema
   const headers: Record<string, string> = unsubscribeUrl
     ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
     : {};
+  // A worker that died after the relay accepted this row's e-mail: record the send, do not repeat it.
+  if (await ctx.sent?.accepted(claimed.id).catch(() => false)) return recordSent(ctx, claimed, firm, messageId);
   const renew = setInterval(() => {
     ledger.renewLease(ctx.db, claimed.id, claimed.owner, new Date(Date.now() + LEASE_MS)).catch(() => undefined);
   }, LEASE_MS / 3);
@@ -306,6 +311,12 @@ async function deliver(ctx: MailContext, claimed: Owned, firm: { id: string; ema
     throw new PermanentMailError(reason);
   }
   clearInterval(renew);
+  // Best effort: Redis down now means the queues are down too, and the ledger write below still follows.
+  await ctx.sent?.mark(claimed.id).catch(() => undefined);
+  return recordSent(ctx, claimed, firm, messageId);
+}
+
+async function recordSent(ctx: MailContext, claimed: Owned, firm: { id: string }, messageId: string): Promise<DeliveryResult> {
   await inTransaction(ctx.db, async (trx) => {
     await ledger.markSent(trx, claimed.id, messageId);
     // The address takes e-mail: earlier permanent failures no longer count towards a suspension.

@@ -3,6 +3,7 @@
 // that die mid-batch. Assertions read raw header lines from a real SMTP server.
 import { spawn } from 'node:child_process';
 import { expect } from 'chai';
+import { sendInstantAlert } from '../../src/mail/delivery.service.ts';
 import { api, eventually } from '../helpers/app.ts';
 import { DAY, inDays, nextOrgNumber, PUBLIC, publish as publishNotice, registerFirm as register, runScheduled, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
 import { confirmAll, linkIn, startSmtp, type ReceivedMail } from '../helpers/smtp.ts';
@@ -158,6 +159,22 @@ describe('notifications', function () {
       const [delivery] = await c.t.app.db.selectFrom('deliveries').selectAll().where('kind', '=', 'instant').execute();
       expect(delivery).to.include({ status: 'sent', attempts: 2 });
       expect(c.smtp.messages).to.have.length(1);
+    });
+
+    it('a worker that died after the relay accepted, before the ledger said sent: the row taken over is recorded, not sent again', async () => {
+      c = await setup();
+      const companyId = await registerFirm(c, 'k@firma.example', [{}]);
+      const noticeId = await publish(c, 'crash');
+      await c.smtp.waitFor(1);
+      await settle(c);
+      // The state such a death leaves: the row still 'sending' under the dead worker, its lease run out.
+      await c.t.app.db.updateTable('deliveries').set({ status: 'sending', owner: 'dead-worker', lease_until: '2000-01-01T00:00:00.000Z', sent_at: null })
+        .where('kind', '=', 'instant').execute();
+      expect(await sendInstantAlert(c.t.app.rt.mail, { companyId, noticeId })).to.equal('sent');
+      await settle(c);
+      expect(c.smtp.messages).to.have.length(1);
+      const [delivery] = await c.t.app.db.selectFrom('deliveries').selectAll().where('kind', '=', 'instant').execute();
+      expect(delivery).to.include({ status: 'sent', owner: null });
     });
 
     it('550: retried once, then recorded; repeated failures suspend the address and staff see it', async () => {
