@@ -3,6 +3,7 @@
 import type { Db } from '../../db/database.ts';
 import { forgetCpvCatalogue } from '../../src/cpv/cpv-catalogue.ts';
 import { replaceCpvLabels } from '../../src/cpv/cpv.repo.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 const LABELS = [
   { code: '90000000', label_sv: 'Avlopps- och avfallshantering, renhållning och miljötjänster', label_en: 'Sewage, refuse, cleaning and environmental services' },
@@ -21,4 +22,11 @@ const LABELS = [
 export async function useCpvLabels(db: Db): Promise<void> {
   await replaceCpvLabels(db, LABELS);
   forgetCpvCatalogue(db);
+}
+
+/** A Brygga for the firms' pages: registering not rate-limited (a test registers several firms), with these labels. */
+export async function startFirmPagesApp(): Promise<TestApp> {
+  const t = await startTestApp({ RATE_LIMIT_REGISTER_PER_ADDRESS: '1000/1h', RATE_LIMIT_REGISTER_PER_CLIENT: '1000/1h' });
+  await useCpvLabels(t.app.db);
+  return t;
 }

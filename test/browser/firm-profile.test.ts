@@ -4,10 +4,10 @@
 // it sends the form, never the CPV picker's search button. Every page through axe.
 import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { api, startTestApp, type TestApp } from '../helpers/app.ts';
+import { api, type TestApp } from '../helpers/app.ts';
 import { nextOrgNumber } from '../helpers/firms.ts';
 import { checkPage, expectAccessible, launchBrowser, newContext, screenshot, signInAs } from './browser.ts';
-import { useCpvLabels } from './cpv-labels.ts';
+import { startFirmPagesApp } from './cpv-labels.ts';
 
 
 describe('web: the firm’s profile, and Enter in the firm’s forms (Chromium)', function () {
@@ -17,8 +17,7 @@ describe('web: the firm’s profile, and Enter in the firm’s forms (Chromium)'
 
   before(async function () {
     browser = await launchBrowser(this);
-    t = await startTestApp({ RATE_LIMIT_REGISTER_PER_ADDRESS: '1000/1h', RATE_LIMIT_REGISTER_PER_CLIENT: '1000/1h' });
-    await useCpvLabels(t.app.db);
+    t = await startFirmPagesApp();
   });
   after(async () => {
     await browser?.close();

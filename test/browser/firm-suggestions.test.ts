@@ -8,10 +8,10 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { ingestSources } from '../../src/ingest/ingest.service.ts';
 import { fileSource } from '../../src/ingest/sources.ts';
-import { api, startTestApp, type TestApp } from '../helpers/app.ts';
+import { api, type TestApp } from '../helpers/app.ts';
 import { nextOrgNumber } from '../helpers/firms.ts';
 import { checkPage, expectAccessible, launchBrowser, newContext, screenshot, signInAs } from './browser.ts';
-import { useCpvLabels } from './cpv-labels.ts';
+import { startFirmPagesApp } from './cpv-labels.ts';
 
 const HEADER = 'År,Namn för köpare,Organisationsnummer för köpare,Huvudsaklig CPV-kod,Upphandlings-ID,Upphandlingens titel,Publiceringsdatum,Anbudsområdes-ID,Namn för leverantör';
 
@@ -22,8 +22,7 @@ describe('web: suggestions from contracts won, in registration and the profile (
 
   before(async function () {
     browser = await launchBrowser(this);
-    t = await startTestApp({ RATE_LIMIT_REGISTER_PER_ADDRESS: '1000/1h', RATE_LIMIT_REGISTER_PER_CLIENT: '1000/1h' });
-    await useCpvLabels(t.app.db);
+    t = await startFirmPagesApp();
     // UHM statistics (winners by name only): two firms win cleaning (90911200); one of them also green areas (773…),
     // so for the others green areas are what firms winning what they win also win.
     const file = path.join(fs.mkdtempSync(path.join(t.dir, 'uhm-')), 'winners.csv');

@@ -6,10 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { api, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
+import { api, eventually, type TestApp } from '../helpers/app.ts';
 import { inDays, nextOrgNumber } from '../helpers/firms.ts';
 import { checkPage, expectAccessible, launchBrowser, newContext, screenshot, signInAs } from './browser.ts';
-import { useCpvLabels } from './cpv-labels.ts';
+import { startFirmPagesApp } from './cpv-labels.ts';
 
 
 /** The e-mails written to the file outbox, newest last, as text. */
@@ -46,8 +46,7 @@ describe('web: the firm’s journey (Chromium)', function () {
 
   before(async function () {
     browser = await launchBrowser(this);
-    t = await startTestApp({ RATE_LIMIT_REGISTER_PER_ADDRESS: '1000/1h', RATE_LIMIT_REGISTER_PER_CLIENT: '1000/1h' });
-    await useCpvLabels(t.app.db);
+    t = await startFirmPagesApp();
     // Last year's notices, for the picker's counts.
     await api(t.app, 'POST', '/api/notices', {
       reference: 'KS 2025/1', title: 'Städning av skolor', buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' }, cpv: { main: '90911200' }, deadline: inDays(10),
