@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type ControlledTransaction, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type ControlledTransaction, type Migration } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_notice_changes.ts';
@@ -47,7 +48,22 @@ export function sqlitePath(url: string): string {
   return url.slice('file:'.length);
 }
 
+/** Which database a DATABASE_URL names: `postgres://…` (or `postgresql://…`) is PostgreSQL, `file:…` SQLite. */
+export type DialectName = 'sqlite' | 'postgres';
+export const dialectOfUrl = (url: string): DialectName => (/^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite');
+
+/** Whether a database (or a transaction on one) is PostgreSQL: for the few statements written per dialect. */
+export const isPostgres = (db: Db): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
+// PostgreSQL sends 64-bit integers (COUNT, SUM of integers) and numerics as
+// text, to keep their precision; Brygga's counts and sums of SEK fit a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
 export function openDatabase(url: string): Db {
+  if (dialectOfUrl(url) === 'postgres') {
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }) });
+  }
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
