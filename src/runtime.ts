@@ -53,7 +53,7 @@ export class Runtime {
       await redis.connect();
       await warnIfRedisNotPersistent(redis, log);
       const producer = new Producer(redis, config.queuePrefix, log, config.backoffMs);
-      const mailer = createMailer(config.mail);
+      const mailer = createMailer(config.mail, config.redisUrl);
       const mail: MailContext = {
         db, mailer, publicUrl: config.publicUrl, secret: resolveSecretKey(config),
         suspendAfter: config.mail.suspendAfter, alertMaxAgeDays: config.alertMaxAgeDays, log,

@@ -297,7 +297,7 @@ async function deliver(ctx: MailContext, claimed: Owned, firm: { id: string; ema
     ledger.renewLease(ctx.db, claimed.id, claimed.owner, new Date(Date.now() + LEASE_MS)).catch(() => undefined);
   }, LEASE_MS / 3);
   try {
-    await ctx.mailer.send({ to: firm.email, messageId, headers, ...message });
+    await ctx.mailer.send({ to: firm.email, messageId, headers, acceptedMark: ctx.sent?.key(claimed.id), ...message });
   } catch (error) {
     clearInterval(renew);
     const reason = String((error as Error).message);
@@ -311,7 +311,8 @@ async function deliver(ctx: MailContext, claimed: Owned, firm: { id: string; ema
     throw new PermanentMailError(reason);
   }
   clearInterval(renew);
-  // Best effort: Redis down now means the queues are down too, and the ledger write below still follows.
+  // The SMTP thread set the mark as the relay answered; this one is for the file outbox. Best
+  // effort: Redis down now means the queues are down too, and the ledger write below still follows.
   await ctx.sent?.mark(claimed.id).catch(() => undefined);
   return recordSent(ctx, claimed, firm, messageId);
 }

@@ -1,9 +1,12 @@
-// Sending e-mail: SMTP (pooled) in production, .eml files in a folder for development.
+// Sending e-mail: SMTP (pooled, on a thread of its own) in production, .eml
+// files in a folder for development.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 import { cleanText } from '../domain/text.ts';
+import type { SendAnswer, SendRequest, ThreadSettings } from './smtp-thread.ts';
 
 export type OutgoingMail = {
   to: string;
@@ -12,6 +15,8 @@ export type OutgoingMail = {
   html: string;
   messageId: string;
   headers?: Record<string, string>;
+  /** A Redis key the SMTP sender sets the moment the relay accepts (see sent-marks.ts). */
+  acceptedMark?: string;
 };
 
 export interface Mailer {
@@ -19,8 +24,9 @@ export interface Mailer {
   close(): void;
 }
 
-export function createMailer(config: Config['mail']): Mailer {
-  const mailer = config.transport === 'smtp' ? smtpMailer(config.smtpUrl!, config.from) : fileMailer(config.outboxDir, config.from);
+/** `redisUrl`: where the SMTP thread sets the marks of what the relay accepted (none: not set). */
+export function createMailer(config: Config['mail'], redisUrl: string | null = null): Mailer {
+  const mailer = config.transport === 'smtp' ? smtpMailer({ url: config.smtpUrl!, from: config.from, redisUrl }) : fileMailer(config.outboxDir, config.from);
   // Subjects carry titles and names from outside: one clean line, whatever was stored before input was cleaned.
   return { send: (mail) => mailer.send({ ...mail, subject: cleanText(mail.subject) }), close: () => mailer.close() };
 }
@@ -28,17 +34,44 @@ export function createMailer(config: Config['mail']): Mailer {
 /** Connecting, the server's greeting, and any silence during the conversation (ms). */
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
 
-function smtpMailer(url: string, from: string): Mailer {
-  // Options go with the url in the first argument: a second argument would be taken as
-  // message defaults, and every message would open a connection of its own.
-  // Time-outs of seconds, not nodemailer's minutes: a relay that accepts and then says
-  // nothing fails the send (a transient error, retried) instead of holding a worker, and shutdown.
-  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 5, ...SMTP_TIMEOUTS });
+/** Sends through smtp-thread.ts; the thread starts with the first e-mail and again after a crash. */
+function smtpMailer(settings: ThreadSettings): Mailer {
+  let thread: Worker | null = null;
+  let seq = 0;
+  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const start = () => {
+    // tsx's loader is not inherited by threads: the thread registers it before loading the module.
+    const url = new URL('./smtp-thread.ts', import.meta.url).href;
+    const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`, { eval: true, workerData: settings });
+    worker.unref();
+    worker.on('message', ({ seq: n, failure }: SendAnswer) => {
+      const waiter = waiting.get(n);
+      waiting.delete(n);
+      if (failure) waiter?.reject(Object.assign(new Error(failure.message), failure));
+      else waiter?.resolve();
+    });
+    const lost = (error: Error) => {
+      if (thread === worker) thread = null;
+      for (const waiter of waiting.values()) waiter.reject(error);
+      waiting.clear();
+    };
+    worker.on('error', lost);
+    worker.on('exit', () => lost(new Error('The SMTP thread stopped')));
+    return worker;
+  };
   return {
-    async send(mail) {
-      await transport.sendMail({ from, ...mail });
+    send(mail) {
+      thread ??= start();
+      const request: SendRequest = { seq: ++seq, mail };
+      return new Promise((resolve, reject) => {
+        waiting.set(request.seq, { resolve, reject });
+        thread!.postMessage(request);
+      });
     },
-    close: () => transport.close(),
+    close: () => {
+      thread?.postMessage('close');
+      thread = null;
+    },
   };
 }
 
