@@ -6,7 +6,6 @@ import { Worker } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 import { cleanText } from '../domain/text.ts';
-import type { SendAnswer, SendRequest, ThreadSettings } from './smtp-thread.ts';
 
 export type OutgoingMail = {
   to: string;
@@ -33,6 +32,13 @@ export function createMailer(config: Config['mail'], redisUrl: string | null = n
 
 /** Connecting, the server's greeting, and any silence during the conversation (ms). */
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
+
+/** What smtp-thread.ts is started with, and what it is asked and answers. */
+export type ThreadSettings = { url: string; from: string; redisUrl: string | null };
+export type SendRequest = { seq: number; mail: OutgoingMail };
+/** What a failed send says: enough of nodemailer's error for the caller to judge it (responseCode). */
+export type SendFailure = { message: string; code?: string; responseCode?: number; response?: string };
+export type SendAnswer = { seq: number; failure?: SendFailure };
 
 /** Sends through smtp-thread.ts; the thread starts with the first e-mail and again after a crash. */
 function smtpMailer(settings: ThreadSettings): Mailer {

@@ -7,14 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
-import { SMTP_TIMEOUTS, type OutgoingMail } from './mailer.ts';
+import { SMTP_TIMEOUTS, type SendAnswer, type SendFailure, type SendRequest, type ThreadSettings } from './mailer.ts';
 import { KEPT_SECONDS } from './sent-marks.ts';
-
-export type ThreadSettings = { url: string; from: string; redisUrl: string | null };
-export type SendRequest = { seq: number; mail: OutgoingMail };
-/** What a failed send says: enough of nodemailer's error for the caller to judge it (responseCode). */
-export type SendFailure = { message: string; code?: string; responseCode?: number; response?: string };
-export type SendAnswer = { seq: number; failure?: SendFailure };
 
 const { url, from, redisUrl } = workerData as ThreadSettings;
 // Options go with the url in the first argument: a second argument would be taken as
