@@ -44,11 +44,11 @@ export const diskFull: Drill = {
       const full = Date.now();
       failures.push(...(await s.publishAll(NOTICES / 4, NOTICES)));
       await sleep(FULL_MS - (Date.now() - full));
-      const sentWhileFull = s.sentCount();
+      const sentWhileFull = await s.sentCount();
       rmSync(filler);
-      const figures = await s.verify(s.expected());
-      const suspended = (s.sqlite().prepare(`select count(*) n from companies where email_status = 'suspended'`).get() as { n: number }).n;
-      const failed = (s.sqlite().prepare(`select count(*) n from deliveries where status = 'failed'`).get() as { n: number }).n;
+      const figures = await s.verify(await s.expected());
+      const suspended = await s.count(`select count(*) n from companies where email_status = 'suspended'`);
+      const failed = await s.count(`select count(*) n from deliveries where status = 'failed'`);
       const problems = [
         ...(failures.length ? [`${failures.length} API writes failed (${failures.join(', ')})`] : []),
         ...(suspended ? [`${suspended} firms suspended for a full disk`] : []),

@@ -1,16 +1,17 @@
-// What every drill shares: its own Redis, SQLite file, queue prefix and SMTP
-// sink; the real API (WORKERS=off) and workers as separate processes; 100
-// confirmed firms with instant subscriptions, registered through the API; and
-// the check at the end: every expected alert sent once, nothing stuck, ready.
+// What every drill shares: its own Redis, database (a SQLite file unless
+// given), queue prefix and SMTP sink; the real API (WORKERS=off) and workers
+// as separate processes, one of each unless told; 100 confirmed firms with
+// instant subscriptions, registered through the API; and the check at the
+// end: every expected alert sent once, nothing stuck, ready.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
-import { openDatabase } from '../../db/database.ts';
+import { CompiledQuery } from 'kysely';
+import { isPostgres, openDatabase, type Db } from '../../db/database.ts';
 import { addUser, createApiToken } from '../../src/accounts/accounts.service.ts';
 import { luhnCheckDigit } from '../../src/domain/orgnr.ts';
 import { answers, freePort } from '../lib/redis.ts';
@@ -98,32 +99,51 @@ export async function startRedis(dir: string): Promise<DrillRedis> {
 // --- the stack --------------------------------------------------------------
 
 export type StackOptions = {
-  /** Extra environment for both processes. */
+  /** Extra environment for every process. */
   env?: Record<string, string>;
   /** Mail as .eml files to this folder instead of SMTP to the sink. */
   fileOutbox?: string;
+  /** The database (default: a SQLite file of the stack's own). */
+  databaseUrl?: string;
+  /** API processes (default 1); notices are published through each in turn. */
+  apis?: number;
+  /** Worker processes (default 1). */
+  workers?: number;
+  /** Firms registered (default FIRMS), spread evenly over DIVISIONS. */
+  firms?: number;
 };
 
 export type Pair = { companyId: string; noticeId: string };
 
 export class Stack {
-  api!: Proc;
-  workers!: Proc;
-  apiUrl = '';
+  readonly apis: Proc[] = [];
+  readonly workerProcs: Proc[] = [];
   token = '';
   firms: { id: string; email: string; division: string }[] = [];
   private queues = new Map<string, Queue>();
-  private db: Database.Database | null = null;
-  private constructor(readonly name: string, readonly dir: string, readonly redis: DrillRedis, readonly sink: Sink, readonly env: Record<string, string>, readonly opts: StackOptions) {}
+  private database: Db | null = null;
+  private constructor(
+    readonly name: string, readonly dir: string, readonly redis: DrillRedis, readonly sink: Sink,
+    readonly env: Record<string, string>, readonly opts: StackOptions, private readonly ports: number[],
+  ) {}
+
+  /** The first API process. */
+  get api(): Proc { return this.apis[0]; }
+  /** The worker process started last. */
+  get workers(): Proc { return this.workerProcs[this.workerProcs.length - 1]; }
+  get apiUrl(): string { return this.urlOf(0); }
+  private urlOf(api: number): string { return `http://127.0.0.1:${this.ports[api]}`; }
 
   static async start(name: string, opts: StackOptions = {}): Promise<Stack> {
     const dir = mkdtempSync(`/tmp/drills-${name}-`);
     const redis = await startRedis(dir);
     const sink = await startSink();
-    const port = await freePort();
+    const ports: number[] = [];
+    for (let i = 0; i < (opts.apis ?? 1); i++) ports.push(await freePort());
     const env: Record<string, string> = {
-      NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redis.url,
+      // Links in e-mail point at the first API; any API serves them.
+      NODE_ENV: 'development', HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${ports[0]}`,
+      DATABASE_URL: opts.databaseUrl ?? `file:${join(dir, 'brygga.db')}`, REDIS_URL: redis.url,
       QUEUE_PREFIX: `drill-${name}-${process.pid}`, WORKERS: 'off', SEED_DEMO: 'false',
       SECRET_KEY: 'drill-secret-drill-secret-drill-secret-0123', LOG_LEVEL: 'warn',
       MAIL_TRANSPORT: opts.fileOutbox ? 'file' : 'smtp', SMTP_URL: sink.url, MAIL_OUTBOX_DIR: opts.fileOutbox ?? join(dir, 'outbox'),
@@ -135,38 +155,41 @@ export class Stack {
       RATE_LIMIT_REGISTER_PER_CLIENT: '1000/1h',
       MEILI_URL: '', ...opts.env,
     };
-    const stack = new Stack(name, dir, redis, sink, env, opts);
-    stack.apiUrl = `http://127.0.0.1:${port}`;
-    await stack.startApi();
+    const stack = new Stack(name, dir, redis, sink, env, opts, ports);
+    // The first API migrates the database; the others start after it.
+    for (let i = 0; i < ports.length; i++) await stack.startApi({}, i);
     await stack.createAdmin();
-    await stack.startWorkers();
-    await stack.seedFirms();
+    for (let i = 0; i < (opts.workers ?? 1); i++) await stack.startWorkers();
+    await stack.seedFirms(opts.firms ?? FIRMS);
     return stack;
   }
 
-  startApi(extra: Record<string, string> = {}): Promise<number> {
-    this.api = spawnNode('api', 'src/main.ts', [], { ...this.env, ...extra }, join(this.dir, 'api.log'));
-    return this.waitReady();
+  /** Starts API process `index` (again, after it was stopped); the time until it was ready. */
+  startApi(extra: Record<string, string> = {}, index = 0): Promise<number> {
+    this.apis[index] = spawnNode(`api${index}`, 'src/main.ts', [], { ...this.env, PORT: String(this.ports[index]), ...extra }, join(this.dir, `api${index}.log`));
+    return this.waitReady(60_000, index);
   }
 
+  /** Starts one more worker process. */
   async startWorkers(): Promise<void> {
-    this.workers = spawnNode('workers', 'workers/main.ts', [], this.env, join(this.dir, 'workers.log'));
-    // Ready when its workers are connected to the queues (BullMQ names their Redis connections).
-    await until(async () => this.workers.alive() && (await this.queue('notify').getWorkers()).length > 0, 30_000, `${this.name}: workers`);
+    this.workerProcs.push(spawnNode(`workers${this.workerProcs.length}`, 'workers/main.ts', [], this.env, join(this.dir, `workers${this.workerProcs.length}.log`)));
+    // Ready when each live process's workers are connected to the queues (BullMQ names their Redis connections).
+    const alive = () => this.workerProcs.filter((p) => p.alive()).length;
+    await until(async () => this.workers.alive() && (await this.queue('notify').getWorkers()).length >= alive(), 30_000, `${this.name}: workers`);
   }
 
-  async readyz(): Promise<number> {
+  async readyz(api = 0): Promise<number> {
     try {
-      return (await fetch(`${this.apiUrl}/readyz`, { signal: AbortSignal.timeout(2000) })).status;
+      return (await fetch(`${this.urlOf(api)}/readyz`, { signal: AbortSignal.timeout(2000) })).status;
     } catch {
       return 0;
     }
   }
 
   /** Until /readyz answers 200; the time it took. */
-  async waitReady(timeoutMs = 60_000): Promise<number> {
+  async waitReady(timeoutMs = 60_000, api = 0): Promise<number> {
     const started = Date.now();
-    await until(async () => (await this.readyz()) === 200, timeoutMs, `${this.name}: /readyz 200`);
+    await until(async () => (await this.readyz(api)) === 200, timeoutMs, `${this.name}: api${api} /readyz 200`);
     return Date.now() - started;
   }
 
@@ -180,8 +203,8 @@ export class Stack {
     }
   }
 
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: { id?: string } }> {
-    const res = await fetch(`${this.apiUrl}${path}`, {
+  async call(method: string, path: string, body?: unknown, api = 0): Promise<{ status: number; body: { id?: string } }> {
+    const res = await fetch(`${this.urlOf(api)}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -191,10 +214,10 @@ export class Stack {
     return { status: res.status, body: (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
   }
 
-  /** 100 firms register through the API and confirm from the e-mail, as their owners would. */
-  private async seedFirms() {
+  /** The firms register through the API and confirm from the e-mail, as their owners would. */
+  private async seedFirms(count: number) {
     this.sink.collecting = true;
-    for (let k = 0; k < FIRMS; k++) {
+    for (let k = 0; k < count; k++) {
       const stem = `5592${String(20000 + k).padStart(5, '0')}`;
       const email = `firm${k}@drill.test`;
       const division = DIVISIONS[k % DIVISIONS.length];
@@ -206,7 +229,7 @@ export class Stack {
     }
     const links = await until(async () => {
       const found = await this.confirmationLinks();
-      return found.size >= FIRMS && found;
+      return found.size >= count && found;
     }, 60_000, 'confirmation e-mails');
     for (const firm of this.firms) {
       const res = await fetch(links.get(firm.email)!, { method: 'POST' });
@@ -234,13 +257,13 @@ export class Stack {
     return links;
   }
 
-  /** Publishes notice `i` (of division i mod 20) as an officer would; the status code (0: no answer). */
+  /** Publishes notice `i` (of division i mod 20) as an officer would, through the APIs in turn; the status code (0: no answer). */
   async publish(i: number): Promise<number> {
     try {
       const res = await this.call('POST', '/api/notices', {
         reference: `DRILL ${i}`, title: `Drillupphandling ${i}`, buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' },
         cpv: { main: DIVISIONS[i % DIVISIONS.length] }, deadline: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-      });
+      }, i % this.ports.length);
       return res.status;
     } catch {
       return 0;
@@ -260,14 +283,22 @@ export class Stack {
     return failures;
   }
 
-  sqlite(): Database.Database {
-    this.db ??= new Database(this.env.DATABASE_URL.slice('file:'.length), { readonly: true, fileMustExist: true });
-    return this.db;
+  /** The rows a query on the stack's database gives (SQLite or PostgreSQL; `?` for each of `values`). */
+  async query<T>(text: string, ...values: unknown[]): Promise<T[]> {
+    const db = (this.database ??= openDatabase(this.env.DATABASE_URL));
+    let n = 0;
+    const statement = isPostgres(db) ? text.replace(/\?/g, () => `$${++n}`) : text;
+    return (await db.executeQuery(CompiledQuery.raw(statement, values))).rows as T[];
+  }
+
+  /** The number a `select count(*) n …` query gives. */
+  async count(text: string, ...values: unknown[]): Promise<number> {
+    return (await this.query<{ n: number }>(text, ...values))[0].n;
   }
 
   /** Every (firm, notice) that should be alerted: each stored drill notice, to the firms of its division (minus `except`). */
-  expected(except: Set<string> = new Set()): Pair[] {
-    const notices = this.sqlite().prepare(`select n.id, c.code from notices n join notice_cpv c on c.notice_id = n.id and c.is_main = 1`).all() as { id: string; code: string }[];
+  async expected(except: Set<string> = new Set()): Promise<Pair[]> {
+    const notices = await this.query<{ id: string; code: string }>(`select n.id, c.code from notices n join notice_cpv c on c.notice_id = n.id and c.is_main = 1`);
     return notices.flatMap((n) => this.firms.filter((f) => f.division === n.code && !except.has(f.id)).map((f) => ({ companyId: f.id, noticeId: n.id })));
   }
 
@@ -283,9 +314,8 @@ export class Stack {
 
   /** Work not done: outbox rows not relayed, ledger rows pending or being sent, jobs waiting, running or delayed. */
   async stuck(): Promise<number> {
-    const db = this.sqlite();
-    const outbox = (db.prepare('select count(*) n from outbox where relayed_at is null').get() as { n: number }).n;
-    const ledger = (db.prepare(`select count(*) n from deliveries where status in ('pending', 'sending')`).get() as { n: number }).n;
+    const outbox = await this.count('select count(*) n from outbox where relayed_at is null');
+    const ledger = await this.count(`select count(*) n from deliveries where status in ('pending', 'sending')`);
     let jobs = 0;
     for (const name of ['index', 'match', 'backfill', 'notify', 'account']) {
       const counts = await Promise.race([this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized'), sleep(2000).then(() => ({ timeout: 1 }))]);
@@ -299,8 +329,8 @@ export class Stack {
   }
 
   /** Instant alerts in the ledger marked sent. */
-  sentCount(): number {
-    return (this.sqlite().prepare(`select count(*) n from deliveries where kind = 'instant' and status = 'sent'`).get() as { n: number }).n;
+  sentCount(): Promise<number> {
+    return this.count(`select count(*) n from deliveries where kind = 'instant' and status = 'sent'`);
   }
 
   /** How many times each Message-ID arrived (SMTP sink), or 1 per .eml file (file outbox: the name is the Message-ID). */
@@ -325,7 +355,7 @@ export class Stack {
 
   /** `ignore`: firms whose alerts are judged by the drill itself (e.g. an address the relay rejects). */
   async figures(expectedPairs: Pair[], ignore: Set<string> = new Set()): Promise<Figures> {
-    const rows = this.sqlite().prepare(`select id, company_id, ref, status from deliveries where kind = 'instant'`).all() as { id: string; company_id: string; ref: string; status: string }[];
+    const rows = await this.query<{ id: string; company_id: string; ref: string; status: string }>(`select id, company_id, ref, status from deliveries where kind = 'instant'`);
     const arrivals = this.arrivals();
     const wanted = new Set(expectedPairs.map((p) => `${p.companyId}/${p.noticeId}`));
     let sent = 0;
@@ -339,15 +369,15 @@ export class Stack {
     }
     const duplicates = [...arrivals.values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
     const stuck = await this.stuck();
-    const ready = (await this.readyz()) === 200;
+    const ready = (await Promise.all(this.ports.map((_, i) => this.readyz(i)))).every((status) => status === 200);
     const ok = sent === wanted.size && duplicates === 0 && unexpected === 0 && stuck === 0 && ready;
     return { ok, expected: wanted.size, sent, duplicates, unexpected, stuck, ready, recoverMs: 0 };
   }
 
   async stop(): Promise<void> {
     for (const q of this.queues.values()) await q.close().catch(() => undefined);
-    this.db?.close();
-    for (const p of [this.api, this.workers]) if (p?.alive()) await stopProc(p, 'SIGKILL').catch(() => undefined);
+    for (const p of [...this.apis, ...this.workerProcs]) if (p.alive()) await stopProc(p, 'SIGKILL').catch(() => undefined);
+    await this.database?.destroy();
     await this.redis.stop(false).catch(() => undefined);
     await this.sink.close();
     if (!process.env.DRILLS_KEEP) rmSync(this.dir, { recursive: true, force: true });

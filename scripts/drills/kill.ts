@@ -11,11 +11,11 @@ export const workerKill: Drill = {
     const s = await Stack.start('worker-kill');
     try {
       const failures = await s.publishAll();
-      await until(() => s.sentCount() >= 300, 60_000, 'alerts flowing');
-      const killed = s.sentCount();
+      await until(async () => (await s.sentCount()) >= 300, 60_000, 'alerts flowing');
+      const killed = await s.sentCount();
       await stopProc(s.workers, 'SIGKILL');
       await s.startWorkers();
-      const figures = await s.verify(s.expected());
+      const figures = await s.verify(await s.expected());
       return outcome(figures, failures.length ? [`${failures.length} API writes failed`] : [], [`killed with ${killed} of ${figures.expected} alerts sent`]);
     } finally {
       await s.stop();
@@ -53,22 +53,23 @@ export const apiKill: Drill = {
       const body = feed();
       const post = () => fetch(`${s.apiUrl}/api/import`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body });
       const first = post().catch(() => null);
-      const count = () => (s.sqlite().prepare('select count(*) n from notices').get() as { n: number }).n;
-      await until(() => count() > 0, 30_000, 'the import to start storing');
+      const count = () => s.count('select count(*) n from notices');
+      await until(async () => (await count()) > 0, 30_000, 'the import to start storing');
       await stopProc(s.api, 'SIGKILL');
       const answered = await first;
-      const storedAtKill = count();
+      const storedAtKill = await count();
       // Nothing half-stored: every stored notice has its main CPV code and an outbox row (its work).
-      const half = (s.sqlite().prepare(`select count(*) n from notices n where not exists (select 1 from notice_cpv c where c.notice_id = n.id and c.is_main = 1)
-        or n.id not in (select json_extract(payload, '$.noticeId') from outbox where topic = 'notice.stored')`).get() as { n: number }).n;
+      const half = await s.count(`select count(*) n from notices n where not exists (select 1 from notice_cpv c where c.notice_id = n.id and c.is_main = 1)
+        or n.id not in (select json_extract(payload, '$.noticeId') from outbox where topic = 'notice.stored')`);
       const restartMs = await s.startApi();
       const again = await post();
-      const figures = await s.verify(s.expected());
+      const figures = await s.verify(await s.expected());
+      const stored = await count();
       const problems = [
         ...(answered?.ok ? ['the killed import answered 2xx'] : []),
         ...(half ? [`${half} notices half-stored`] : []),
         ...(again.status === 200 ? [] : [`importing again answered ${again.status}`]),
-        ...(count() === FILLER + NOTICES ? [] : [`${count()} notices stored, not ${FILLER + NOTICES}`]),
+        ...(stored === FILLER + NOTICES ? [] : [`${stored} notices stored, not ${FILLER + NOTICES}`]),
       ];
       return outcome(figures, problems, [`killed with ${storedAtKill} of ${FILLER + NOTICES} notices committed (each whole), API ready ${(restartMs / 1000).toFixed(1)} s after restart`]);
     } finally {

@@ -54,7 +54,7 @@ export const meiliDown: Drill = {
       const search = await s.call('GET', '/api/search?q=Drillupphandling');
       await sleep(DOWN_MS - (Date.now() - down));
       p.restore();
-      const figures = await s.verify(s.expected());
+      const figures = await s.verify(await s.expected());
       const problems = [
         ...(failures.length ? [`${failures.length} API writes failed`] : []),
         ...(search.status === 200 ? [] : [`search answered ${search.status} with Meilisearch down`]),

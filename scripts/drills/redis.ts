@@ -23,7 +23,7 @@ function redisDrill(name: string, keepData: boolean): Drill {
         });
         await sleep(OUTAGE_MS - (Date.now() - stoppedAt));
         await s.redis.start();
-        const figures = await s.verify(s.expected());
+        const figures = await s.verify(await s.expected());
         const problems = [
           ...(failures.length ? [`${failures.length} API writes failed during the outage (${[...new Set(failures)].join(', ')})`] : []),
           ...(readyDuringOutage === 503 ? [] : [`/readyz answered ${readyDuringOutage} with Redis down, not 503`]),

@@ -13,12 +13,12 @@ export const sigterm: Drill = {
     const s = await Stack.start('sigterm', { env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) } });
     try {
       const failures = await s.publishAll();
-      await until(() => s.sentCount() >= 300, 60_000, 'alerts flowing');
-      const atSignal = s.sentCount();
+      await until(async () => (await s.sentCount()) >= 300, 60_000, 'alerts flowing');
+      const atSignal = await s.sentCount();
       const { code, ms } = await stopProc(s.workers, 'SIGTERM', SHUTDOWN_TIMEOUT_MS + 10_000);
-      const afterExit = s.sentCount();
+      const afterExit = await s.sentCount();
       await s.startWorkers();
-      const figures = await s.verify(s.expected());
+      const figures = await s.verify(await s.expected());
       const problems = [
         ...(failures.length ? [`${failures.length} API writes failed`] : []),
         // Node's start-up and closing the stores come on top of the jobs' time-out.

@@ -33,10 +33,9 @@ export const smtpFaults: Drill = {
       failures.push(...(await s.publishAll(3 * q, NOTICES)));
       await sleep(PHASE_MS - (Date.now() - phase));
       await s.sink.setMode('accept');
-      const figures = await s.verify(s.expected(new Set([rejected.id])), 150_000, new Set([rejected.id]));
-      const db = s.sqlite();
-      const suspended = db.prepare(`select id from companies where email_status = 'suspended'`).all() as { id: string }[];
-      const open = (db.prepare(`select count(*) n from deliveries where company_id = ? and status in ('pending', 'sending')`).get(rejected.id) as { n: number }).n;
+      const figures = await s.verify(await s.expected(new Set([rejected.id])), 150_000, new Set([rejected.id]));
+      const suspended = await s.query<{ id: string }>(`select id from companies where email_status = 'suspended'`);
+      const open = await s.count(`select count(*) n from deliveries where company_id = ? and status in ('pending', 'sending')`, rejected.id);
       const problems = [
         ...(failures.length ? [`${failures.length} API writes failed`] : []),
         ...(suspended.some((c) => c.id !== rejected.id) ? [`${suspended.length} firms suspended, not only the rejected one`] : []),

@@ -44,7 +44,7 @@ export const sqliteBusy: Drill = {
         if (i === 60) procs.push(spawnNode('lock', '-e', [holder(dbPath)], {}, join(s.dir, 'lock.log')));
       }, (ms) => (slowest = Math.max(slowest, ms)));
       const [ingested, locked] = await Promise.all(procs.map((p) => p.exited));
-      const figures = await s.verify(s.expected());
+      const figures = await s.verify(await s.expected());
       const problems = [
         ...(failures.length ? [`${failures.length} API writes failed (${[...new Set(failures)].join(', ')})`] : []),
         ...(ingested === 0 ? [] : [`npm run ingest exited ${ingested}`]),
