@@ -35,7 +35,7 @@ export class Metrics {
   });
   private readonly searchFallbacks = new Counter({
     name: 'brygga_search_fallbacks_total',
-    help: 'Searches answered by FTS5 because Meilisearch could not be reached',
+    help: 'Searches answered by the database index (FTS5 or PostgreSQL) because Meilisearch could not be reached',
     registers: [], // in the runtime's registry: see the constructor
   });
   private readonly searchBackend = new Gauge({
@@ -102,7 +102,7 @@ export class Metrics {
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.httpDuration.observe({ method: req.method, route: routePattern(req), status: String(res.statusCode) }, seconds);
-      if (res.getHeader('x-search-backend') === 'fts5-fallback') this.searchFallbacks.inc();
+      if (String(res.getHeader('x-search-backend') ?? '').endsWith('-fallback')) this.searchFallbacks.inc();
     });
     next();
   };

@@ -1,18 +1,18 @@
-// Meilisearch when configured, FTS5 whenever Meilisearch cannot be reached.
-// Writes go to FTS5 first (it must always be in step to answer in its place),
-// then to Meilisearch; a failed Meilisearch write is recorded as pending and
-// thrown, so the index job retries, and pending notices are sent again as
-// soon as Meilisearch answers.
+// Meilisearch when configured; the index in Brygga's own database (FTS5 on
+// SQLite, full-text search on PostgreSQL) whenever Meilisearch cannot be
+// reached. Writes go to the database's index first (it must always be in step
+// to answer in its place), then to Meilisearch; a failed Meilisearch write is
+// recorded as pending and thrown, so the index job retries, and pending
+// notices are sent again as soon as Meilisearch answers.
 import type { Logger } from 'pino';
-import type { FtsSearchIndex } from './fts5.ts';
 import { isUnavailable, type MeiliSearchIndex } from './meilisearch.ts';
-import type { DocumentSource, SearchDocument, SearchIndex, SearchQuery, SearchResult } from './search.types.ts';
+import type { DatabaseSearchIndex, DocumentSource, SearchDocument, SearchIndex, SearchQuery, SearchResult } from './search.types.ts';
 
 export type DocumentLoader = (ids: string[]) => Promise<Map<string, SearchDocument | null>>;
 
 export class FallbackSearchIndex implements SearchIndex {
   readonly name = 'meilisearch' as const;
-  /** While Meilisearch is down, searches go straight to FTS5 until this time, then probe it again. */
+  /** While Meilisearch is down, searches go straight to the fallback until this time, then probe it again. */
   private downUntil = 0;
   private down = false;
   private draining: Promise<void> | null = null;
@@ -21,13 +21,13 @@ export class FallbackSearchIndex implements SearchIndex {
 
   constructor(
     readonly primary: MeiliSearchIndex,
-    readonly fallback: FtsSearchIndex,
+    readonly fallback: DatabaseSearchIndex,
     private readonly log: Logger,
     private readonly load: DocumentLoader,
     private readonly retryMs = 5000,
   ) {}
 
-  /** FTS5 must come up; Meilisearch may be down at start (writes retry), but a refused key stops start-up. */
+  /** The database's index must come up; Meilisearch may be down at start (writes retry), but a refused key stops start-up. */
   async init(): Promise<void> {
     await this.fallback.init();
     try {
@@ -37,14 +37,24 @@ export class FallbackSearchIndex implements SearchIndex {
     } catch (error) {
       const status = (error as { response?: Response }).response?.status;
       if (status === 401 || status === 403) throw new Error(`MEILI_KEY: Meilisearch refused the key (${(error as Error).message})`, { cause: error });
-      this.log.warn({ err: (error as Error).message }, 'meilisearch not ready at start; searching FTS5 until it is');
+      this.log.warn({ err: (error as Error).message, backend: this.fallbackName }, `meilisearch not ready at start; searching ${this.fallbackLabel} until it is`);
       this.markDown(error);
     }
   }
 
+  /** What X-Search-Backend says when the database's index answers: fts5-fallback or postgres-fallback. */
+  get fallbackName(): `${DatabaseSearchIndex['name']}-fallback` {
+    return `${this.fallback.name}-fallback`;
+  }
+
+  /** The fallback as the log names it. */
+  private get fallbackLabel(): string {
+    return this.fallback.name === 'fts5' ? 'FTS5' : 'PostgreSQL';
+  }
+
   private markDown(error: unknown): void {
     this.downUntil = Date.now() + this.retryMs;
-    if (!this.down) this.log.warn({ err: (error as Error).message, backend: 'fts5-fallback' }, 'meilisearch unreachable: answering searches from FTS5');
+    if (!this.down) this.log.warn({ err: (error as Error).message, backend: this.fallbackName }, `meilisearch unreachable: answering searches from ${this.fallbackLabel}`);
     this.down = true;
   }
 
@@ -67,14 +77,14 @@ export class FallbackSearchIndex implements SearchIndex {
         this.markDown(error);
       }
     }
-    // One warning per retry window, with how many searches FTS5 answered.
+    // One warning per retry window, with how many searches the fallback answered.
     this.fallbackAnswers++;
     if (Date.now() - this.lastFallbackLog >= this.retryMs) {
-      this.log.warn({ backend: 'fts5-fallback', searches: this.fallbackAnswers }, 'searches answered from FTS5: meilisearch unreachable');
+      this.log.warn({ backend: this.fallbackName, searches: this.fallbackAnswers }, `searches answered from ${this.fallbackLabel}: meilisearch unreachable`);
       this.lastFallbackLog = Date.now();
       this.fallbackAnswers = 0;
     }
-    return { ...(await this.fallback.search(query, now)), backend: 'fts5-fallback' };
+    return { ...(await this.fallback.search(query, now)), backend: this.fallbackName };
   }
 
   async upsert(docs: SearchDocument[]): Promise<void> {

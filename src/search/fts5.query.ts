@@ -15,8 +15,7 @@
 // doclists instead of checking every matching row. Ranges (dates, value,
 // open/closed) are narrowed by bucket tokens and then checked exactly in SQL.
 import { openSince, regionCodes, type SearchDocument, type SearchQuery, type SearchRules, type SearchStatus } from './search.types.ts';
-import { tokenize } from '../domain/keywords.ts';
-import { hasPositive, parseTextQuery, type QueryTerm, type TextQuery } from './text.ts';
+import { hasPositive, parseTextQuery, titlePhraseWords, type QueryTerm, type TextQuery } from './text.ts';
 
 export const TEXT_COLUMNS = '{title description buyer codes labels broader}';
 /**
@@ -169,9 +168,8 @@ export function exclusionExpression(text: TextQuery): string | null {
  * or more and no quotes or exclusions: a title with them in that order ranks first.
  */
 export function titlePhrase(q: string): string | null {
-  if (/["]|(^|\s)-/.test(q)) return null;
-  const words = tokenize(q);
-  return words.length < 2 ? null : `{title} : ${phrase(words)}`;
+  const words = titlePhraseWords(q);
+  return words === null ? null : `{title} : ${phrase(words)}`;
 }
 
 /**

@@ -36,7 +36,7 @@ import {
 import {
   DEFAULT_RULES, FACET_NAMES, RESULT_CAP, emptyFacets, statusOf, trimFacet, type SearchRules,
   type DocumentSource, type Facets, type FacetName, type NoticeKind, type SearchDocument, type SearchHit,
-  type SearchIndex, type SearchQuery, type SearchResult,
+  type DatabaseSearchIndex, type SearchQuery, type SearchResult,
 } from './search.types.ts';
 import { Highlighter, fold, indexedText, markedToHtml, parseTextQuery } from './text.ts';
 
@@ -78,19 +78,26 @@ type StoredRow = {
   tags: string;
 };
 
-type HitRow = StoredRow & {
+/** What a hit is presented from: a row of search_notices, or of PostgreSQL's search_documents (booleans there). */
+export type HitFields = {
+  notice_id: string;
+  title: string;
+  description: string;
+  buyer: string;
   kind: string;
   procedure: string | null;
   buyer_id: string;
   buyer_org_number: string | null;
   main_cpv: string;
-  awarded: number;
-  invites: number;
+  awarded: number | boolean;
+  invites: number | boolean;
   deadline: string | null;
   published_at: string;
   value_amount: number | null;
   value_currency: string | null;
 };
+
+type HitRow = StoredRow & HitFields;
 
 const COLUMNS = [
   'notice_id', 'revision', 'title', 'description', 'buyer', 'codes', 'labels', 'broader', 'tags', 'kind', 'procedure', 'buyer_id',
@@ -127,7 +134,7 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-export class FtsSearchIndex implements SearchIndex {
+export class FtsSearchIndex implements DatabaseSearchIndex {
   readonly name = 'fts5' as const;
 
   private readonly bm25Budget: number;
@@ -565,7 +572,8 @@ function copyFacets(facets: Facets): Facets {
   return out;
 }
 
-function dedupe(docs: SearchDocument[]): SearchDocument[] {
+/** The latest revision of each document (the last of equal ones), once. */
+export function dedupe(docs: SearchDocument[]): SearchDocument[] {
   const byId = new Map<string, SearchDocument>();
   for (const doc of docs) if (!byId.has(doc.id) || byId.get(doc.id)!.revision <= doc.revision) byId.set(doc.id, doc);
   return [...byId.values()];
@@ -701,7 +709,8 @@ function countTokens(counts: Map<string, number>, values: string[], by: number):
   for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + by);
 }
 
-function presentHit(r: HitRow, highlighter: Highlighter, now: Date, alertMaxAgeDays: number): SearchHit {
+/** A hit as the API shows it: matched words marked in the title and in a snippet of the description; the status as of `now`. */
+export function presentHit(r: HitFields, highlighter: Highlighter, now: Date, alertMaxAgeDays: number): SearchHit {
   const doc = { awarded: Number(r.awarded) === 1, invites: Number(r.invites) === 1, deadline: r.deadline, publishedAt: r.published_at };
   return {
     id: r.notice_id,

@@ -1,7 +1,8 @@
 // GET /api/search?q=…&cpv=…&region=…&status=open&sort=deadline&page=2
 // → { hits, total, totalExact, page, pageSize, facets }. The header
-// X-Search-Backend says which index answered: fts5, meilisearch, or
-// fts5-fallback when Meilisearch could not be reached.
+// X-Search-Backend says which index answered: fts5 (SQLite), postgres,
+// meilisearch, or fts5-fallback / postgres-fallback when Meilisearch could not
+// be reached.
 import { anyone, SecuredRouter } from '../http/secured-router.ts';
 import { parseOr400 } from '../http/errors.ts';
 import { searchQuerySchema } from './search.schema.ts';

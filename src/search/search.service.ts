@@ -1,8 +1,9 @@
 // Search as the rest of Brygga sees it: index a notice (the index job),
 // rebuild everything (npm run reindex), search (the API). Backend-neutral:
-// FTS5 alone, or Meilisearch with FTS5 beside it as the fallback.
+// the database's own index alone (FTS5 on SQLite, full-text search on
+// PostgreSQL), or Meilisearch with that index beside it as the fallback.
 import type { Logger } from 'pino';
-import type { Db } from '../../db/database.ts';
+import { isPostgres, type Db } from '../../db/database.ts';
 import type { Config } from '../config.ts';
 import { CPV_DIVISIONS } from '../domain/cpv.ts';
 import { BUILT_IN_MUNICIPALITIES } from '../domain/regions.ts';
@@ -11,16 +12,20 @@ import { activeDocuments, loadDocuments } from './document.ts';
 import { FallbackSearchIndex } from './fallback.ts';
 import { FtsSearchIndex, RESULT_CACHE_SIZE } from './fts5.ts';
 import { MeiliSearchIndex } from './meilisearch.ts';
+import { PostgresSearchIndex } from './postgres.ts';
 import { buyerNames, countActiveNotices, municipalityNames } from './search.repo.ts';
-import { DEFAULT_RULES, type DocumentSource, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult, type SearchRules } from './search.types.ts';
+import {
+  DEFAULT_RULES, type DatabaseSearchIndex, type DocumentSource, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult, type SearchRules,
+} from './search.types.ts';
 
-/** An empty FTS5 index with at most this many notices to index is filled at start-up; more wait for `npm run reindex`. */
+/** An empty index with at most this many notices to index is filled at start-up; more wait for `npm run reindex`. */
 export const AUTO_FILL_LIMIT = 50_000;
 
 export type IndexOutcome = 'indexed' | 'removed';
 
 export class SearchService {
-  readonly fts: FtsSearchIndex;
+  /** The index in the database (full-text search): FTS5 on SQLite, PostgreSQL's own on PostgreSQL. Always written, the fallback of Meilisearch. */
+  readonly fts: DatabaseSearchIndex;
   readonly meili: MeiliSearchIndex | null;
   /** What answers searches and takes writes. */
   readonly index: SearchIndex;
@@ -35,17 +40,17 @@ export class SearchService {
     rules: SearchRules = DEFAULT_RULES,
   ) {
     this.places = new PlaceResolver(db);
-    this.fts = new FtsSearchIndex(db, log, { rules, cacheSize: RESULT_CACHE_SIZE });
+    this.fts = isPostgres(db) ? new PostgresSearchIndex(db, log, { rules }) : new FtsSearchIndex(db, log, { rules, cacheSize: RESULT_CACHE_SIZE });
     this.meili = meili ? new MeiliSearchIndex({ url: meili.url, key: meili.key, indexUid: meili.indexUid, rules }) : null;
     this.index = this.meili ? new FallbackSearchIndex(this.meili, this.fts, log, (ids) => this.documents(ids)) : this.fts;
   }
 
-  get backend(): 'fts5' | 'meilisearch' {
+  get backend(): SearchIndex['name'] {
     return this.index.name;
   }
 
   /**
-   * Prepares the indexes. An index that is empty (new, or its FTS5 layout
+   * Prepares the indexes. An index that is empty (new, or its layout
    * changed) while there are notices is filled now when that is quick; a
    * larger one waits for `npm run reindex`, with a warning.
    */
@@ -101,12 +106,13 @@ export class SearchService {
     return next;
   }
 
-  /** Rebuilds the configured indexes (FTS5, and Meilisearch when configured) from the database. */
+  /** Rebuilds the configured indexes (the database's, and Meilisearch when configured) from the database; counts by backend name. */
   async reindex(onProgress?: (backend: string, done: number) => void): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
     const source = this.source();
     await this.index.init();
-    counts.fts5 = await this.fts.rebuild(source, (n) => onProgress?.('fts5', n));
+    const { name } = this.fts;
+    counts[name] = await this.fts.rebuild(source, (n) => onProgress?.(name, n));
     if (this.meili) {
       const started = new Date().toISOString();
       counts.meilisearch = await this.meili.rebuild(source, (n) => onProgress?.('meilisearch', n));
@@ -143,7 +149,8 @@ export class SearchService {
 }
 
 /**
- * The search of this configuration: FTS5, or Meilisearch (index `<QUEUE_PREFIX>-notices`, without braces) with FTS5 as its fallback;
+ * The search of this configuration: the database's index (FTS5 on SQLite, full-text search on a PostgreSQL DATABASE_URL), or
+ * Meilisearch (index `<QUEUE_PREFIX>-notices`, without braces) with the database's index as its fallback;
  * `local` and `open` as subscriptions and alerts mean them.
  */
 export function createSearch(config: Config, db: Db, log: Logger): SearchService {

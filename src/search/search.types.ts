@@ -1,6 +1,6 @@
 // The search contract every backend implements: what is indexed (SearchDocument),
 // what is asked (SearchQuery) and what comes back (SearchResult). Pure types
-// and constants; the FTS5 and Meilisearch adapters translate them.
+// and constants; the FTS5, PostgreSQL and Meilisearch adapters translate them.
 import { DEFAULT_LOCAL_AREA } from '../domain/regions.ts';
 import type { Money, NOTICE_KINDS } from '../notices/notice.schema.ts';
 
@@ -130,7 +130,10 @@ export type SearchHit = {
 export type FacetValue = { value: string; count: number; label?: string };
 export type Facets = Record<FacetName, FacetValue[]>;
 
-export type SearchBackend = 'fts5' | 'meilisearch' | 'fts5-fallback';
+/** The index inside Brygga's own database: SQLite FTS5, or PostgreSQL full-text search. */
+export type DatabaseBackend = 'fts5' | 'postgres';
+/** Which index answered (X-Search-Backend): `<database>-fallback` when Meilisearch could not be reached. */
+export type SearchBackend = DatabaseBackend | 'meilisearch' | `${DatabaseBackend}-fallback`;
 
 export type SearchResult = {
   hits: SearchHit[];
@@ -147,7 +150,7 @@ export type SearchResult = {
 export type DocumentSource = () => AsyncIterable<SearchDocument[]>;
 
 export interface SearchIndex {
-  readonly name: 'fts5' | 'meilisearch';
+  readonly name: DatabaseBackend | 'meilisearch';
   /** Creates tables or applies settings. Safe to call again. */
   init(): Promise<void>;
   /** Adds or replaces documents (by id). Idempotent. */
@@ -159,6 +162,20 @@ export interface SearchIndex {
   rebuild(source: DocumentSource, onProgress?: (done: number) => void): Promise<number>;
   count(): Promise<number>;
   close(): Promise<void>;
+}
+
+/**
+ * The index in Brygga's own database (FTS5 on SQLite, full-text search on
+ * PostgreSQL). Written first and always in step, it answers when Meilisearch
+ * cannot, and remembers which notices Meilisearch has still to receive.
+ */
+export interface DatabaseSearchIndex extends SearchIndex {
+  readonly name: DatabaseBackend;
+  /** Notices whose latest state Meilisearch has not received yet. */
+  markPending(ids: string[]): Promise<void>;
+  pendingIds(limit: number): Promise<string[]>;
+  /** Clears these ids, or every id pending since before `before`. */
+  clearPending(ids: string[] | { before: string }): Promise<void>;
 }
 
 /** A query with every filter empty: the base that parsers and tests fill in. */

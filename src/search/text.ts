@@ -4,7 +4,7 @@
 // foreign diacritics folded, å/ä/ö kept as letters of their own, every word
 // found by its analysed tokens (src/domain/analysis/analyser.ts).
 import { wordTokens } from '../domain/analysis/analyser.ts';
-import { normalize, type QueryTerm, type TextQuery } from '../domain/keywords.ts';
+import { normalize, tokenize, type QueryTerm, type TextQuery } from '../domain/keywords.ts';
 import { escapeHtml } from '../domain/text.ts';
 
 /** Markers the backends put around matched words; turned into <mark> after escaping. */
@@ -56,6 +56,21 @@ export function hasPositive(q: TextQuery): boolean {
 
 /** Words as FTS5 indexes them (letters, digits, marks, private use), with where they are in the text. */
 const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
+
+/** The words of a folded text as the indexes take them (FTS5's tokenizer; the PostgreSQL vector is built from the same). */
+export function foldedWords(folded: string): string[] {
+  return folded.match(WORD) ?? [];
+}
+
+/**
+ * The query's words as typed, for the title phrase that ranks first: two or
+ * more words, and no quotes or exclusions (the user then said what a phrase is).
+ */
+export function titlePhraseWords(q: string): string[] | null {
+  if (/["]|(^|\s)-/.test(q)) return null;
+  const words = tokenize(q);
+  return words.length < 2 ? null : words;
+}
 
 /** Whether a word with these tokens is one the term finds (as a word, or as one of a compound term's parts, for marking). */
 export function termFinds(term: QueryTerm, tokens: readonly string[]): boolean {
