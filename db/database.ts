@@ -103,7 +103,11 @@ function withStatementCache(sqlite: SQLite.Database, size = 500) {
 }
 
 export async function migrateToLatest(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Kysely looks for its migration tables among every schema's tables on
+  // PostgreSQL; naming the connection's own schema keeps one database's
+  // Brygga (or test) from seeing another schema's and skipping its own.
+  const schema = isPostgres(db) ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0].schema : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
@@ -116,6 +120,12 @@ export async function checkDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
+/**
+ * The key of the PostgreSQL advisory lock every write transaction takes first
+ * (any constant; this one spells "brygga" in ASCII).
+ */
+export const WRITE_LOCK_KEY = 0x627279676761;
+
 /** How many times a transaction is begun while another process holds the write lock (each waits busy_timeout). */
 const BEGIN_ATTEMPTS = 3;
 
@@ -126,9 +136,23 @@ const BEGIN_ATTEMPTS = 3;
  * an asynchronous pause, so the event loop serves others meanwhile and a
  * person's write waits instead of failing. Only the begin is retried: once the
  * work has started, an error is the caller's.
+ *
+ * PostgreSQL lets writers run side by side, but Brygga's code relies on
+ * SQLite's one writer at a time (`begin immediate`): it reads, decides, then
+ * writes (claim a ledger row, then insert; the next revision number; "is this
+ * notice new?"). So on PostgreSQL every transaction takes one advisory lock
+ * first, held to its commit: writers queue as on SQLite, readers outside a
+ * transaction are not held up, and no claim can race another. The busy retry
+ * is SQLite's alone; PostgreSQL waits for the lock.
  */
 export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db);
+  if (isPostgres(db)) {
+    return db.transaction().execute(async (trx) => {
+      await takeWriteLock(trx);
+      return work(trx);
+    });
+  }
   for (let attempt = 1; ; attempt++) {
     let started = false;
     try {
@@ -142,6 +166,23 @@ export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): P
     }
   }
 }
+
+/** A write transaction held open across calls (an ingest batch), serialised as `inTransaction`'s are. */
+export async function startWriteTransaction(db: Db): Promise<OpenTransaction> {
+  const trx = await db.startTransaction().execute();
+  if (isPostgres(db)) {
+    try {
+      await takeWriteLock(trx);
+    } catch (error) {
+      await trx.rollback().execute();
+      throw error;
+    }
+  }
+  return trx;
+}
+
+/** PostgreSQL: waits for the other writers' transactions; the lock is released at commit or rollback. */
+const takeWriteLock = (trx: Db) => sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK_KEY)})`.execute(trx);
 
 /** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes). */
 export const isBusy = (error: unknown): boolean =>

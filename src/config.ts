@@ -38,7 +38,7 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z
     .string()
-    .regex(/^(file:|:memory:)/, 'use file:<path> (SQLite) or :memory:')
+    .regex(/^(file:|:memory:|postgres(ql)?:\/\/)/, 'use file:<path> (SQLite), :memory: or postgres://… (PostgreSQL)')
     .default('file:var/brygga.db'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   // In braces ({brygga}) every key hashes to one slot of a Redis Cluster (BullMQ's scripts use several keys at once).

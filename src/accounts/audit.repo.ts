@@ -2,6 +2,7 @@
 // no update or delete here, by design.
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { likeIgnoringCase } from '../../db/dialect.ts';
 
 export type AuditFilter = {
   /** Part of the acting user's e-mail address. */
@@ -25,7 +26,7 @@ export async function auditPage(db: Db, limit: number, f: AuditFilter = {}) {
     .limit(limit);
   if (f.actor) {
     const pattern = `%${f.actor.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
-    query = query.where(sql<boolean>`users.email like ${pattern} escape '\\'`);
+    query = query.where(sql<boolean>`users.email ${sql.raw(likeIgnoringCase(db))} ${pattern} escape '\\'`);
   }
   if (f.action) query = query.where('audit_log.action', '=', f.action);
   if (f.from) query = query.where('audit_log.at', '>=', f.from);

@@ -4,7 +4,7 @@
 // this process or another, never wait long behind an import.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
-import type { Db, OpenTransaction } from '../../db/database.ts';
+import { startWriteTransaction, type Db, type OpenTransaction } from '../../db/database.ts';
 import { noticeInputSchema, type NoticeInput } from '../notices/notice.schema.ts';
 import { storeNotice } from '../notices/notices.service.ts';
 import { detectFormat, type IngestFormat } from './detect.ts';
@@ -229,7 +229,7 @@ class Batch {
     if (!this.trx) {
       const wait = this.committedAt + this.pauseMs - performance.now();
       if (wait > 0) await sleep(wait);
-      this.trx = await this.db.startTransaction().execute();
+      this.trx = await startWriteTransaction(this.db);
       this.startedAt = performance.now();
     }
     const trx = await this.trx.savepoint('file').execute();

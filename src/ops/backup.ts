@@ -5,12 +5,13 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { sqlitePath } from '../../db/database.ts';
+import { dialectOfUrl, sqlitePath } from '../../db/database.ts';
 
 /** A backup or restore that cannot be done, with a sentence saying why. */
 export class BackupError extends Error {}
 
 function fileOf(databaseUrl: string): string {
+  if (dialectOfUrl(databaseUrl) === 'postgres') throw new BackupError('DATABASE_URL is PostgreSQL: back it up with pg_dump and restore with pg_restore (docs/operations.md)');
   const path = sqlitePath(databaseUrl);
   if (path === ':memory:') throw new BackupError('DATABASE_URL is :memory:: there is no database file to back up or restore into');
   return path;

@@ -3,6 +3,7 @@
 // are, and the figures, each one grouped aggregate over an index.
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { groupConcat } from '../../db/dialect.ts';
 import type { StatContractsTable, StatProcurementsTable } from '../../db/schema.ts';
 
 export type StatProcurementRow = Insertable<StatProcurementsTable>;
@@ -91,7 +92,7 @@ export async function firmPlaces(db: Db): Promise<{ id: string; org_number: stri
     .selectFrom('companies')
     .select(['companies.id', 'companies.org_number', 'companies.name', 'companies.municipality_code', 'companies.size', 'companies.founded', 'companies.created_at'])
     .select((eb) =>
-      eb.selectFrom('company_workplaces').select(sql<string>`group_concat(municipality_code, ' ')`.as('w')).whereRef('company_workplaces.company_id', '=', 'companies.id').as('workplaces'),
+      eb.selectFrom('company_workplaces').select(groupConcat(db, sql.ref('municipality_code'), ' ').as('w')).whereRef('company_workplaces.company_id', '=', 'companies.id').as('workplaces'),
     )
     .execute();
 }

@@ -1,7 +1,9 @@
 // One contract for every search backend: the same notices, the same
-// questions, the same answers. It runs against SQLite FTS5 always and against
+// questions, the same answers. It runs against SQLite FTS5 always, against
+// PostgreSQL full-text search whenever the test server answers (TEST_POSTGRES_URL,
+// else this machine's `test` database; in CI it must), and against
 // Meilisearch whenever MEILI_URL (and MEILI_KEY when it needs one) is set;
-// without it that run is reported as skipped, with the reason.
+// a run that cannot be made is reported as skipped, with the reason.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +11,11 @@ import { expect } from 'chai';
 import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { MeiliSearchIndex } from '../../src/search/meilisearch.ts';
+import { PostgresSearchIndex } from '../../src/search/postgres.ts';
 import { DEFAULT_LOCAL_AREA } from '../../src/domain/regions.ts';
 import { emptyQuery, type SearchDocument, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
 import { NOW, agreementDocuments, fixtureDocuments } from './search-fixtures.ts';
+import { POSTGRES_URL, postgresAnswers, postgresSchema } from '../helpers/database.ts';
 
 type Backend = { index: SearchIndex; cleanup(): Promise<void> };
 
@@ -326,21 +330,47 @@ describe(`search contract: Meilisearch${MEILI_URL ? ` at ${MEILI_URL}` : ' (skip
   });
 });
 
-describe('search: FTS5 ranking boosts', () => {
-  let db: Db;
-  let dir: string;
-  let index: FtsSearchIndex;
+const POSTGRES_UP = await postgresAnswers();
+/** Where PostgreSQL does not answer, the runs on it are skipped with the reason in their title; in CI they fail. */
+const postgresTitle = POSTGRES_UP ? '' : ` (skipped: PostgreSQL does not answer at ${POSTGRES_URL}; start it or set TEST_POSTGRES_URL)`;
+function needPostgres(this: Mocha.Context): void {
+  if (POSTGRES_UP) return;
+  if (process.env.CI === 'true') throw new Error(`PostgreSQL does not answer at ${POSTGRES_URL}, and CI needs it`);
+  this.skip();
+}
+
+/** A PostgreSQL index in a fresh, migrated schema of the test server, dropped after. */
+async function postgresIndex(): Promise<{ index: PostgresSearchIndex; cleanup(): Promise<void> }> {
+  const { url, drop } = await postgresSchema();
+  const db = openDatabase(url);
+  await migrateToLatest(db);
+  return {
+    index: new PostgresSearchIndex(db),
+    async cleanup() {
+      await db.destroy();
+      await drop();
+    },
+  };
+}
+
+describe(`search contract: PostgreSQL full-text search${postgresTitle}`, () => {
+  before(needPostgres);
+  contract(postgresIndex);
+});
+
+type RankingBackend = { index: SearchIndex & { relatedCategories(q: string): Promise<string[]> }; cleanup(): Promise<void> };
+
+/** The boosts, the title phrase and related categories, which FTS5 and PostgreSQL share (Meilisearch ranks by its own rules). */
+function rankingBoosts(start: () => Promise<RankingBackend>) {
+  let backend: RankingBackend;
+  let index: RankingBackend['index'];
   const base = () => fixtureDocuments()[0];
   before(async () => {
-    ({ db, dir } = tempDb());
-    await migrateToLatest(db);
-    index = new FtsSearchIndex(db);
+    backend = await start();
+    index = backend.index;
     await index.init();
   });
-  after(async () => {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => backend?.cleanup());
 
   it('"städning": Lerum\'s open tender before 2021 notices of other municipalities with the same word', async () => {
     const old = (id: string, municipality: string) => ({
@@ -383,6 +413,25 @@ describe('search: FTS5 ranking boosts', () => {
     ]);
     expect((await index.search(emptyQuery({ q: 'snöröjning floda' }), NOW)).hits.map((h) => h.id)).to.deep.equal(['P2', 'P1']);
   });
+}
+
+describe('search: FTS5 ranking boosts', () => {
+  rankingBoosts(async () => {
+    const { db, dir } = tempDb();
+    await migrateToLatest(db);
+    return {
+      index: new FtsSearchIndex(db),
+      async cleanup() {
+        await db.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  });
+});
+
+describe(`search: PostgreSQL ranking boosts${postgresTitle}`, () => {
+  before(needPostgres);
+  rankingBoosts(postgresIndex);
 });
 
 describe('search: FTS5 with words too common for bm25', () => {
