@@ -1,4 +1,5 @@
-// A fresh Brygga for one test file: its own SQLite file, its own queue prefix,
+// A fresh Brygga for one test file: its own database (a SQLite file, or a
+// PostgreSQL schema with TEST_DATABASE=postgres), its own queue prefix,
 // real Redis, real SMTP (or the file outbox), listening on a free port, with
 // its workers in the same process (as `npm start` runs them) unless WORKERS=off.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { RouteInfo } from '../../src/http/secured-router.ts';
 import { loadConfig } from '../../src/config.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { startWorkers, type Workers } from '../../workers/start.ts';
+import { testDatabase } from './database.ts';
 import { deletePrefix, testRedis, uniquePrefix } from './redis.ts';
 
 /** The runtime, its web server and its workers, composed as src/main.ts does; workers can be stopped and started again. */
@@ -61,10 +63,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const redis = await testRedis();
   const dir = mkdtempSync(join(tmpdir(), 'brygga-test-'));
   const prefix = uniquePrefix();
+  const database = await testDatabase(dir);
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
-    DATABASE_URL: `file:${join(dir, 'brygga.db')}`,
+    DATABASE_URL: database.url,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: prefix,
     MAIL_OUTBOX_DIR: join(dir, 'outbox'),
@@ -81,6 +84,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async stop() {
       await app.stop();
       await deletePrefix(redis.url, prefix);
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

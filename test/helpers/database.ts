@@ -42,3 +42,12 @@ async function admin(url: string, statement: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * `before(sqliteOnly)` first in a describe about SQLite itself (FTS5, its
+ * write lock, its backup, its file): skipped on PostgreSQL, where there is
+ * nothing of it to test. Its title says so: `… (SQLite only: why)`.
+ */
+export function sqliteOnly(this: Mocha.Context): void {
+  if (onPostgres) this.skip();
+}

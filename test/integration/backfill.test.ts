@@ -22,6 +22,7 @@ import { noticeInputSchema } from '../../src/notices/notice.schema.ts';
 import { storedDocument } from '../../src/notices/notices.repo.ts';
 import { storeNotice } from '../../src/notices/notices.service.ts';
 import { BUILT_IN_CPV, Random, VALID_UNTIL } from '../property/match-data.ts';
+import { testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const NOW = new Date('2026-11-27T09:00:00Z');
 const DAY = 86_400_000;
@@ -88,10 +89,12 @@ describe('backfill of a new subscription (matchSubscription)', function () {
   this.timeout(120_000);
   let dir: string;
   let db: Db;
+  let database: TestDatabase;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'brygga-backfill-'));
-    db = openDatabase(`file:${join(dir, 'brygga.db')}`);
+    database = await testDatabase(dir);
+    db = openDatabase(database.url);
     await migrateToLatest(db);
     await db.insertInto('postal_codes').values(POSTCODES.map(([postal_code, municipality_code]) => ({ postal_code, locality: 'Orten', municipality_code }))).execute();
     const r = new Random(20261127);
@@ -99,6 +102,7 @@ describe('backfill of a new subscription (matchSubscription)', function () {
   });
   after(async () => {
     await db?.destroy();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { publish, registerFirm, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { sqliteOnly } from '../helpers/database.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tsx = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href;
@@ -37,7 +38,8 @@ async function counts(db: Db): Promise<Record<string, number>> {
   return out;
 }
 
-describe('backup and restore', function () {
+describe('backup and restore (SQLite only: PostgreSQL is backed up with pg_dump)', function () {
+  before(sqliteOnly);
   this.timeout(60_000);
   let c: Ctx;
   const dirs: string[] = [];

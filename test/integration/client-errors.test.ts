@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { App, api } from '../helpers/app.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 type LogLine = { level: number; msg: string; err?: unknown; stack?: unknown; [key: string]: unknown };
 
@@ -36,6 +37,7 @@ function raw(url: string, method: string, path: string, headers: Record<string, 
 describe('client errors over HTTP', function () {
   let app: App;
   let dir: string;
+  let database: TestDatabase | undefined;
   let redisUrl: string;
   let prefix: string;
   const lines: LogLine[] = [];
@@ -45,8 +47,9 @@ describe('client errors over HTTP', function () {
     redisUrl = redis.url;
     prefix = uniquePrefix();
     dir = mkdtempSync(join(tmpdir(), 'brygga-test-'));
+    database = await testDatabase(dir);
     const config = loadConfig({
-      NODE_ENV: 'test', PORT: '0', DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redis.url, QUEUE_PREFIX: prefix,
+      NODE_ENV: 'test', PORT: '0', DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix,
       MAIL_OUTBOX_DIR: join(dir, 'outbox'), SEED_DEMO: 'false', SECRET_KEY: 'test-secret-test-secret-test-secret-0123', WORKERS: 'off',
     });
     // The application's log, kept to be read.
@@ -61,6 +64,7 @@ describe('client errors over HTTP', function () {
   after(async () => {
     await app?.stop();
     await deletePrefix(redisUrl, prefix);
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => void (lines.length = 0));

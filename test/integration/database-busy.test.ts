@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { api, startTestApp, type TestApp } from '../helpers/app.ts';
+import { sqliteOnly } from '../helpers/database.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const notice = (reference: string) => ({
@@ -25,7 +26,8 @@ setTimeout(() => { db.exec('commit'); db.close(); }, ${ms});`;
   return child;
 }
 
-describe('a write while another process holds the database', function () {
+describe('a write while another process holds the database (SQLite only: its one write lock, held by another process)', function () {
+  before(sqliteOnly);
   this.timeout(60_000);
   let t: TestApp;
   before(async () => {

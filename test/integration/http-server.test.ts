@@ -12,6 +12,7 @@ import { HttpServer } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 type LogLine = { level: number; msg: string; [key: string]: unknown };
 
@@ -19,6 +20,7 @@ describe('the HTTP server', function () {
   this.timeout(30_000);
   let rt: Runtime;
   let dir: string;
+  let database: TestDatabase | undefined;
   let redisUrl: string;
   let prefix: string;
   const lines: LogLine[] = [];
@@ -27,8 +29,9 @@ describe('the HTTP server', function () {
     redisUrl = (await testRedis()).url;
     prefix = uniquePrefix();
     dir = mkdtempSync(join(tmpdir(), 'brygga-test-'));
+    database = await testDatabase(dir);
     const config = loadConfig({
-      NODE_ENV: 'test', PORT: '0', DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
+      NODE_ENV: 'test', PORT: '0', DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
       MAIL_OUTBOX_DIR: join(dir, 'outbox'), SEED_DEMO: 'false', SECRET_KEY: 'test-secret-test-secret-test-secret-0123', WORKERS: 'off',
       SHUTDOWN_TIMEOUT_MS: '1500',
     });
@@ -43,6 +46,7 @@ describe('the HTTP server', function () {
   after(async () => {
     await rt?.stop();
     await deletePrefix(redisUrl, prefix);
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -42,7 +42,7 @@ function cliEnv(t: TestApp): NodeJS.ProcessEnv {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'test',
-    DATABASE_URL: `file:${join(t.dir, 'brygga.db')}`,
+    DATABASE_URL: t.app.config.databaseUrl,
     SECRET_KEY: 'test-secret-test-secret-test-secret-0123',
     SEED_DEMO: 'false',
     LOG_LEVEL: 'silent',

@@ -21,6 +21,7 @@ import { noticeInputSchema } from '../../src/notices/notice.schema.ts';
 import { storedDocument } from '../../src/notices/notices.repo.ts';
 import { storeNotice } from '../../src/notices/notices.service.ts';
 import { BUILT_IN_CPV, Random } from '../property/match-data.ts';
+import { testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const NOW = new Date('2026-11-27T09:00:00Z');
 const DAY = 86_400_000;
@@ -70,18 +71,19 @@ async function answers(engine: MatchEngine, db: Db): Promise<string[]> {
   return out.sort();
 }
 
-describe('the match index follows changes (two engines on one SQLite file)', function () {
+describe('the match index follows changes (two engines on one database)', function () {
   this.timeout(120_000);
   let dir: string;
   let dbA: Db;
   let dbB: Db;
+  let database: TestDatabase;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'brygga-index-changes-'));
-    const url = `file:${join(dir, 'brygga.db')}`;
-    dbA = openDatabase(url);
+    database = await testDatabase(dir);
+    dbA = openDatabase(database.url);
     await migrateToLatest(dbA);
-    dbB = openDatabase(url);
+    dbB = openDatabase(database.url);
     const r = new Random(17);
     for (let i = 0; i < 60; i++) {
       await storeNotice(dbA, noticeInputSchema.parse({
@@ -95,6 +97,7 @@ describe('the match index follows changes (two engines on one SQLite file)', fun
   after(async () => {
     await dbA?.destroy();
     await dbB?.destroy();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -213,7 +213,7 @@ describe('ingest', function () {
   describe('npm run ingest', () => {
     const cli = (...args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts', ...args], {
-        cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: `file:${join(t.dir, 'cli.db')}` },
+        cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: t.app.config.databaseUrl },
       });
 
     it('--dry-run --json prints the notices as NDJSON and stores nothing', () => {

@@ -13,6 +13,7 @@ import { Runtime } from '../../src/runtime.ts';
 import { api, App, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
 import { nextOrgNumber } from '../helpers/firms.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const NOTICE = {
   reference: 'KS 2026/501', title: 'Städning av skolor', buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' }, cpv: { main: '90911200' },
@@ -186,15 +187,17 @@ describe('request logs', function () {
   const lines: string[] = [];
   let app: App;
   let dir: string;
+  let database: TestDatabase | undefined;
   let redisUrl: string;
   let prefix: string;
 
   before(async () => {
     redisUrl = (await testRedis()).url;
     dir = mkdtempSync(join(tmpdir(), 'brygga-test-'));
+    database = await testDatabase(dir);
     prefix = uniquePrefix();
     const config = loadConfig({
-      NODE_ENV: 'test', PORT: '0', DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
+      NODE_ENV: 'test', PORT: '0', DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
       MAIL_OUTBOX_DIR: join(dir, 'outbox'), SEED_DEMO: 'false', SECRET_KEY: 'test-secret-test-secret-test-secret-0123', WORKERS: 'off',
     });
     app = await App.start(await Runtime.start(config, pino({ level: 'info' }, { write: (line: string) => void lines.push(line) })));
@@ -202,6 +205,7 @@ describe('request logs', function () {
   after(async () => {
     await app?.stop();
     await deletePrefix(redisUrl, prefix);
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

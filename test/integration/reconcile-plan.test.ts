@@ -10,8 +10,10 @@ import { expect } from 'chai';
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
 import { staleNoticesQuery } from '../../src/ops/reconcile.repo.ts';
+import { sqliteOnly } from '../helpers/database.ts';
 
-describe('reconciliation query plan', () => {
+describe('reconciliation query plan (SQLite only: its planner\'s explain query plan)', () => {
+  before(sqliteOnly);
   let dir: string;
   let db: Db;
   before(async () => {

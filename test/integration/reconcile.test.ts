@@ -16,12 +16,14 @@ import { App, eventually, type TestApp } from '../helpers/app.ts';
 import { PUBLIC, publish, registerFirm, settle, type Ctx } from '../helpers/firms.ts';
 import { startPrivateRedis, type TestRedis } from '../helpers/redis.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 describe('reconciliation after Redis lost its data', function () {
   this.timeout(90_000);
   let redis: TestRedis;
   let smtp: TestSmtp;
   let dir: string;
+  let database: TestDatabase | undefined;
   let app: App;
   let workers: Workers | null = null;
   const logs: string[] = [];
@@ -30,8 +32,9 @@ describe('reconciliation after Redis lost its data', function () {
     redis = await startPrivateRedis(); // --save '' --appendonly no: a restart would lose everything
     smtp = await startSmtp();
     dir = mkdtempSync(join(tmpdir(), 'brygga-reconcile-'));
+    database = await testDatabase(dir);
     const config = loadConfig({
-      NODE_ENV: 'test', PORT: '0', DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redis.url, QUEUE_PREFIX: 'reconcile',
+      NODE_ENV: 'test', PORT: '0', DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: 'reconcile',
       MAIL_TRANSPORT: 'smtp', SMTP_URL: smtp.url, PUBLIC_URL: PUBLIC, SEED_DEMO: 'false', WORKERS: 'off',
       SECRET_KEY: 'test-secret-test-secret-test-secret-0123', QUEUE_BACKOFF_MS: '200', LOG_LEVEL: 'warn',
     });
@@ -45,6 +48,7 @@ describe('reconciliation after Redis lost its data', function () {
     await workers?.close();
     await smtp?.close();
     await redis?.stop();
+    await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

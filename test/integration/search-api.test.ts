@@ -16,6 +16,7 @@ import { emptyQuery } from '../../src/search/search.types.ts';
 import { api, App, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
 import { deletePrefix, freePort, testRedis, uniquePrefix } from '../helpers/redis.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
+import { sqliteOnly, testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const day = 24 * 3600 * 1000;
 const inDays = (n: number) => new Date(Date.now() + n * day).toISOString();
@@ -152,7 +153,7 @@ describe('GET /api/search', function () {
       // Children reference it; withdrawing is what Brygga does.
       await db.updateTable('notices').set({ status: 'withdrawn' }).where('id', '=', ids['S-3']).execute();
     });
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${join(t.dir, 'brygga.db')}`, LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.app.config.databaseUrl, LOG_LEVEL: 'silent' };
     delete env.MEILI_URL;
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/reindex.ts', '--json'], {
       cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8', env,
@@ -163,7 +164,8 @@ describe('GET /api/search', function () {
     expect((await search('')).body.total).to.equal(3);
   });
 
-  it('an FTS5 index whose layout changed is dropped and filled again from the database at start', async () => {
+  it('an FTS5 index whose layout changed is dropped and filled again from the database at start (SQLite only: FTS5)', async function () {
+    sqliteOnly.call(this);
     await t.app.db.executeQuery(CompiledQuery.raw("UPDATE search_meta SET value = 'old' WHERE key = 'layout'"));
     const service = new SearchService(t.app.db, pino({ level: 'silent' }));
     await service.init();
@@ -257,6 +259,7 @@ describe('GET /api/search agrees with subscriptions and alerts', function () {
 describe('GET /api/search with Meilisearch unreachable', function () {
   let app: App;
   let dir: string;
+  let database: TestDatabase | undefined;
   let prefix: string;
   let redisUrl: string;
   const lines: string[] = [];
@@ -265,9 +268,10 @@ describe('GET /api/search with Meilisearch unreachable', function () {
     this.timeout(30_000);
     redisUrl = (await testRedis()).url;
     dir = mkdtempSync(join(tmpdir(), 'brygga-test-'));
+    database = await testDatabase(dir);
     prefix = uniquePrefix('search');
     const config = loadConfig({
-      NODE_ENV: 'test', PORT: '0', DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
+      NODE_ENV: 'test', PORT: '0', DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix,
       MAIL_OUTBOX_DIR: join(dir, 'outbox'), SEED_DEMO: 'false', SECRET_KEY: 'test-secret-test-secret-test-secret-0123', QUEUE_BACKOFF_MS: '100',
       // Nothing listens there.
       MEILI_URL: `http://127.0.0.1:${await freePort()}`, MEILI_KEY: 'test-key',
@@ -277,6 +281,7 @@ describe('GET /api/search with Meilisearch unreachable', function () {
   after(async () => {
     await app?.stop();
     await deletePrefix(redisUrl, prefix);
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -10,6 +10,7 @@ import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
 import { cacheKey, FtsSearchIndex } from '../../src/search/fts5.ts';
 import { emptyQuery, type SearchQuery, type SearchResult } from '../../src/search/search.types.ts';
 import { NOW, agreementDocuments, fixtureDocuments } from './search-fixtures.ts';
+import { sqliteOnly } from '../helpers/database.ts';
 
 const DAY = 86_400_000;
 const at = (days: number) => new Date(NOW.getTime() + days * DAY);
@@ -17,7 +18,8 @@ const q = (query: Partial<SearchQuery>) => emptyQuery({ pageSize: 50, ...query }
 /** What a page shows, in order. */
 const shown = (r: SearchResult) => ({ ids: r.hits.map((h) => `${h.id}:${h.status}:${h.title}`), total: r.total, facets: r.facets });
 
-describe('search: the FTS5 result cache', () => {
+describe('search: the FTS5 result cache (SQLite only: FTS5)', () => {
+  before(sqliteOnly);
   let dir: string;
   let db: Db;
   let other: Db;

@@ -18,6 +18,7 @@ import { emptyQuery, type SearchDocument } from '../../src/search/search.types.t
 import { eventually } from '../helpers/app.ts';
 import { freePort } from '../helpers/redis.ts';
 import { fixtureDocuments } from './search-fixtures.ts';
+import { sqliteOnly } from '../helpers/database.ts';
 
 type Call = { method: string; path: string; query: string; body: unknown; auth: string | undefined };
 type Task = { uid: number; indexUid: string | null; status: string; type: string; error: { code: string; message: string; type: string; link: string } | null };
@@ -203,7 +204,8 @@ describe('search: the Meilisearch adapter over HTTP (stand-in server)', function
     expect(server.indexes.has('notices_rebuild')).to.equal(false);
   });
 
-  describe('with FTS5 as the fallback', () => {
+  describe('with FTS5 as the fallback (SQLite only: FTS5)', () => {
+    before(sqliteOnly);
     let db: Db;
     let dir: string;
     beforeEach(async () => {

@@ -12,6 +12,7 @@ import { expect } from 'chai';
 import { SMTP_TIMEOUTS } from '../../src/mail/mailer.ts';
 import { eventually } from '../helpers/app.ts';
 import { deletePrefix, freePort, testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { testDatabase } from '../helpers/database.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tsx = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href;
@@ -29,12 +30,13 @@ describe('shutdown', function () {
     const smtpPort = (silent.address() as { port: number }).port;
     const redis = await testRedis();
     const dir = mkdtempSync(join(tmpdir(), 'brygga-shutdown-'));
+    const database = await testDatabase(dir);
     const prefix = uniquePrefix('shutdown');
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', tsx, join(root, 'src/main.ts')], {
       cwd: dir,
       env: {
-        ...process.env, LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redis.url,
+        ...process.env, LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: database.url, REDIS_URL: redis.url,
         QUEUE_PREFIX: prefix, MAIL_TRANSPORT: 'smtp', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SHUTDOWN_TIMEOUT_MS: '1500',
         SEED_DEMO: 'true', // the demo firms' e-mail goes to the silent relay
       },
@@ -62,6 +64,7 @@ describe('shutdown', function () {
       for (const s of sockets) s.destroy();
       silent.close();
       await deletePrefix(redis.url, prefix);
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { stopOwnRedis } from '../../src/own-redis.ts';
 import { api, eventually, startTestApp } from '../helpers/app.ts';
 import { answers, deletePrefix, freePort, startPrivateRedis, testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { testDatabase } from '../helpers/database.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 // `--import tsx` would be looked up from the child's working folder.
@@ -42,10 +43,11 @@ describe('npm start', function () {
   it('answers /readyz, seeds the demo into the outbox and exits 0 on SIGTERM', async () => {
     const redis = await testRedis();
     const dir = mkdtempSync(join(tmpdir(), 'brygga-start-'));
+    const database = await testDatabase(dir);
     const prefix = uniquePrefix('start');
     const port = await freePort();
     const main = startMain({
-      PORT: String(port), DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redis.url,
+      PORT: String(port), DATABASE_URL: database.url, REDIS_URL: redis.url,
       QUEUE_PREFIX: prefix, MAIL_OUTBOX_DIR: join(dir, 'outbox'),
     }, dir);
     try {
@@ -72,6 +74,7 @@ describe('npm start', function () {
     } finally {
       main.child.kill('SIGKILL');
       await deletePrefix(redis.url, prefix);
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -87,12 +90,13 @@ describe('npm start', function () {
   it('stops with exit code 1 and says so when the port is in use, never claiming to run', async () => {
     const redis = await testRedis();
     const dir = mkdtempSync(join(tmpdir(), 'brygga-start-'));
+    const database = await testDatabase(dir);
     const prefix = uniquePrefix('port');
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     const main = startMain({
-      PORT: String(port), DATABASE_URL: `file:${join(dir, 'brygga.db')}`, REDIS_URL: redis.url,
+      PORT: String(port), DATABASE_URL: database.url, REDIS_URL: redis.url,
       QUEUE_PREFIX: prefix, MAIL_OUTBOX_DIR: join(dir, 'outbox'),
     }, dir);
     try {
@@ -103,6 +107,7 @@ describe('npm start', function () {
       main.child.kill('SIGKILL');
       blocker.close();
       await deletePrefix(redis.url, prefix);
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -121,15 +126,17 @@ describe('the Redis that npm start started', function () {
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     symlinkSync(join(root, 'package-lock.json'), join(dir, 'package-lock.json'));
     const url = `redis://127.0.0.1:${await freePort()}`;
+    const database = await testDatabase(dir);
     const run = spawnSync(process.execPath, [join(dir, 'scripts/bootstrap.mjs')], { cwd: dir, env: { ...process.env, REDIS_URL: url }, encoding: 'utf8' });
     expect(run.status, run.stdout + run.stderr).to.equal(0);
     expect(existsSync(join(dir, 'var/redis/started-by-brygga.json'))).to.equal(true);
     const env = {
-      PORT: String(await freePort()), REDIS_URL: url, DATABASE_URL: `file:${join(dir, 'brygga.db')}`,
+      PORT: String(await freePort()), REDIS_URL: url, DATABASE_URL: database.url,
       MAIL_OUTBOX_DIR: join(dir, 'outbox'), SEED_DEMO: 'false',
     };
     const cleanUp = async () => {
       if (await answers(url)) await shutdown(url);
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     };
     return { dir, url, env, cleanUp };

@@ -15,6 +15,7 @@ import { ingestSources } from '../../src/ingest/ingest.service.ts';
 import { fileSource } from '../../src/ingest/sources.ts';
 import { overview } from '../../src/stats/stats.service.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
+import { testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 type Row = Record<string, string>;
 const LERUM = '2120001447';
@@ -75,6 +76,7 @@ describe('Statistics over the UHM 2021 files (Lerum and all buyers)', function (
   this.timeout(300_000);
   let dir: string;
   let db: Db;
+  let database: TestDatabase | undefined;
   let procurementRows: Row[];
   let tenderRows: Row[];
 
@@ -83,7 +85,8 @@ describe('Statistics over the UHM 2021 files (Lerum and all buyers)', function (
     procurementRows = rows(join(data, PROCUREMENTS));
     tenderRows = rows(join(data, TENDERS));
     dir = mkdtempSync(join(tmpdir(), 'brygga-stats-uhm-'));
-    db = openDatabase(`file:${join(dir, 'brygga.db')}`);
+    database = await testDatabase(dir);
+    db = openDatabase(database.url);
     await migrateToLatest(db);
     const sources = [await fileSource(join(data, PROCUREMENTS)), await fileSource(join(data, TENDERS))];
     const summary = await ingestSources(db, sources, { format: 'auto', maxBytes: 200 * 1024 * 1024, sliceMs: 2000, pauseMs: 0 });
@@ -92,6 +95,7 @@ describe('Statistics over the UHM 2021 files (Lerum and all buyers)', function (
 
   after(async () => {
     await db?.destroy();
+    await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

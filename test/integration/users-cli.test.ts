@@ -14,6 +14,7 @@ import { findUserByEmail, listAudit } from '../../src/accounts/accounts.repo.ts'
 import { insertBuyer } from '../../src/accounts/organisations.repo.ts';
 import { sessionPrincipal, startSession, tokenPrincipal } from '../../src/accounts/sessions.service.ts';
 import { demoSignIns, seedDemoIfEmpty } from '../../src/demo/seed.ts';
+import { testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tsx = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href;
@@ -23,20 +24,23 @@ describe('npm run users', function () {
   this.timeout(60_000);
   let dir: string;
   let db: Db;
+  let database: TestDatabase;
 
   /** The command as `npm run users -- …` runs it, in a folder without a .env, on the test's database. */
   function users(...args: string[]) {
     const run = spawnSync(process.execPath, ['--import', tsx, join(root, 'scripts/users.ts'), ...args], {
-      cwd: dir, encoding: 'utf8', env: { ...process.env, DATABASE_URL: `file:${join(dir, 'brygga.db')}`, LOG_LEVEL: 'silent' },
+      cwd: dir, encoding: 'utf8', env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
     });
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
   }
 
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'brygga-users-'));
+    database = await testDatabase(dir);
   });
   after(async () => {
     await db?.destroy();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -49,7 +53,7 @@ describe('npm run users', function () {
     expect(added.code, added.stderr).to.equal(0);
     expect(added.stdout).to.include('added admin@lerum.example (admin staff)');
 
-    db = openDatabase(`file:${join(dir, 'brygga.db')}`); // migrated by the command
+    db = openDatabase(database.url); // migrated by the command
     const row = await findUserByEmail(db, 'admin@lerum.example');
     expect(row).to.include({ roles: 'admin staff', name: 'Första Admin' });
     const [entry] = await listAudit(db, 1);
@@ -171,7 +175,8 @@ describe('the demo users', function () {
 
   it('are one of each role, with .example addresses, and the firm user belongs to a demo firm', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'brygga-demo-users-'));
-    const db = openDatabase(`file:${join(dir, 'brygga.db')}`);
+    const database = await testDatabase(dir);
+    const db = openDatabase(database.url);
     try {
       await migrateToLatest(db);
       expect(await demoSignIns(db)).to.deep.equal([]);
@@ -191,6 +196,7 @@ describe('the demo users', function () {
       expect(firm.is_owner).to.equal(1);
     } finally {
       await db.destroy();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -10,6 +10,7 @@ import {
 } from '../../src/search/fts5.query.ts';
 import { emptyQuery, statusOf, type SearchDocument } from '../../src/search/search.types.ts';
 import { parseTextQuery } from '../../src/search/text.ts';
+import { sqliteOnly } from '../helpers/database.ts';
 
 const NOW = '2026-06-01T10:00:00.000Z';
 /** Now, open since 30 days before, and a local area of two municipalities. */
@@ -27,7 +28,8 @@ const doc: SearchDocument = {
 /** Every quoted token of a MATCH expression. */
 const tokensOf = (match: string) => [...match.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]);
 
-describe('search: FTS5 translation', () => {
+describe('search: FTS5 translation (SQLite only: FTS5 is SQLite\'s full-text search)', () => {
+  before(sqliteOnly);
   it('a document carries one token per filter value; free-form values are hex, so each stays one token', () => {
     const t = documentTags(doc).split(' ');
     expect(t).to.include.members(['ktender', 'a0', 'i1', 'c90000000', 'c90911200', 'r1441', 'rse232', 'fsocial', 'fsme', 'o2120001447']);
