@@ -4,6 +4,7 @@
 //   node scripts/bootstrap.mjs          start a private redis-server under var/ when none answers
 //   node scripts/bootstrap.mjs --test   tests start their own Redis: only check one can be had
 //   node scripts/bootstrap.mjs --no-redis   dependencies only (the ingest command)
+//   node scripts/bootstrap.mjs --test --postgres   `npm run test:pg`: PostgreSQL must answer too
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const forTests = process.argv.includes('--test');
 const needsRedis = !process.argv.includes('--no-redis');
+const needsPostgres = process.argv.includes('--postgres');
 
 function fail(message) {
   console.error(`\nbootstrap: ${message}\n`);
@@ -124,5 +126,27 @@ async function recordOwnRedis(dir, host, port) {
   }
 }
 
+/**
+ * The PostgreSQL test run asked for a server (TEST_POSTGRES_URL, else this
+ * machine's `test` database, as test/helpers/database.ts uses): without one
+ * every test would fail on its own; one line says why instead.
+ */
+async function ensurePostgres() {
+  const url = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const { default: pg } = await import('pg'); // installed by now
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    const shown = new URL(url);
+    shown.password = ''; // never print a password
+    fail(`PostgreSQL does not answer at ${shown.href} (${error.message}): start it, or set TEST_POSTGRES_URL to one that does.`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 ensureDependencies();
 if (needsRedis) await ensureRedis();
+if (needsPostgres) await ensurePostgres();
