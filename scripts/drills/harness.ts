@@ -374,6 +374,18 @@ export class Stack {
     return { ok, expected: wanted.size, sent, duplicates, unexpected, stuck, ready, recoverMs: 0 };
   }
 
+  /** For each e-mail that arrived more than once (the first few): when, relative to `since`, and what its ledger row says. */
+  async duplicated(since: number, limit = 5): Promise<string[]> {
+    const ids = [...this.sink.arrivedAt].filter(([, times]) => times.length > 1).slice(0, limit);
+    const lines: string[] = [];
+    for (const [messageId, times] of ids) {
+      const id = messageId.replace(/^<|@brygga>$/g, '');
+      const [row] = await this.query<{ kind: string; status: string; attempts: number }>('select kind, status, attempts from deliveries where id = ?', id);
+      lines.push(`duplicate ${messageId}: arrived at ${times.map((t) => `${((t - since) / 1000).toFixed(2)} s`).join(', ')}; ledger ${row ? `${row.kind} ${row.status}, ${row.attempts} attempts` : 'none'}`);
+    }
+    return lines;
+  }
+
   async stop(): Promise<void> {
     for (const q of this.queues.values()) await q.close().catch(() => undefined);
     for (const p of [...this.apis, ...this.workerProcs]) if (p.alive()) await stopProc(p, 'SIGKILL').catch(() => undefined);

@@ -13,10 +13,12 @@ export const workerKill: Drill = {
       const failures = await s.publishAll();
       await until(async () => (await s.sentCount()) >= 300, 60_000, 'alerts flowing');
       const killed = await s.sentCount();
+      const killedAt = Date.now();
       await stopProc(s.workers, 'SIGKILL');
       await s.startWorkers();
       const figures = await s.verify(await s.expected());
-      return outcome(figures, failures.length ? [`${failures.length} API writes failed`] : [], [`killed with ${killed} of ${figures.expected} alerts sent`]);
+      const notes = [`killed with ${killed} of ${figures.expected} alerts sent`, ...(await s.duplicated(killedAt)).map((d) => `${d} (times from the kill)`)];
+      return outcome(figures, failures.length ? [`${failures.length} API writes failed`] : [], notes);
     } finally {
       await s.stop();
     }

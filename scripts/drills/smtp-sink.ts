@@ -10,6 +10,8 @@ export type Sink = {
   url: string;
   /** Accepted messages per Message-ID (a count above 1 is a duplicate). */
   byMessageId: Map<string, number>;
+  /** When each Message-ID arrived (ms since the epoch), to tell how a duplicate came about. */
+  arrivedAt: Map<string, number[]>;
   /** While true, confirmation e-mails are parsed and kept (the seeding reads their links). */
   collecting: boolean;
   confirmations: { to: string; text: string }[];
@@ -23,6 +25,7 @@ export type Sink = {
 
 export async function startSink(): Promise<Sink> {
   const byMessageId = new Map<string, number>();
+  const arrivedAt = new Map<string, number[]>();
   const confirmations: { to: string; text: string }[] = [];
   let mode: SinkMode = 'accept';
   let rejectAddress: string | null = null;
@@ -53,6 +56,7 @@ export async function startSink(): Promise<Sink> {
           const head = raw.split('\r\n\r\n')[0];
           const id = /^Message-ID:[ \t]*(\S+)/im.exec(head)?.[1] ?? '(none)';
           byMessageId.set(id, (byMessageId.get(id) ?? 0) + 1);
+          arrivedAt.set(id, [...(arrivedAt.get(id) ?? []), Date.now()]);
           if (sink.collecting) {
             const parsed = await simpleParser(raw);
             if (/Bekräfta|Confirm/.test(parsed.subject ?? '')) confirmations.push({ to: session.envelope.rcptTo[0].address, text: parsed.text ?? '' });
@@ -74,6 +78,7 @@ export async function startSink(): Promise<Sink> {
   return Object.assign(sink, {
     url: `smtp://127.0.0.1:${port}`,
     byMessageId,
+    arrivedAt,
     confirmations,
     async setMode(next: SinkMode) {
       if (next === 'refuse' && mode !== 'refuse') await close();
