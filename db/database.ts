@@ -121,10 +121,11 @@ export async function checkDatabase(db: Db): Promise<void> {
 }
 
 /**
- * The key of the PostgreSQL advisory lock every write transaction takes first
- * (any constant; this one spells "brygga" in ASCII).
+ * The PostgreSQL advisory lock every write transaction takes first: this
+ * class ("bryg" in ASCII) and the schema's name, so Brygga's in another schema
+ * of the same database (a test file's, another installation's) is not held up.
  */
-export const WRITE_LOCK_KEY = 0x627279676761;
+export const WRITE_LOCK_CLASS = 0x62727967;
 
 /** How many times a transaction is begun while another process holds the write lock (each waits busy_timeout). */
 const BEGIN_ATTEMPTS = 3;
@@ -182,7 +183,7 @@ export async function startWriteTransaction(db: Db): Promise<OpenTransaction> {
 }
 
 /** PostgreSQL: waits for the other writers' transactions; the lock is released at commit or rollback. */
-const takeWriteLock = (trx: Db) => sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK_KEY)})`.execute(trx);
+const takeWriteLock = (trx: Db) => sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK_CLASS)}, hashtext(current_schema()))`.execute(trx);
 
 /** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes). */
 export const isBusy = (error: unknown): boolean =>
