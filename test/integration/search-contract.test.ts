@@ -15,7 +15,7 @@ import { PostgresSearchIndex } from '../../src/search/postgres.ts';
 import { DEFAULT_LOCAL_AREA } from '../../src/domain/regions.ts';
 import { emptyQuery, type SearchDocument, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
 import { NOW, agreementDocuments, fixtureDocuments } from './search-fixtures.ts';
-import { POSTGRES_URL, postgresAnswers, postgresSchema, sqliteOnly } from '../helpers/database.ts';
+import { POSTGRES_URL, postgresAnswers, postgresSchema } from '../helpers/database.ts';
 
 type Backend = { index: SearchIndex; cleanup(): Promise<void> };
 
@@ -288,8 +288,7 @@ function tempDb(): { db: Db; dir: string } {
   return { db: openDatabase(`file:${join(dir, 'search.db')}`), dir };
 }
 
-describe('search contract: SQLite FTS5 (SQLite only: FTS5 is SQLite\'s full-text search)', () => {
-  before(sqliteOnly);
+describe('search contract: SQLite FTS5', () => {
   contract(async () => {
     const { db, dir } = tempDb();
     await migrateToLatest(db);
@@ -303,8 +302,7 @@ describe('search contract: SQLite FTS5 (SQLite only: FTS5 is SQLite\'s full-text
   });
 });
 
-describe('search contract: SQLite FTS5 with the result cache (as the service runs it) (SQLite only: FTS5)', () => {
-  before(sqliteOnly);
+describe('search contract: SQLite FTS5 with the result cache (as the service runs it)', () => {
   // Every question of the contract, and its writes, through the cache: a kept answer that outlived a write fails here.
   contract(async () => {
     const { db, dir } = tempDb();
@@ -341,11 +339,10 @@ function needPostgres(this: Mocha.Context): void {
   this.skip();
 }
 
-/** A PostgreSQL index in a fresh, migrated schema of the test server, dropped after. */
+/** A PostgreSQL index in a fresh schema of the test server, dropped after (the index makes its own tables and reads no other). */
 async function postgresIndex(): Promise<{ index: PostgresSearchIndex; cleanup(): Promise<void> }> {
   const { url, drop } = await postgresSchema();
   const db = openDatabase(url);
-  await migrateToLatest(db);
   return {
     index: new PostgresSearchIndex(db),
     async cleanup() {
@@ -417,8 +414,7 @@ function rankingBoosts(start: () => Promise<RankingBackend>) {
   });
 }
 
-describe('search: FTS5 ranking boosts (SQLite only: FTS5)', () => {
-  before(sqliteOnly);
+describe('search: FTS5 ranking boosts', () => {
   rankingBoosts(async () => {
     const { db, dir } = tempDb();
     await migrateToLatest(db);
@@ -437,8 +433,7 @@ describe(`search: PostgreSQL ranking boosts${postgresTitle}`, () => {
   rankingBoosts(postgresIndex);
 });
 
-describe('search: FTS5 with words too common for bm25 (SQLite only: FTS5)', () => {
-  before(sqliteOnly);
+describe('search: FTS5 with words too common for bm25', () => {
   // A budget of 0 makes every word "very common": title matches first, then the newest.
   let db: Db;
   let dir: string;
