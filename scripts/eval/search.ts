@@ -1,12 +1,14 @@
-// npm run eval:search -- [--data <folder>] [--judgments <file>] [--explain <query>] [--json]
+// npm run eval:search -- [--data <folder>] [--judgments <file>] [--explain <query>] [--postgres <url>] [--json]
 // How well search answers Swedish questions: the judged queries of
 // test/relevance/judgments.json over the notices of the shared data (eForms,
 // OCDS and Upphandlingsmyndigheten's statistics, with the full CPV list for
 // the categories' names), indexed in a fresh SQLite file. Prints nDCG@10,
 // recall@100 and precision@10 for FTS5, for Meilisearch when MEILI_URL is
-// set, and for the analysis before issue 15 (prefix-baseline.ts) as the
-// baseline, measured in the same run. With --json the last line is
-// { queries, ndcgAt10, recallAt100, precisionAt10, baseline: {…}, meilisearch?: {…} }.
+// set, for PostgreSQL full-text search with --postgres (the same documents in
+// a schema of their own on that server, dropped after), and for the analysis
+// before issue 15 (prefix-baseline.ts) as the baseline, measured in the same
+// run. With --json the last line is
+// { queries, ndcgAt10, recallAt100, precisionAt10, baseline: {…}, meilisearch?: {…}, postgres?: {…} }.
 // --explain prints, for one judged query, what FTS5 ranked in its first 100
 // that is not judged relevant, and the relevant notices it did not.
 // Exit code: 0 measured, 2 usage or missing data.
@@ -14,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
 import { importCpvLabels, loadCpvLabels } from '../../src/cpv/cpv-labels.ts';
 import { ingestSources } from '../../src/ingest/ingest.service.ts';
@@ -23,11 +26,12 @@ import { importRegions } from '../../src/regions/regions.import.ts';
 import { activeDocuments } from '../../src/search/document.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { MeiliSearchIndex } from '../../src/search/meilisearch.ts';
+import { PostgresSearchIndex } from '../../src/search/postgres.ts';
 import { emptyQuery, type SearchDocument, type SearchIndex } from '../../src/search/search.types.ts';
 import { score, type Judged, type Scores } from './measures.ts';
 import { PrefixBaseline } from './prefix-baseline.ts';
 
-const USAGE = 'usage: npm run eval:search -- [--data <folder with cpv/, regions/, eforms/, ocds/, sustainability/>] [--judgments <file>] [--explain <query>] [--json]';
+const USAGE = 'usage: npm run eval:search -- [--data <folder with cpv/, regions/, eforms/, ocds/, sustainability/>] [--judgments <file>] [--explain <query>] [--postgres <url>] [--json]';
 const ANSWER = 100;
 
 let values;
@@ -37,6 +41,7 @@ try {
       data: { type: 'string', default: '../shared/data' },
       judgments: { type: 'string', default: 'test/relevance/judgments.json' },
       explain: { type: 'string' },
+      postgres: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   }));
@@ -76,7 +81,7 @@ try {
   for (let i = 0; i < docs.length; i += 1000) await fts.upsert(docs.slice(i, i + 1000));
   const ftsAnswers = await answers(searchWith(fts));
   const baseline = new PrefixBaseline(docs);
-  const result: Scores & { baseline: Scores; meilisearch?: Scores } = {
+  const result: Scores & { baseline: Scores; meilisearch?: Scores; postgres?: Scores } = {
     ...score(judged, ftsAnswers),
     baseline: score(judged, await answers((q) => baseline.search(q, ANSWER))),
   };
@@ -92,6 +97,16 @@ try {
     }
   }
 
+  let pgAnswers: Map<string, string[]> | null = null;
+  if (values.postgres) {
+    pgAnswers = await withPostgres(values.postgres, async (index) => {
+      await index.init();
+      for (let i = 0; i < docs.length; i += 1000) await index.upsert(docs.slice(i, i + 1000));
+      return answers(searchWith(index));
+    });
+    result.postgres = score(judged, pgAnswers);
+  }
+
   const explained = judged.find((j) => j.query === values.explain);
   if (explained) {
     const titles = new Map(docs.map((d) => [keys.get(d.id)!, `${d.title} | ${d.labels}`]));
@@ -103,14 +118,18 @@ try {
   }
   const perQuery = judged.map((j) => {
     const row = (ranked: string[] = []) => score([j], new Map([[j.query, ranked]]));
-    return { query: j.query, relevant: j.relevant.size, fts5: row(ftsAnswers.get(j.query)) };
+    return { query: j.query, relevant: j.relevant.size, fts5: row(ftsAnswers.get(j.query)), postgres: pgAnswers && row(pgAnswers.get(j.query)) };
   });
-  for (const q of perQuery) log(`${q.query.padEnd(38)} ${String(q.relevant).padStart(5)} relevant  nDCG@10 ${q.fts5.ndcgAt10.toFixed(2)}  recall@100 ${q.fts5.recallAt100.toFixed(2)}`);
+  for (const q of perQuery) {
+    const pg = q.postgres ? `  PostgreSQL ${q.postgres.ndcgAt10.toFixed(2)} / ${q.postgres.recallAt100.toFixed(2)}` : '';
+    log(`${q.query.padEnd(38)} ${String(q.relevant).padStart(5)} relevant  nDCG@10 ${q.fts5.ndcgAt10.toFixed(2)}  recall@100 ${q.fts5.recallAt100.toFixed(2)}${pg}`);
+  }
   const line = (name: string, s: Scores) =>
     `${name.padEnd(28)} nDCG@10 ${s.ndcgAt10.toFixed(3)}  recall@100 ${s.recallAt100.toFixed(3)}  precision@10 ${s.precisionAt10.toFixed(3)}`;
   log(`\n${judged.length} queries`);
   log(line('FTS5 (Swedish analysis)', result));
   if (result.meilisearch) log(line('Meilisearch', result.meilisearch));
+  if (result.postgres) log(line('PostgreSQL', result.postgres));
   log(line('baseline (prefix stems)', result.baseline));
   if (values.json) console.log(JSON.stringify(result));
 } finally {
@@ -137,6 +156,26 @@ async function load(db: Db, data: string): Promise<SearchDocument[]> {
   const docs: SearchDocument[] = [];
   for await (const batch of activeDocuments(db, new PlaceResolver(db))) docs.push(...batch);
   return docs;
+}
+
+/**
+ * `use` with a PostgreSQL index in a schema of its own on that server,
+ * created and dropped here, so nothing else there is touched.
+ */
+async function withPostgres<T>(url: string, use: (index: PostgresSearchIndex) => Promise<T>): Promise<T> {
+  const schema = `brygga_eval_${process.pid}`;
+  const admin = openDatabase(url);
+  await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(admin);
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  const db = openDatabase(scoped.toString());
+  try {
+    return await use(new PostgresSearchIndex(db));
+  } finally {
+    await db.destroy();
+    await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(admin);
+    await admin.destroy();
+  }
 }
 
 /** Notice id → "source:sourceId", the names judgments use. */
