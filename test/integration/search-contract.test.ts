@@ -15,7 +15,7 @@ import { PostgresSearchIndex } from '../../src/search/postgres.ts';
 import { DEFAULT_LOCAL_AREA } from '../../src/domain/regions.ts';
 import { emptyQuery, type SearchDocument, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
 import { NOW, agreementDocuments, fixtureDocuments } from './search-fixtures.ts';
-import { POSTGRES_URL, postgresAnswers, postgresSchema } from '../helpers/database.ts';
+import { POSTGRES_URL, postgresAnswers, postgresSchema, sqliteOnly } from '../helpers/database.ts';
 
 type Backend = { index: SearchIndex; cleanup(): Promise<void> };
 
@@ -288,7 +288,8 @@ function tempDb(): { db: Db; dir: string } {
   return { db: openDatabase(`file:${join(dir, 'search.db')}`), dir };
 }
 
-describe('search contract: SQLite FTS5', () => {
+describe('search contract: SQLite FTS5 (SQLite only: FTS5 is SQLite\'s full-text search)', () => {
+  before(sqliteOnly);
   contract(async () => {
     const { db, dir } = tempDb();
     await migrateToLatest(db);
@@ -302,7 +303,8 @@ describe('search contract: SQLite FTS5', () => {
   });
 });
 
-describe('search contract: SQLite FTS5 with the result cache (as the service runs it)', () => {
+describe('search contract: SQLite FTS5 with the result cache (as the service runs it) (SQLite only: FTS5)', () => {
+  before(sqliteOnly);
   // Every question of the contract, and its writes, through the cache: a kept answer that outlived a write fails here.
   contract(async () => {
     const { db, dir } = tempDb();
@@ -414,7 +416,8 @@ function rankingBoosts(start: () => Promise<RankingBackend>) {
   });
 }
 
-describe('search: FTS5 ranking boosts', () => {
+describe('search: FTS5 ranking boosts (SQLite only: FTS5)', () => {
+  before(sqliteOnly);
   rankingBoosts(async () => {
     const { db, dir } = tempDb();
     await migrateToLatest(db);
@@ -433,7 +436,8 @@ describe(`search: PostgreSQL ranking boosts${postgresTitle}`, () => {
   rankingBoosts(postgresIndex);
 });
 
-describe('search: FTS5 with words too common for bm25', () => {
+describe('search: FTS5 with words too common for bm25 (SQLite only: FTS5)', () => {
+  before(sqliteOnly);
   // A budget of 0 makes every word "very common": title matches first, then the newest.
   let db: Db;
   let dir: string;
