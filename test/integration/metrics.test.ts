@@ -13,7 +13,7 @@ import { Runtime } from '../../src/runtime.ts';
 import { api, App, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
 import { nextOrgNumber } from '../helpers/firms.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
-import { testDatabase, type TestDatabase } from '../helpers/database.ts';
+import { onPostgres, testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const NOTICE = {
   reference: 'KS 2026/501', title: 'Städning av skolor', buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' }, cpv: { main: '90911200' },
@@ -109,7 +109,7 @@ describe('GET /metrics', function () {
     expect(value(m, 'brygga_email_addresses', { status: 'unconfirmed' })).to.equal(1);
     expect(value(m, 'brygga_outbox_oldest_age_seconds')).to.equal(0);
     expect(value(m, 'brygga_match_index_subscriptions')).to.equal(1);
-    expect(value(m, 'brygga_search_backend_info', { backend: 'fts5' })).to.equal(1);
+    expect(value(m, 'brygga_search_backend_info', { backend: onPostgres ? 'postgres' : 'fts5' })).to.equal(1);
     expect(value(m, 'brygga_search_fallbacks_total')).to.equal(0);
 
     // An admin may scrape too; a suspended address shows at the next scrape.

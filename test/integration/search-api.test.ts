@@ -1,7 +1,8 @@
 // GET /api/search over the real stack: notices published over HTTP reach the
 // index through the outbox and the index job; bad input is a 400 naming the
 // parameter; withdrawn notices leave; `npm run reindex` rebuilds; and with an
-// unreachable Meilisearch, searches answer from FTS5 while index jobs retry.
+// unreachable Meilisearch, searches answer from the database's index (FTS5,
+// or PostgreSQL's with TEST_DATABASE=postgres) while index jobs retry.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,10 @@ import { emptyQuery } from '../../src/search/search.types.ts';
 import { api, App, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
 import { deletePrefix, freePort, testRedis, uniquePrefix } from '../helpers/redis.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
-import { sqliteOnly, testDatabase, type TestDatabase } from '../helpers/database.ts';
+import { onPostgres, sqliteOnly, testDatabase, type TestDatabase } from '../helpers/database.ts';
+
+/** The index in the test's database: what X-Search-Backend and reindex call it, and how the log names it. */
+const DATABASE_INDEX = onPostgres ? { backend: 'postgres', log: 'PostgreSQL' } : { backend: 'fts5', log: 'FTS5' };
 
 const day = 24 * 3600 * 1000;
 const inDays = (n: number) => new Date(Date.now() + n * day).toISOString();
@@ -57,7 +61,7 @@ describe('GET /api/search', function () {
   it('finds notices by Swedish words, with highlighted title and snippet, and says which index answered', async () => {
     const res = await search(`?q=${encodeURIComponent('städning')}`);
     expect(res.status).to.equal(200);
-    expect(res.headers.get('x-search-backend')).to.equal('fts5');
+    expect(res.headers.get('x-search-backend')).to.equal(DATABASE_INDEX.backend);
     expect(Object.keys(res.body)).to.have.members(['hits', 'total', 'totalExact', 'page', 'pageSize', 'facets']);
     // The cleaning notice by its title; the snow clearing by its category's name ("… städning och miljö"), below it.
     expect(res.body).to.deep.include({ total: 2, totalExact: true, page: 1, pageSize: 20 });
@@ -159,7 +163,7 @@ describe('GET /api/search', function () {
       cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8', env,
     });
     expect(run.status, run.stderr).to.equal(0);
-    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).to.deep.include({ fts5: 3 });
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).to.deep.include({ [DATABASE_INDEX.backend]: 3 });
     expect((await search('?q=skolmåltider')).body.total).to.equal(0);
     expect((await search('')).body.total).to.equal(3);
   });
@@ -285,7 +289,7 @@ describe('GET /api/search with Meilisearch unreachable', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers from FTS5 and says so in a header and the log; the index job retries and the notice waits for Meilisearch', async function () {
+  it('answers from the database\'s index and says so in a header and the log; the index job retries and the notice waits for Meilisearch', async function () {
     this.timeout(30_000);
     expect(app.search.backend).to.equal('meilisearch');
     const res = await api(app, 'POST', '/api/notices', NOTICES[1]);
@@ -297,15 +301,15 @@ describe('GET /api/search with Meilisearch unreachable', function () {
     });
     expect(await job.getState()).to.be.oneOf(['delayed', 'waiting', 'active']);
     expect(job.failedReason).to.match(/Request to .* has failed/);
-    // FTS5 got it all the same, and knows Meilisearch still has to.
+    // The database's index got it all the same, and knows Meilisearch still has to.
     expect(await app.search.fts.pendingIds(10)).to.deep.equal([id]);
 
     const found = await api(app, 'GET', `/api/search?q=${encodeURIComponent('snöröjning')}`);
     expect(found.status).to.equal(200);
-    expect(found.headers.get('x-search-backend')).to.equal('fts5-fallback');
+    expect(found.headers.get('x-search-backend')).to.equal(`${DATABASE_INDEX.backend}-fallback`);
     expect(found.body.hits.map((h: { id: string }) => h.id)).to.deep.equal([id]);
     const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 40).map((l) => l.msg);
-    expect(warnings).to.include('meilisearch unreachable: answering searches from FTS5');
-    expect(warnings.some((m: string) => m.startsWith('searches answered from FTS5'))).to.equal(true);
+    expect(warnings).to.include(`meilisearch unreachable: answering searches from ${DATABASE_INDEX.log}`);
+    expect(warnings.some((m: string) => m.startsWith(`searches answered from ${DATABASE_INDEX.log}`))).to.equal(true);
   });
 });
