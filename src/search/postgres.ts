@@ -34,9 +34,6 @@ export const PG_LAYOUT_VERSION = '1';
 /** Rows per INSERT: 27 parameters each, well under PostgreSQL's 65,535. */
 const CHUNK = 400;
 
-/** Held while the tables are made, so an API process and a worker starting together do not both create them. */
-const INIT_LOCK = "hashtext('brygga-search-init')";
-
 const HIT_COLUMNS = 'rid, notice_id, title, description, buyer, kind, procedure, buyer_id, buyer_org_number, main_cpv, awarded, invites, '
   + 'deadline, published_at, value_amount, value_currency';
 
@@ -58,10 +55,13 @@ export class PostgresSearchIndex implements DatabaseSearchIndex {
     this.rules = options.rules ?? DEFAULT_RULES;
   }
 
-  /** Creates the tables; drops and recreates them (empty) when the layout version changed. */
+  /**
+   * Creates the tables; drops and recreates them (empty) when the layout
+   * version changed. inTransaction's write lock (one per schema) keeps an API
+   * process and a worker starting together from both creating them.
+   */
   async init(): Promise<void> {
     await inTransaction(this.db, async (db) => {
-      await sql`SELECT pg_advisory_xact_lock(${sql.raw(INIT_LOCK)})`.execute(db);
       await sql`CREATE TABLE IF NOT EXISTS search_meta (key text PRIMARY KEY, value text NOT NULL)`.execute(db);
       const { rows: [meta] } = await sql<{ value: string }>`SELECT value FROM search_meta WHERE key = 'layout'`.execute(db);
       if (meta?.value !== PG_LAYOUT_VERSION) {

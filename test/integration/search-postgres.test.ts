@@ -69,6 +69,18 @@ describe(`search on PostgreSQL, as the service runs it${title}`, () => {
     await service.fts.remove(docs.map((d) => d.id));
   });
 
+  it('two processes starting together on a new schema create the index once, without an error', async () => {
+    const fresh = await postgresSchema();
+    const [one, two] = [openDatabase(fresh.url), openDatabase(fresh.url)];
+    try {
+      await Promise.all([new PostgresSearchIndex(one).init(), new PostgresSearchIndex(two).init(), new PostgresSearchIndex(one).init()]);
+      expect(await new PostgresSearchIndex(two).count()).to.equal(0);
+    } finally {
+      await Promise.all([one.destroy(), two.destroy()]);
+      await fresh.drop();
+    }
+  });
+
   it('npm run reindex fills it from the notices, and start-up fills an empty one', async function () {
     this.timeout(120_000);
     const root = new URL('../..', import.meta.url).pathname;
