@@ -3,22 +3,66 @@
 // Meilisearch can be had here; the contract suite runs against a real one
 // when MEILI_URL is set). It checks what a server cannot be asked about:
 // settings before documents, the explicit primary key, batches, every task
-// awaited and its status checked, and the FTS5 fallback with its catch-up.
+// awaited and its status checked, and the fallback (FTS5, or PostgreSQL's own
+// index) with its catch-up.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
+import { migrateToLatest, openDatabase } from '../../db/database.ts';
 import { FallbackSearchIndex } from '../../src/search/fallback.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { BATCH_SIZE, MeiliSearchIndex, MeiliTaskError, meiliSettings } from '../../src/search/meilisearch.ts';
-import { emptyQuery, type SearchDocument } from '../../src/search/search.types.ts';
+import { PostgresSearchIndex } from '../../src/search/postgres.ts';
+import { emptyQuery, type DatabaseSearchIndex, type SearchDocument } from '../../src/search/search.types.ts';
 import { eventually } from '../helpers/app.ts';
 import { freePort } from '../helpers/redis.ts';
 import { fixtureDocuments } from './search-fixtures.ts';
-import { sqliteOnly } from '../helpers/database.ts';
+import { POSTGRES_URL, postgresAnswers, postgresSchema, sqliteOnly } from '../helpers/database.ts';
+
+/** The database indexes Meilisearch falls back to: FTS5 (SQLite), PostgreSQL's own (when the test server answers; in CI it must). */
+const POSTGRES_UP = await postgresAnswers();
+const FALLBACKS: { label: string; title: string; available: (this: Mocha.Context) => void; open(): Promise<{ index: DatabaseSearchIndex; cleanup(): Promise<void> }> }[] = [
+  {
+    label: 'FTS5',
+    title: ' (SQLite only: FTS5)',
+    available: sqliteOnly,
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'brygga-search-'));
+      const db = openDatabase(`file:${join(dir, 'search.db')}`);
+      await migrateToLatest(db);
+      return {
+        index: new FtsSearchIndex(db),
+        async cleanup() {
+          await db.destroy();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    label: 'PostgreSQL',
+    title: POSTGRES_UP ? '' : ` (skipped: PostgreSQL does not answer at ${POSTGRES_URL})`,
+    available() {
+      if (POSTGRES_UP) return;
+      if (process.env.CI === 'true') throw new Error(`PostgreSQL does not answer at ${POSTGRES_URL}, and CI needs it`);
+      this.skip();
+    },
+    async open() {
+      const { url, drop } = await postgresSchema();
+      const db = openDatabase(url);
+      return {
+        index: new PostgresSearchIndex(db),
+        async cleanup() {
+          await db.destroy();
+          await drop();
+        },
+      };
+    },
+  },
+];
 
 type Call = { method: string; path: string; query: string; body: unknown; auth: string | undefined };
 type Task = { uid: number; indexUid: string | null; status: string; type: string; error: { code: string; message: string; type: string; link: string } | null };
@@ -204,65 +248,60 @@ describe('search: the Meilisearch adapter over HTTP (stand-in server)', function
     expect(server.indexes.has('notices_rebuild')).to.equal(false);
   });
 
-  describe('with FTS5 as the fallback (SQLite only: FTS5)', () => {
-    before(sqliteOnly);
-    let db: Db;
-    let dir: string;
-    beforeEach(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'brygga-search-'));
-      db = openDatabase(`file:${join(dir, 'search.db')}`);
-      await migrateToLatest(db);
-    });
-    afterEach(async () => {
-      await db.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    });
+  for (const database of FALLBACKS) {
+    describe(`with ${database.label} as the fallback${database.title}`, () => {
+      before(database.available);
+      let fts: DatabaseSearchIndex;
+      let cleanup: () => Promise<void>;
+      beforeEach(async () => {
+        ({ index: fts, cleanup } = await database.open());
+      });
+      afterEach(() => cleanup());
 
-    it('writes FTS5 first; while Meilisearch is down searches answer from FTS5 and writes fail and wait; when it is back they catch up', async () => {
-      const docs = fixtureDocuments();
-      const fts = new FtsSearchIndex(db);
-      const meili = new MeiliSearchIndex({ url: server.url, key: null, indexUid: 'notices', timeoutMs: 1000 });
-      const lines: string[] = [];
-      const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
-      const load = async (ids: string[]) => new Map(ids.map((id) => [id, docs.find((d) => d.id === id) ?? null]));
-      const index = new FallbackSearchIndex(meili, fts, log, load, 50);
-      await index.init();
-      await index.upsert(docs.slice(0, 2));
-      expect((await index.search(emptyQuery(), new Date())).backend).to.equal('meilisearch');
+      it(`writes ${database.label} first; while Meilisearch is down searches answer from it and writes fail and wait; when it is back they catch up`, async () => {
+        const docs = fixtureDocuments();
+        const meili = new MeiliSearchIndex({ url: server.url, key: null, indexUid: 'notices', timeoutMs: 1000 });
+        const lines: string[] = [];
+        const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+        const load = async (ids: string[]) => new Map(ids.map((id) => [id, docs.find((d) => d.id === id) ?? null]));
+        const index = new FallbackSearchIndex(meili, fts, log, load, 50);
+        await index.init();
+        await index.upsert(docs.slice(0, 2));
+        expect((await index.search(emptyQuery(), new Date())).backend).to.equal('meilisearch');
 
-      await server.stop();
-      const failed = await index.upsert(docs.slice(2, 4)).then(() => null, (e: Error) => e);
-      expect(failed?.message).to.match(/Request to .* has failed/);
-      expect(await fts.pendingIds(10)).to.deep.equal([docs[2].id, docs[3].id]);
-      const fallback = await index.search(emptyQuery({ q: 'skolmåltider' }), new Date());
-      expect(fallback.backend).to.equal('fts5-fallback');
-      expect(fallback.hits.map((h) => h.id)).to.deep.equal(['N03']);
+        await server.stop();
+        const failed = await index.upsert(docs.slice(2, 4)).then(() => null, (e: Error) => e);
+        expect(failed?.message).to.match(/Request to .* has failed/);
+        expect(await fts.pendingIds(10)).to.deep.equal([docs[2].id, docs[3].id]);
+        const fallback = await index.search(emptyQuery({ q: 'skolmåltider' }), new Date());
+        expect(fallback.backend).to.equal(`${fts.name}-fallback`);
+        expect(fallback.hits.map((h) => h.id)).to.deep.equal(['N03']);
 
-      await server.start();
-      // Tried again once its back-off is over: wait for that, not for a fixed time.
-      await eventually(async () => (await index.search(emptyQuery(), new Date())).backend === 'meilisearch');
-      await index.close(); // waits for the catch-up
-      expect([...server.indexes.get('notices')!.docs.keys()].sort()).to.deep.equal(['N01', 'N02', 'N03', 'N04']);
-      expect(await fts.pendingIds(10)).to.deep.equal([]);
-      const messages = lines.map((l) => JSON.parse(l).msg);
-      expect(messages).to.include.members(['meilisearch unreachable: answering searches from FTS5', 'meilisearch reachable again']);
+        await server.start();
+        // Tried again once its back-off is over: wait for that, not for a fixed time.
+        await eventually(async () => (await index.search(emptyQuery(), new Date())).backend === 'meilisearch');
+        await index.close(); // waits for the catch-up
+        expect([...server.indexes.get('notices')!.docs.keys()].sort()).to.deep.equal(['N01', 'N02', 'N03', 'N04']);
+        expect(await fts.pendingIds(10)).to.deep.equal([]);
+        const messages = lines.map((l) => JSON.parse(l).msg);
+        expect(messages).to.include.members([`meilisearch unreachable: answering searches from ${database.label}`, 'meilisearch reachable again']);
+      });
+
+      it('a pending notice Meilisearch rejects does not hold up the others', async () => {
+        const docs = fixtureDocuments();
+        const meili = new MeiliSearchIndex({ url: server.url, key: null, indexUid: 'notices' });
+        const lines: string[] = [];
+        const load = async (ids: string[]) => new Map(ids.map((id) => [id, docs.find((d) => d.id === id) ?? null]));
+        const index = new FallbackSearchIndex(meili, fts, pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }), load);
+        await index.init();
+        await fts.markPending(['N05', 'N06', 'N07']);
+        server.rejectIds.add('N06');
+        await index.drain();
+        expect([...server.indexes.get('notices')!.docs.keys()].sort()).to.deep.equal(['N05', 'N07']);
+        expect(await fts.pendingIds(10)).to.deep.equal([]);
+        const rejected = lines.map((l) => JSON.parse(l)).find((l) => l.level === 50);
+        expect(rejected).to.deep.include({ noticeId: 'N06' });
+      });
     });
-
-    it('a pending notice Meilisearch rejects does not hold up the others', async () => {
-      const docs = fixtureDocuments();
-      const fts = new FtsSearchIndex(db);
-      const meili = new MeiliSearchIndex({ url: server.url, key: null, indexUid: 'notices' });
-      const lines: string[] = [];
-      const load = async (ids: string[]) => new Map(ids.map((id) => [id, docs.find((d) => d.id === id) ?? null]));
-      const index = new FallbackSearchIndex(meili, fts, pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }), load);
-      await index.init();
-      await fts.markPending(['N05', 'N06', 'N07']);
-      server.rejectIds.add('N06');
-      await index.drain();
-      expect([...server.indexes.get('notices')!.docs.keys()].sort()).to.deep.equal(['N05', 'N07']);
-      expect(await fts.pendingIds(10)).to.deep.equal([]);
-      const rejected = lines.map((l) => JSON.parse(l)).find((l) => l.level === 50);
-      expect(rejected).to.deep.include({ noticeId: 'N06' });
-    });
-  });
+  }
 });
