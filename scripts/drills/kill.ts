@@ -14,7 +14,7 @@ export const workerKill: Drill = {
       await until(async () => (await s.sentCount()) >= 300, 60_000, 'alerts flowing');
       const killed = await s.sentCount();
       const killedAt = Date.now();
-      await stopProc(s.workers, 'SIGKILL');
+      await s.kill(s.workers);
       await s.startWorkers();
       const figures = await s.verify(await s.expected());
       const notes = [`killed with ${killed} of ${figures.expected} alerts sent`, ...(await s.duplicated(killedAt)).map((d) => `${d} (times from the kill)`)];

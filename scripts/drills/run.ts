@@ -51,7 +51,7 @@ process.exit(failed ? 1 : 0);
 function line(drill: Drill, r: Outcome, ms: number): string {
   const f = r.figures;
   const figures = f
-    ? ` sent ${f.sent}/${f.expected}, duplicates ${f.duplicates}, unexpected ${f.unexpected}, stuck ${f.stuck}, ready ${f.ready ? 'yes' : 'NO'}, recovered ${(f.recoverMs / 1000).toFixed(1)} s after the fault;`
+    ? ` sent ${f.sent}/${f.expected}, duplicates ${f.duplicates}${f.inFlight ? ` (and ${f.inFlight} in flight at the kill)` : ''}, unexpected ${f.unexpected}, stuck ${f.stuck}, ready ${f.ready ? 'yes' : 'NO'}, recovered ${(f.recoverMs / 1000).toFixed(1)} s after the fault;`
     : '';
   return `drill ${drill.name}: ${r.status.toUpperCase()} —${figures} ${(ms / 1000).toFixed(0)} s in all (${drill.what})${r.notes.length ? `\n    ${r.notes.join('\n    ')}` : ''}`;
 }
