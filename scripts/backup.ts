@@ -1,6 +1,6 @@
 // npm run backup -- <file>
-// An online backup of the SQLite database at DATABASE_URL into <file>: safe
-// while Brygga runs. See docs/operations.md, "Backup and restore".
+// An online backup of the database at DATABASE_URL into <file> (SQLite's
+// backup API, or pg_dump on PostgreSQL): safe while Brygga runs. See docs/operations.md, "Backup and restore".
 // Exit code: 0 done, 1 failed, 2 usage or set-up error.
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../src/config.ts';
@@ -21,7 +21,7 @@ if (!file) {
 const config = loadConfigOrExit(2);
 try {
   const done = await backupDatabase(config.databaseUrl, file);
-  console.log(`Backed up ${done.from} to ${done.to} (${done.pages} pages).`);
+  console.log(`Backed up ${done.from} to ${done.to} (${done.size}).`);
 } catch (error) {
   if (!(error instanceof BackupError)) throw error;
   console.error(`Backup failed: ${error.message}`);

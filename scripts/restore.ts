@@ -22,7 +22,7 @@ if (!file) {
 const config = loadConfigOrExit(2);
 try {
   const done = await restoreDatabase(file, config.databaseUrl, { force: parsed.values.force });
-  console.log(`Restored ${done.from} into ${done.to} (${done.pages} pages).`);
+  console.log(`Restored ${done.from} into ${done.to} (${done.size}).`);
 } catch (error) {
   if (!(error instanceof BackupError)) throw error;
   console.error(`Restore refused: ${error.message}`);

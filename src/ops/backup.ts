@@ -1,17 +1,21 @@
-// Backup and restore of the SQLite database. A backup is SQLite's online
+// Backup and restore of the database. On SQLite a backup is SQLite's online
 // backup (better-sqlite3's `backup()`): a consistent copy taken while Brygga
-// runs and writes. A restore copies a backup into DATABASE_URL; it refuses a
-// database that holds anything unless forced, and is done with Brygga stopped.
+// runs and writes; on PostgreSQL, pg_dump (pg-backup.ts). A restore copies a
+// backup into DATABASE_URL; it refuses a database that holds anything unless
+// forced, and is done with Brygga stopped.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { dialectOfUrl, sqlitePath } from '../../db/database.ts';
+import { BackupError } from './backup-error.ts';
+import { backupPostgres, restorePostgres } from './pg-backup.ts';
 
-/** A backup or restore that cannot be done, with a sentence saying why. */
-export class BackupError extends Error {}
+export { BackupError };
+
+/** What was copied where; `size`: SQLite pages, or the dump's bytes. */
+export type Copied = { from: string; to: string; size: string };
 
 function fileOf(databaseUrl: string): string {
-  if (dialectOfUrl(databaseUrl) === 'postgres') throw new BackupError('DATABASE_URL is PostgreSQL: back it up with pg_dump and restore with pg_restore (docs/operations.md)');
   const path = sqlitePath(databaseUrl);
   if (path === ':memory:') throw new BackupError('DATABASE_URL is :memory:: there is no database file to back up or restore into');
   return path;
@@ -46,11 +50,12 @@ async function copy(path: string, target: string): Promise<number> {
 }
 
 /** `npm run backup -- <file>`: the database at DATABASE_URL, copied while it may be in use. */
-export async function backupDatabase(databaseUrl: string, file: string): Promise<{ from: string; to: string; pages: number }> {
+export async function backupDatabase(databaseUrl: string, file: string): Promise<Copied> {
+  if (dialectOfUrl(databaseUrl) === 'postgres') return bytes(await backupPostgres(databaseUrl, file));
   const from = fileOf(databaseUrl);
   if (!existsSync(from)) throw new BackupError(`there is no database at ${from} (DATABASE_URL)`);
   if (resolve(file) === resolve(from)) throw new BackupError('the backup file is the database itself');
-  return { from, to: file, pages: await copy(from, file) };
+  return { from, to: file, size: `${await copy(from, file)} pages` };
 }
 
 /**
@@ -58,7 +63,8 @@ export async function backupDatabase(databaseUrl: string, file: string): Promise
  * DATABASE_URL. A database with any table in it is kept unless `force`.
  * Stop Brygga (web and workers) first: they hold the old file open.
  */
-export async function restoreDatabase(file: string, databaseUrl: string, { force = false } = {}): Promise<{ from: string; to: string; pages: number }> {
+export async function restoreDatabase(file: string, databaseUrl: string, { force = false } = {}): Promise<Copied> {
+  if (dialectOfUrl(databaseUrl) === 'postgres') return bytes(await restorePostgres(file, databaseUrl, { force }));
   const to = fileOf(databaseUrl);
   if (!existsSync(file)) throw new BackupError(`there is no backup at ${file}`);
   if (resolve(file) === resolve(to)) throw new BackupError('the backup file is the database itself');
@@ -83,5 +89,7 @@ export async function restoreDatabase(file: string, databaseUrl: string, { force
   const pages = await copy(file, to);
   // The old database's write-ahead log must not be applied to the restored file.
   for (const suffix of ['-wal', '-shm']) rmSync(`${to}${suffix}`, { force: true });
-  return { from: file, to, pages };
+  return { from: file, to, size: `${pages} pages` };
 }
+
+const bytes = ({ bytes: n, ...rest }: { from: string; to: string; bytes: number }): Copied => ({ ...rest, size: `${n} bytes` });

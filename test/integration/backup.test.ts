@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import type { Db } from '../../db/database.ts';
+import { sql } from 'kysely';
+import { openDatabase, type Db } from '../../db/database.ts';
 import { loadConfig } from '../../src/config.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { publish, registerFirm, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
-import { sqliteOnly } from '../helpers/database.ts';
+import { onPostgres, POSTGRES_URL, sqliteOnly } from '../helpers/database.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tsx = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href;
@@ -114,5 +115,75 @@ describe('backup and restore (SQLite only: PostgreSQL is backed up with pg_dump)
     expect(missing.code).to.equal(1);
     expect(missing.output).to.include('there is no database');
     expect(run('restore.ts', [], url, dir).code).to.equal(2);
+  });
+});
+
+describe(`backup and restore on PostgreSQL (pg_dump)${onPostgres ? '' : ' (skipped: runs with TEST_DATABASE=postgres, npm run test:pg)'}`, function () {
+  before(function () {
+    if (!onPostgres) this.skip();
+  });
+  this.timeout(60_000);
+  let c: Ctx | undefined;
+  let dir: string | undefined;
+  after(async () => {
+    await c?.smtp.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('backs up a running database with pg_dump; after the schema is lost, restore brings back everything and Brygga starts on it', async () => {
+    c = await startWithSmtp();
+    await registerFirm(c, 'a@firma.example');
+    await registerFirm(c, 'b@firma.example', [{}, { name: 'Städ', frequency: 'daily' }]);
+    await publish(c, 'one');
+    await publish(c, 'two');
+    await c.smtp.waitFor(4);
+    await settle(c);
+    const before = await counts(c.t.app.db);
+    const deliveries = await c.t.app.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
+    const url = c.t.app.config.databaseUrl;
+    dir = mkdtempSync(join(tmpdir(), 'brygga-pgbackup-'));
+    const file = join(dir, 'backups', 'brygga.dump');
+    const backedUp = run('backup.ts', [file], url, dir);
+    expect(backedUp.code, backedUp.output).to.equal(0);
+    expect(backedUp.output).to.match(/Backed up schema t_\w+ to .*brygga\.dump \(\d+ bytes\)/);
+
+    // Stopping the test app drops its schema: the database is lost.
+    await c.t.stop();
+    const restored = run('restore.ts', [file], url, dir);
+    expect(restored.code, restored.output).to.equal(0);
+    const again = run('restore.ts', [file], url, dir);
+    expect(again.code).to.equal(1);
+    expect(again.output).to.include('not empty').and.include('--force');
+    const forced = run('restore.ts', [file, '--force'], url, dir);
+    expect(forced.code, forced.output).to.equal(0);
+
+    const redis = await testRedis();
+    const prefix = uniquePrefix('restored');
+    const config = loadConfig({
+      NODE_ENV: 'test', DATABASE_URL: url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, SEED_DEMO: 'false',
+      SECRET_KEY: 'test-secret-test-secret-test-secret-0123', MAIL_OUTBOX_DIR: join(dir, 'outbox'),
+    });
+    const rt = await Runtime.start(config, pino({ level: 'silent' }));
+    try {
+      expect(await counts(rt.db)).to.deep.equal(before);
+      expect(await rt.db.selectFrom('deliveries').selectAll().orderBy('id').execute()).to.deep.equal(deliveries);
+      expect(await rt.search.fts.count()).to.equal(2);
+      expect(await rt.readiness()).to.deep.equal({ database: 'ok', redis: 'ok' });
+    } finally {
+      await rt.stop();
+      await deletePrefix(redis.url, prefix);
+      const schema = new URL(url).searchParams.get('options')!.split('=')[1];
+      const admin = openDatabase(POSTGRES_URL);
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin);
+      await admin.destroy();
+    }
+  });
+
+  it('refuses what is not a pg_dump backup', async () => {
+    dir ??= mkdtempSync(join(tmpdir(), 'brygga-pgbackup-'));
+    writeFileSync(join(dir, 'junk.dump'), 'not a dump');
+    const junk = run('restore.ts', [join(dir, 'junk.dump')], POSTGRES_URL, dir);
+    expect(junk.code).to.equal(1);
+    expect(junk.output).to.include('Restore refused').and.include('not a pg_dump backup');
   });
 });

@@ -1,0 +1,2 @@
+/** A backup or restore that cannot be done, with a sentence saying why. */
+export class BackupError extends Error {}
