@@ -22,8 +22,8 @@ describe('reconciliation query plan (SQLite only: its planner\'s explain query p
     await migrateToLatest(db);
   });
   after(async () => {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await db?.destroy(); // never opened on PostgreSQL
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   for (const step of ['indexed', 'matched'] as const) {
