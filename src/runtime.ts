@@ -16,7 +16,7 @@ import { MatchEngine } from './matching/match-engine.ts';
 import { startMetricsServer, type MetricsServer } from './ops/metrics-server.ts';
 import { ProcessMetrics } from './ops/process-metrics.ts';
 import { warnIfRedisNotPersistent } from './ops/redis-persistence.ts';
-import { startOutboxRelay, type OutboxRelay } from './queue/outbox.ts';
+import { RelayLease, startOutboxRelay, type OutboxRelay } from './queue/outbox.ts';
 import { Producer } from './queue/producer.ts';
 import { createSearch, type SearchService } from './search/search.service.ts';
 
@@ -73,7 +73,7 @@ export class Runtime {
       });
       const metricsServer = config.metricsPort === null ? null : await startMetricsServer(metrics, config.metricsPort, log);
       if (metricsServer) opened.unshift(metricsServer);
-      const relay = startOutboxRelay(db, producer, log);
+      const relay = startOutboxRelay(db, producer, log, new RelayLease(redis, `${config.queuePrefix}:outbox-relay`));
       relay.nudge();
       return new Runtime(config, log, db, redis, producer, engine, search, mailer, mail, relay, metrics, metricsServer);
     } catch (error) {

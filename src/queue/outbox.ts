@@ -1,6 +1,8 @@
 // The transactional outbox: a service writes an outbox row in the same
 // transaction as its data; the relay turns rows into BullMQ jobs afterwards.
 // A crash between commit and enqueue loses nothing: the row is still pending.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { Db } from '../../db/database.ts';
 import type { Logger } from 'pino';
 import { markRelayed, pendingMessages, type OutboxMessage } from './outbox.repo.ts';
@@ -36,8 +38,34 @@ export async function relayOutbox(db: Db, producer: Producer, batch = 500): Prom
   return messages.length;
 }
 
-/** Polls the outbox; `nudge()` relays at once (called after a commit). */
-export function startOutboxRelay(db: Db, producer: Producer, log: Logger, intervalMs = 1000) {
+/**
+ * One relay at a time among all processes: a lease in Redis, taken with SET NX
+ * and given back when the outbox is empty. Two relays would not make two jobs
+ * (job ids are deterministic) but would read and mark the same rows twice; the
+ * others skip while it is held, and take over when a holder that died lets it
+ * run out.
+ */
+export class RelayLease {
+  private readonly owner = randomUUID();
+  constructor(private readonly redis: Redis, private readonly key: string, readonly ms = 10_000) {}
+
+  /** Taken, or renewed when this relay holds it already. */
+  async take(): Promise<boolean> {
+    const result = await this.redis.eval(
+      `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+       return redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0`,
+      1, this.key, this.owner, this.ms,
+    );
+    return result === 1;
+  }
+
+  async give(): Promise<void> {
+    await this.redis.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`, 1, this.key, this.owner);
+  }
+}
+
+/** Polls the outbox; `nudge()` relays at once (called after a commit). With a lease, only while holding it. */
+export function startOutboxRelay(db: Db, producer: Producer, log: Logger, lease: RelayLease | null = null, intervalMs = 1000, batch = 500) {
   let running: Promise<void> | null = null;
   let again = false;
   const run = (): Promise<void> => {
@@ -49,8 +77,10 @@ export function startOutboxRelay(db: Db, producer: Producer, log: Logger, interv
       try {
         do {
           again = false;
-          while ((await relayOutbox(db, producer)) > 0);
+          // Renewed before each batch: a batch takes far less than the lease.
+          while ((!lease || (await lease.take())) && (await relayOutbox(db, producer, batch)) > 0);
         } while (again);
+        await lease?.give();
       } catch (error) {
         log.warn({ err: error }, 'outbox relay failed; will retry');
       } finally {
