@@ -188,3 +188,11 @@ const takeWriteLock = (trx: Db) => sql`select pg_advisory_xact_lock(${sql.lit(WR
 /** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes). */
 export const isBusy = (error: unknown): boolean =>
   typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
+
+/**
+ * PostgreSQL refuses text it cannot store: the NUL character (U+0000) in a
+ * text value (22021) or in JSON (22P05). SQLite stores it. Either way it is
+ * the request's fault, not the server's; the transaction rolled back.
+ */
+export const isUnstorableText = (error: unknown): boolean =>
+  ['22021', '22P05'].includes((error as { code?: unknown })?.code as string);

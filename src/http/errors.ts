@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { isBusy } from '../../db/database.ts';
+import { isBusy, isUnstorableText } from '../../db/database.ts';
 
 export class AppError extends Error {
   constructor(
@@ -65,6 +65,8 @@ function toAppError(error: unknown): AppError {
   }
   // The database stayed locked by another process past every wait (inTransaction retries the begin): try again soon.
   if (isBusy(error)) return new AppError(503, 'busy', 'The database is busy with other work: try again in a few seconds');
+  // PostgreSQL cannot store the NUL character, in an id of the address or in the body alike: nothing was stored.
+  if (isUnstorableText(error)) return new AppError(400, 'bad_request', 'Text may not contain the NUL character (U+0000)');
   return new AppError(500, 'internal', 'Something went wrong on our side');
 }
 
