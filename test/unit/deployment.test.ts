@@ -63,6 +63,9 @@ describe('deployment files', () => {
     expect(compose).to.include("fetch('http://127.0.0.1:3000/readyz')");
     expect(compose).to.match(/workers:\n\s+build:[^\n]*\n\s+command: \["node", "--import", "tsx", "workers\/main\.ts"\]/);
     expect(compose).to.match(/api: \{ condition: service_healthy \}/);
+    // The database is the compose file's PostgreSQL, and the API waits until it is ready.
+    expect(env.DATABASE_URL).to.match(/^postgres:\/\/brygga:[^@]+@postgres:5432\/brygga$/);
+    expect(compose).to.match(/postgres: \{ condition: service_healthy \}/).and.include('pg_isready');
     expect(read('deploy/Dockerfile')).to.match(/CMD \["node", "--import", "tsx", "src\/main\.ts"\]/);
   });
 });
