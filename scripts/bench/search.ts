@@ -1,4 +1,4 @@
-// npm run bench:search -- [--notices 1000000] [--queries 500] [--like 30] [--json] [--db file]
+// npm run bench:search -- [--notices 1000000] [--queries 500] [--like 30] [--json] [--db file] [--database postgres://…]
 //
 // Builds the FTS5 search index over synthetic Swedish-like notices (titles
 // from CPV labels, descriptions drawn from a Zipf-like vocabulary, buyers,
@@ -14,6 +14,10 @@
 //
 // --db keeps the database in that file and reuses it when it already holds
 // the requested number of notices (building 1M takes minutes).
+//
+// --database postgres://… builds PostgreSQL's own search index
+// (src/search/postgres.ts) over the same notices in a schema of its own
+// (dropped after) and runs the same queries through it, printed beside FTS5.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +26,8 @@ import { CompiledQuery } from 'kysely';
 import { openDatabase } from '../../db/database.ts';
 import { cpvClosure, cpvLabels, regionClosure } from '../../src/search/document.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
+import { PostgresSearchIndex } from '../../src/search/postgres.ts';
+import { benchSchema, pgVersion } from '../lib/postgres.ts';
 import { openSql, planQuery, queryContext } from '../../src/search/fts5.query.ts';
 import {
   CSR_FLAGS, DEFAULT_RULES, RESULT_CAP, emptyQuery, type CsrFlag, type NoticeKind, type SearchDocument, type SearchQuery,
@@ -36,11 +42,16 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     db: { type: 'string' },
     seed: { type: 'string', default: '42' },
+    database: { type: 'string' },
   },
 });
 const N = Number(values.notices);
 const QUERIES = Number(values.queries);
 const LIKE_QUERIES = Number(values.like);
+if (values.database && !/^postgres(ql)?:\/\//.test(values.database)) {
+  console.error('--database takes a postgres://… URL (SQLite is always measured)');
+  process.exit(2);
+}
 if (!Number.isInteger(N) || N < 1000 || !Number.isInteger(QUERIES) || QUERIES < 10) {
   console.error('usage: npm run bench:search -- [--notices N ≥ 1000] [--queries N ≥ 10] [--like N] [--json] [--db file]');
   process.exit(2);
@@ -312,6 +323,56 @@ for (const [i, q] of likeSample.entries()) {
   ftsSampleMs += times[i];
 }
 
+// ---------------------------------------------------------------- PostgreSQL
+/** The same notices (the generator from the same seed) and the same queries through PostgreSQL's own index. */
+async function postgresRun(base: string) {
+  const schema = await benchSchema(base, 'bench_search');
+  const pgDb = openDatabase(schema.url);
+  try {
+    const index = new PostgresSearchIndex(pgDb);
+    await index.init();
+    log(`building PostgreSQL's search index over the same ${N.toLocaleString('sv-SE')} notices (schema ${schema.schema})…`);
+    state = Number(values.seed) >>> 0 || 1;
+    const started = performance.now();
+    const BATCH = 2000;
+    for (let i = 0; i < N; i += BATCH) {
+      await index.upsert(Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => notice(i + k)));
+      if (process.stderr.isTTY) process.stderr.write(`\r  ${Math.min(N, i + BATCH).toLocaleString('sv-SE')} notices`);
+    }
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    await pgDb.executeQuery(CompiledQuery.raw('analyze'));
+    const buildSeconds = (performance.now() - started) / 1000;
+    for (const q of warmup) await index.search(q, NOW);
+    const pgTimes: number[] = [];
+    const pgTotals: number[] = [];
+    const began = performance.now();
+    for (const q of queries) {
+      const t0 = performance.now();
+      const found = await index.search(q, NOW);
+      pgTimes.push(performance.now() - t0);
+      pgTotals.push(found.total);
+    }
+    const pgElapsed = performance.now() - began;
+    const pgSorted = [...pgTimes].sort((a, b) => a - b);
+    const at = (p: number) => pgSorted[Math.min(pgSorted.length - 1, Math.ceil((p / 100) * pgSorted.length) - 1)];
+    const agree = queries.filter((_, i) => Math.min(pgTotals[i], RESULT_CAP) === Math.min(totals[i], RESULT_CAP)).length;
+    return {
+      version: await pgVersion(base),
+      buildSeconds: round(buildSeconds),
+      p50Ms: round(at(50)),
+      p95Ms: round(at(95)),
+      p99Ms: round(at(99)),
+      qps: round(queries.length / (pgElapsed / 1000)),
+      /** Mean time per query against FTS5's on the same queries (above 1: PostgreSQL slower). */
+      ratioToFts5: round(pgTimes.reduce((a, b) => a + b, 0) / times.reduce((a, b) => a + b, 0)),
+      totalsAgreeWithFts5: agree,
+    };
+  } finally {
+    await pgDb.destroy();
+    await schema.drop();
+  }
+}
+
 // ---------------------------------------------------------------- report
 const sorted = [...times].sort((a, b) => a - b);
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -322,6 +383,7 @@ const result = {
   p99Ms: round(pct(99)),
   qps: round(queries.length / (elapsed / 1000)),
   speedupVsLike: likeSample.length ? round(likeMs / ftsSampleMs) : null,
+  postgres: null as Awaited<ReturnType<typeof postgresRun>> | null,
 };
 function round(n: number): number {
   return Math.round(n * 100) / 100;
@@ -346,4 +408,14 @@ for (const { t, i } of slowest) {
 
 await db.destroy();
 if (dir) rmSync(dir, { recursive: true, force: true });
+if (values.database) {
+  const pgResult = await postgresRun(values.database);
+  result.postgres = pgResult;
+  log(`\nPostgreSQL ${pgResult.version}, the same ${N.toLocaleString('sv-SE')} notices and ${queries.length} queries (index built in ${pgResult.buildSeconds} s, a schema of its own)`);
+  log(`               ${'FTS5'.padStart(10)}${'PostgreSQL'.padStart(12)}`);
+  for (const [label, a, b] of [['p50 ms', result.p50Ms, pgResult.p50Ms], ['p95 ms', result.p95Ms, pgResult.p95Ms], ['p99 ms', result.p99Ms, pgResult.p99Ms], ['queries/s', result.qps, pgResult.qps]] as const) {
+    log(`  ${label.padEnd(13)}${String(a).padStart(10)}${String(b).padStart(12)}`);
+  }
+  log(`  PostgreSQL / FTS5 mean time per query: ${pgResult.ratioToFts5}×; totals agree on ${pgResult.totalsAgreeWithFts5} of ${queries.length} (target p95 ≤ 50 ms ${pgResult.p95Ms <= 50 ? 'MET' : 'NOT MET'} on PostgreSQL)`);
+}
 if (values.json) console.log(JSON.stringify(result));
