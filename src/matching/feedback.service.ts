@@ -19,12 +19,13 @@ export type FeedbackInput = z.output<typeof feedbackInputSchema>;
 export async function markNotRelevant(db: Db, companyId: string, noticeId: string, input: FeedbackInput, userId: string | null): Promise<void> {
   if (!(await hasMatch(db, companyId, noticeId))) throw notFound('Match');
   await saveFeedback(db, { companyId, noticeId, reason: input.reason, comment: input.comment, userId }, nowIso());
-  await bumpSubscriptionsRevision(db);
+  // The firm's record changed: the match engines read it again (not the whole index).
+  await bumpSubscriptionsRevision(db, { kind: 'company', ref: companyId });
 }
 
 /** Takes the feedback back: the match shows as before. */
 export async function undoNotRelevant(db: Db, companyId: string, noticeId: string): Promise<void> {
   if (!(await hasMatch(db, companyId, noticeId))) throw notFound('Match');
   await deleteFeedback(db, companyId, noticeId);
-  await bumpSubscriptionsRevision(db);
+  await bumpSubscriptionsRevision(db, { kind: 'company', ref: companyId });
 }

@@ -43,9 +43,15 @@ export async function loadWinHistory(db: Db): Promise<WinHistory> {
   return new WinHistory(wins, countPrefixes(byProcurement.values()), quarters);
 }
 
-/** Every firm's record: its evidence (when it has won anything) and what it marked not relevant. */
-export async function loadFirmRecords(db: Db): Promise<Map<string, FirmRecord>> {
-  const [history, companies, feedback] = await Promise.all([loadWinHistory(db), repo.companyKeys(db), repo.listNotRelevant(db)]);
+/**
+ * Each firm's record: its evidence (when it has won anything) and what it
+ * marked not relevant; from `history` when given (else read now), for the
+ * firms of `companyIds` when given (else every firm).
+ */
+export async function loadFirmRecords(db: Db, history?: WinHistory, companyIds?: string[]): Promise<Map<string, FirmRecord>> {
+  if (companyIds?.length === 0) return new Map();
+  history ??= await loadWinHistory(db);
+  const [companies, feedback] = await Promise.all([repo.companyKeys(db, companyIds), repo.listNotRelevant(db, companyIds)]);
   const codesOf = new Map<string, string[]>();
   for (const c of feedback.codes) codesOf.set(c.notice_id, [...(codesOf.get(c.notice_id) ?? []), c.code]);
   const marked = new Map<string, NotRelevant[]>();

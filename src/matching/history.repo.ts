@@ -27,20 +27,30 @@ export async function listProcurementCodes(db: Db) {
 }
 
 /** Every "inte relevant" with its notice's title, buyer and codes. */
-export async function listNotRelevant(db: Db) {
-  const rows = await db
+export async function listNotRelevant(db: Db, companyIds?: string[]) {
+  let query = db
     .selectFrom('match_feedback')
     .innerJoin('notices', 'notices.id', 'match_feedback.notice_id')
     .innerJoin('buyers', 'buyers.id', 'notices.buyer_id')
     .select(['match_feedback.company_id', 'notices.id as notice_id', 'notices.title', 'buyers.org_number as buyer_org', 'buyers.name as buyer_name'])
-    .where('match_feedback.relevant', '=', 0)
-    .execute();
+    .where('match_feedback.relevant', '=', 0);
+  if (companyIds) query = query.where('match_feedback.company_id', 'in', companyIds);
+  const rows = await query.execute();
   const codes = rows.length
     ? await db.selectFrom('notice_cpv').select(['notice_id', 'code']).where('notice_id', 'in', [...new Set(rows.map((r) => r.notice_id))]).execute()
     : [];
   return { rows, codes };
 }
 
-export async function companyKeys(db: Db) {
-  return db.selectFrom('companies').select(['id', 'org_number', 'name']).execute();
+/** Every firm's keys, or those of `companyIds`. */
+export async function companyKeys(db: Db, companyIds?: string[]) {
+  let query = db.selectFrom('companies').select(['id', 'org_number', 'name']);
+  if (companyIds) query = query.where('id', 'in', companyIds);
+  return query.execute();
+}
+
+/** Changes whenever an award is added or removed: the history must then be read again. */
+export async function awardsMark(db: Db): Promise<string> {
+  const row = await db.selectFrom('awards').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('id').as('last')]).executeTakeFirstOrThrow();
+  return `${row.n}/${row.last ?? ''}`;
 }

@@ -19,7 +19,9 @@ import { FOLD_AFTER, LiveMatchIndex } from './live-match-index.ts';
 import * as feed from './index-changes.repo.ts';
 import { normaliseLegalName } from '../domain/names.ts';
 import { rescore, type FirmRecord } from '../domain/relevance.ts';
-import { loadFirmRecords } from './firm-records.service.ts';
+import { loadFirmRecords, loadWinHistory } from './firm-records.service.ts';
+import { awardsMark } from './history.repo.ts';
+import type { WinHistory } from '../domain/win-history.ts';
 import { standingResults, type Rescoring } from './relevance.ts';
 import * as repo from './matching.repo.ts';
 import { PlaceResolver } from '../regions/notice-place.ts';
@@ -82,6 +84,8 @@ export class MatchEngine {
   private companies = new Map<string, MatchCompany>();
   /** Each firm's award history and "inte relevant" (src/domain/relevance.ts), reloaded with the subscriptions. */
   private records = new Map<string, FirmRecord>();
+  /** The award history the records were built from, and the awards it was read at (history.repo.ts awardsMark). */
+  private history: { wins: WinHistory; mark: string } | null = null;
   private anyMinScore = false;
   readonly places: PlaceResolver;
 
@@ -108,15 +112,16 @@ export class MatchEngine {
     const changes = this.revision < 0 ? null : await feed.changesSince(this.db, this.revision, revision);
     if (changes && this.index.changes + changes.length <= FOLD_AFTER) {
       const started = performance.now();
+      const firms = new Set<string>();
       for (const change of changes) {
         if (change.kind === 'company') await this.applyFirm(change.ref!);
         else await this.applySubscription(change.ref!);
+        const firm = change.kind === 'company' ? change.ref! : this.subscriptions.get(change.ref!)?.companyId;
+        if (firm) firms.add(firm);
       }
       this.index.settle();
+      await this.followRecords([...firms]);
       this.observer?.followed?.((performance.now() - started) / 1000, changes.length, this.subscriptions.size);
-      // Firms' records (award history, "inte relevant") are still read whole with every move, as before: awards
-      // ingested since are taken up with the next change, and a new firm finds its history.
-      this.records = await loadFirmRecords(this.db);
       this.revision = revision;
       return;
     }
@@ -137,10 +142,33 @@ export class MatchEngine {
       return [s.id, { companyId: s.company_id, frequency: s.frequency, kinds: filters.kinds ?? [], rule }];
     }));
     this.index = new LiveMatchIndex([...this.subscriptions.values()].map((s) => s.rule));
-    this.records = await loadFirmRecords(this.db);
+    await this.readRecords();
     this.anyMinScore = [...this.subscriptions.values()].some((s) => s.rule.minScore !== null);
     this.revision = revision;
     this.observer?.rebuilt((performance.now() - started) / 1000, this.subscriptions.size);
+  }
+
+  /** Every firm's record (award history, "inte relevant"), from the award history as it is now. */
+  private async readRecords(): Promise<void> {
+    const mark = await awardsMark(this.db);
+    const wins = await loadWinHistory(this.db);
+    this.records = await loadFirmRecords(this.db, wins);
+    this.history = { wins, mark };
+  }
+
+  /**
+   * The records of the firms whose changes were just applied (a new firm finds
+   * its history, a firm's "inte relevant" counts at once); all of them when
+   * awards were added or removed since the history was read.
+   */
+  private async followRecords(firms: string[]): Promise<void> {
+    if (!this.history || this.history.mark !== (await awardsMark(this.db))) return this.readRecords();
+    const fresh = await loadFirmRecords(this.db, this.history.wins, firms);
+    for (const id of firms) {
+      const record = fresh.get(id);
+      if (record) this.records.set(id, record);
+      else this.records.delete(id);
+    }
   }
 
   /** A firm's profile changed: the firm as stored now, and each of its subscriptions with it. */

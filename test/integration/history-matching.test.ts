@@ -46,9 +46,13 @@ describe('matching from a firm’s record', function () {
 
   it('"inte relevant" lowers the score of a similar notice, not of an unrelated one, and the reason says so', async () => {
     const before = { similar: (await scoreOf(ids.similar))!, unrelated: (await scoreOf(ids.unrelated))! };
+    const rebuilds = async () => (await t.app.rt.metrics.matchIndexRebuild.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    const rebuiltBefore = await rebuilds();
     const res = await api(t.app, 'POST', `/api/companies/${firm}/matches/${ids.marked}/feedback`, { reason: 'wrong-category' });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     for (const id of [ids.similar, ids.unrelated]) await t.app.engine.matchStored(id);
+    // The engine read the firm's record again, not the whole index.
+    expect(await rebuilds()).to.equal(rebuiltBefore);
 
     const similar = (await scoreOf(ids.similar))!;
     expect(similar.score).to.be.lessThan(before.similar.score);
