@@ -34,7 +34,7 @@ function freePort(): Promise<number> {
 }
 
 /** Starts the workers process on the API's configuration and waits until it answers on its metrics port. */
-export async function startWorkerProcess(config: Config, logLevel = process.env.LOG_LEVEL ?? 'warn'): Promise<WorkerProcess> {
+export async function startWorkerProcess(config: Config, logLevel = process.env.LOG_LEVEL ?? 'warn', extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -42,6 +42,7 @@ export async function startWorkerProcess(config: Config, logLevel = process.env.
     DATABASE_URL: config.databaseUrl, REDIS_URL: config.redisUrl, QUEUE_PREFIX: config.queuePrefix,
     MAIL_TRANSPORT: config.mail.transport, MAIL_OUTBOX_DIR: config.mail.outboxDir, METRICS_PORT: String(port),
     ...(config.secretKey ? { SECRET_KEY: config.secretKey } : {}),
+    ...extraEnv,
   };
   // Its logs go to our stderr (stdout is bench:http's JSON).
   const child = spawn(process.execPath, ['--import', 'tsx', WORKERS_MAIN], { env, stdio: ['ignore', 2, 2] });
