@@ -65,14 +65,15 @@ export async function insertChange(
 
 export type MaterialChange = { revision: number; details: ChangeDetail[]; reason: string | null };
 
-/** The material changes of a notice after revision `after`, up to `upTo`, oldest first. */
-export async function materialChangesSince(db: Db, noticeId: string, after: number, upTo = Number.MAX_SAFE_INTEGER): Promise<MaterialChange[]> {
+/** The material changes of a notice after revision `after`, up to `upTo` (else all), oldest first. */
+export async function materialChangesSince(db: Db, noticeId: string, after: number, upTo?: number): Promise<MaterialChange[]> {
   const rows = await db
     .selectFrom('notice_changes')
     .select(['revision', 'details', 'reason'])
     .where('notice_id', '=', noticeId)
     .where('revision', '>', after)
-    .where('revision', '<=', upTo)
+    // No bound rather than a huge one: PostgreSQL's integer column refuses a parameter past 2^31.
+    .$if(upTo !== undefined, (q) => q.where('revision', '<=', upTo!))
     .where('material', '=', 1)
     .orderBy('revision')
     .execute();
