@@ -285,15 +285,17 @@ async function ingestRound(target: Target, files: File[], timer?: StatementTimer
   const { db, done } = await target.fresh();
   const measured = timer ? db.withPlugin(timer) : db;
   let summary: IngestSummary | undefined;
+  const cpu = process.cpuUsage();
   const result = await timed(async () => {
     summary = await ingestSources(measured, files.map((f) => bufferSource(f.name, f.bytes)), {
       format: 'auto', maxBytes: 1e9, ...(oneTransaction ? { sliceMs: Number.MAX_SAFE_INTEGER, pauseMs: 0 } : {}),
     });
   }, 0);
+  const used = process.cpuUsage(cpu);
   await keep?.(db);
   await done();
   const stored = summary!.totals.new + summary!.totals.updated + summary!.totals.unchanged;
-  return { units: stored, ms: result.ms };
+  return { units: stored, ms: result.ms, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /**
@@ -346,6 +348,7 @@ async function measure(target: Target, format: Format) {
   let rows: TableRows[] = [];
   let slept = 0;
   let rounds = 0;
+  let cpuMs = 0;
   await ingestRound(target, format.files); // warm-up: the first round compiles what the others reuse
   sleeping.ms = 0;
   while (ingestMs < (seconds * 1000) / 2) {
@@ -354,6 +357,7 @@ async function measure(target: Target, format: Format) {
     });
     units += round.units;
     ingestMs += round.ms;
+    cpuMs += round.cpuMs;
     slept += sleeping.ms;
     sleeping.ms = 0;
     rounds++;
@@ -385,6 +389,9 @@ async function measure(target: Target, format: Format) {
     rowsPerRound: rowCount,
     statementsPerUnit,
     phaseUsPerUnit: perUnit,
+    /** This process's CPU time (all its threads) during the instrumented ingest rounds: the rest of their time it waited (pauses, the machine's other work, I/O). */
+    cpuUsPerUnit: Number(((cpuMs * 1000) / units).toFixed(1)),
+    wallUsPerUnit: Number(((ingestMs * 1000) / units).toFixed(1)),
     phaseShare: share,
   };
 }
@@ -458,6 +465,7 @@ for (const format of formats) {
   line('rows per round / statements each', (f) => `${f.rowsPerRound} / ${f.statementsPerUnit}`);
   console.log(`  where the time goes, µs per ${format.unit.slice(0, -1)} (share of ingest)`);
   for (const phase of PHASES) line(`    ${phase}`, (f) => `${f.phaseUsPerUnit[phase]} (${pct(f.phaseShare[phase])})`);
+  line('    all (CPU time of it)', (f) => `${f.wallUsPerUnit} (${fmt(f.cpuUsPerUnit)})`);
 }
 for (const r of runs) {
   for (const format of formats) {
