@@ -302,6 +302,7 @@ async function main(): Promise<void> {
       };
       children.push(...(await Promise.all(Array.from({ length: processes }, () => startWorkerProcess(config, 'error', workerEnv)))));
 
+      const cpuBefore = children.map((c) => c.cpuSeconds());
       const start = performance.now();
       await app.producer.addBulk('notify', jobs);
       const enqueuedMs = performance.now() - start;
@@ -331,7 +332,11 @@ async function main(): Promise<void> {
       const failedJobs = (await notifyQueue.getJobCounts('failed')).failed;
       const completedJobs = (await notifyQueue.getJobCounts('completed')).completed;
       const attempts = await db.selectFrom('deliveries').select((eb) => [eb.fn.countAll().as('rows'), eb.fn.sum('attempts').as('attempts')]).where('kind', '=', 'instant').executeTakeFirstOrThrow();
-      const cpuSeconds = children.map((c) => c.cpuSeconds());
+      // CPU seconds each worker process used from the queueing to the end (its start-up left out).
+      const cpuSeconds = children.map((c, i) => {
+        const [now, then] = [c.cpuSeconds(), cpuBefore[i]];
+        return now === null || then === null ? null : now - then;
+      });
       const label = `${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${processes === 0 ? 'workers in this process' : `${processes} worker process${processes > 1 ? 'es' : ''}`}`;
       const problems: string[] = [];
       if (queuedSink.accepted !== N || queuedSink.unique !== N) problems.push(`${label}: the sink accepted ${queuedSink.accepted} messages (${queuedSink.unique} distinct Message-IDs), expected ${N}`);
@@ -449,7 +454,7 @@ async function main(): Promise<void> {
         if (!phase) continue;
         say(`  BullMQ → ledger → SMTP, ${phase.label.padEnd(44)} ${fmt(phase.perSec).padStart(6)} e-mails/s  (${fmt(phase.ms)} ms incl. ${fmt(phase.enqueuedMs)} ms addBulk; ` +
           `ledger ${phase.rows} deliveries, ${phase.attempts} attempts; jobs completed ${phase.completedJobs}, failed ${phase.failedJobs}` +
-          `${phase.cpuSeconds.length ? `; CPU s per worker process ${phase.cpuSeconds.map((c) => c?.toFixed(1) ?? '?').join(', ')}` : ''})`);
+          `${phase.cpuSeconds.length ? `; CPU s per worker process during the phase ${phase.cpuSeconds.map((c) => c?.toFixed(1) ?? '?').join(', ')}` : ''})`);
       }
       const f = figures(kind)!;
       if (f.overheadVsRaw !== null) say(`    ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: queue overhead raw / queued = ${f.overheadVsRaw.toFixed(2)}×` +
