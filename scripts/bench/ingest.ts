@@ -17,8 +17,9 @@
 // (its INSERT) timed per statement (a Kysely plugin: compile + execute) inside
 // the real ingest; pauses, the time ingest sleeps between its write slices
 // (SLICE_MS/PAUSE_MS, so other writers get in); the rest of the ingest round
-// is "other" (begin, savepoints, commit, reading the sources, and storeNotice's
-// own JavaScript: ids, content hash, row objects).
+// is "other" (begin, savepoints, commit, reading each source through a stream,
+// garbage collection, Kysely building the statements, and storeNotice's own
+// JavaScript: ids, content hash, row objects; docs/benchmarks.md has a profile).
 // --database postgres://… runs all of it again on PostgreSQL, in a schema of
 // its own (dropped after), emptied between rounds.
 // Then the cost of the search analysis per notice (issue 15: dictionary forms,
@@ -453,8 +454,8 @@ const TARGETS = { eForms: 500, OCDS: 3000 };
 console.log(`eForms: ${eforms.length} files; OCDS: ${ocds.length} files, ${sqlite.ocds.storedPerRound} releases stored per round`);
 for (const format of formats) {
   const key = format.label === 'eForms' ? 'eforms' : 'ocds';
-  console.log(`\n${format.label} (${format.unit}/s)${runs.map((r) => r.target.padStart(14)).join('')}`);
-  const line = (label: string, pick: (f: Figures) => string) => console.log(`  ${label.padEnd(34)}${runs.map((r) => pick(r[key]).padStart(14)).join('')}`);
+  console.log(`\n${format.label} (${format.unit}/s)${runs.map((r) => r.target.padStart(17)).join('')}`);
+  const line = (label: string, pick: (f: Figures) => string) => console.log(`  ${label.padEnd(34)}${runs.map((r) => pick(r[key]).padStart(17)).join('')}`);
   line('raw parse', (f) => fmt(f.rawParsePerSec));
   line('raw parse + plain inserts', (f) => fmt(f.rawInsertPerSec));
   line(`ingest (target ≥ ${fmt(TARGETS[format.label])}/s)`, (f) => fmt(f.perSec));
