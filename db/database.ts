@@ -149,10 +149,12 @@ const BEGIN_ATTEMPTS = 3;
 export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db);
   if (isPostgres(db)) {
-    return db.transaction().execute(async (trx) => {
-      await takeWriteLock(trx);
-      return work(trx);
-    });
+    return oneAtATime(db, () =>
+      db.transaction().execute(async (trx) => {
+        await takeWriteLock(trx);
+        return work(trx);
+      }),
+    );
   }
   for (let attempt = 1; ; attempt++) {
     let started = false;
@@ -166,6 +168,19 @@ export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): P
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     }
   }
+}
+
+/**
+ * This process's PostgreSQL write transactions, one after another: the next
+ * waits here rather than in a pooled connection queued on the advisory lock,
+ * so a burst of writes cannot take every connection from the reads (SQLite's
+ * one connection queues them the same way).
+ */
+const writeQueues = new WeakMap<Db, Promise<unknown>>();
+function oneAtATime<T>(db: Db, run: () => Promise<T>): Promise<T> {
+  const mine = (writeQueues.get(db) ?? Promise.resolve()).then(run);
+  writeQueues.set(db, mine.catch(() => undefined));
+  return mine;
 }
 
 /** A write transaction held open across calls (an ingest batch), serialised as `inTransaction`'s are. */
