@@ -47,8 +47,10 @@ function smtpMailer(settings: ThreadSettings): Mailer {
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   const start = () => {
     // tsx's loader is not inherited by threads: the thread registers it before loading the module.
+    // Both resolved here: the thread's own resolution starts from the working folder, which may be anywhere.
     const url = new URL('./smtp-thread.ts', import.meta.url).href;
-    const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`, { eval: true, workerData: settings });
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`, { eval: true, workerData: settings });
     worker.unref();
     worker.on('message', ({ seq: n, failure }: SendAnswer) => {
       const waiter = waiting.get(n);
