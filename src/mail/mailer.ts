@@ -40,7 +40,7 @@ export type SendRequest = { seq: number; mail: OutgoingMail };
 export type SendFailure = { message: string; code?: string; responseCode?: number; response?: string };
 export type SendAnswer = { seq: number; failure?: SendFailure };
 
-/** Sends through smtp-thread.ts; the thread starts with the first e-mail and again after a crash. */
+/** Sends through smtp-thread.ts; the thread starts with the mailer, and again after a crash. */
 function smtpMailer(settings: ThreadSettings): Mailer {
   let thread: Worker | null = null;
   let seq = 0;
@@ -67,6 +67,8 @@ function smtpMailer(settings: ThreadSettings): Mailer {
     worker.on('exit', () => lost(new Error('The SMTP thread stopped')));
     return worker;
   };
+  // Started now, not with the first e-mail: loading the thread takes a moment an e-mail should not wait for.
+  thread = start();
   return {
     send(mail) {
       thread ??= start();
