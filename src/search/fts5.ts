@@ -451,12 +451,7 @@ export class FtsSearchIndex implements DatabaseSearchIndex {
   private async hits(query: SearchQuery, rids: number[], now: Date): Promise<SearchHit[]> {
     if (rids.length === 0) return [];
     const rows = await this.all<HitRow>(this.db, `SELECT * FROM search_notices WHERE rid IN (${rids.map(() => '?').join(', ')})`, rids);
-    const byRid = new Map(rows.map((r) => [Number(r.rid), r]));
-    const highlighter = new Highlighter(parseTextQuery(query.q));
-    return rids.flatMap((rid) => {
-      const r = byRid.get(rid);
-      return r ? [presentHit(r, highlighter, now, this.rules.alertMaxAgeDays)] : [];
-    });
+    return presentHits(rows, rids, query, now, this.rules.alertMaxAgeDays);
   }
 
   /** Notices whose latest state Meilisearch has not received yet. */
@@ -707,6 +702,16 @@ export function orderBy(query: SearchQuery, mode: ReturnType<typeof rankingMode>
 function countTokens(counts: Map<string, number>, values: string[], by: number): void {
   const tokens = new Set(values.slice(0, -1).join(' ').match(/[\p{L}\p{N}\p{Co}\p{M}]+/gu));
   for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + by);
+}
+
+/** Rows fetched by `rid`, presented in the page's order (`rids`), matched words marked; a row gone meanwhile is left out. */
+export function presentHits(rows: (HitFields & { rid: number | string })[], rids: number[], query: SearchQuery, now: Date, alertMaxAgeDays: number): SearchHit[] {
+  const byRid = new Map(rows.map((r) => [Number(r.rid), r]));
+  const highlighter = new Highlighter(parseTextQuery(query.q));
+  return rids.flatMap((rid) => {
+    const r = byRid.get(rid);
+    return r ? [presentHit(r, highlighter, now, alertMaxAgeDays)] : [];
+  });
 }
 
 /** A hit as the API shows it: matched words marked in the title and in a snippet of the description; the status as of `now`. */

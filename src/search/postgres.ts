@@ -18,7 +18,7 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { inTransaction, type Db } from '../../db/database.ts';
-import { RELATED_BELOW, RELATED_SAMPLE, dedupe, presentHit, type HitFields } from './fts5.ts';
+import { RELATED_BELOW, RELATED_SAMPLE, dedupe, presentHits, type HitFields } from './fts5.ts';
 import { queryContext } from './fts5.query.ts';
 import { DOCUMENT_COLUMNS, documentRow, planQuery, searchStatement, wordsQuery } from './postgres.query.ts';
 import {
@@ -26,7 +26,7 @@ import {
   type DatabaseSearchIndex, type DocumentSource, type FacetName, type Facets, type SearchDocument, type SearchQuery, type SearchResult,
   type SearchRules,
 } from './search.types.ts';
-import { Highlighter, parseTextQuery } from './text.ts';
+import { parseTextQuery } from './text.ts';
 
 /** Bump when the table, the vector or the analysis change: the index is then dropped, and refilled at start-up or by reindex. */
 export const PG_LAYOUT_VERSION = '1';
@@ -219,12 +219,7 @@ export class PostgresSearchIndex implements DatabaseSearchIndex {
     if (rids.length === 0) return [];
     const { rows } = await sql<HitFields & { rid: number }>`SELECT ${sql.raw(HIT_COLUMNS)} FROM search_documents
       WHERE rid = ANY(${rids}::bigint[])`.execute(this.db);
-    const byRid = new Map(rows.map((r) => [Number(r.rid), r]));
-    const highlighter = new Highlighter(parseTextQuery(query.q));
-    return rids.flatMap((rid) => {
-      const r = byRid.get(rid);
-      return r ? [presentHit(r, highlighter, now, this.rules.alertMaxAgeDays)] : [];
-    });
+    return presentHits(rows, rids, query, now, this.rules.alertMaxAgeDays);
   }
 
   async markPending(ids: string[]): Promise<void> {
