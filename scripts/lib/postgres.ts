@@ -1,5 +1,5 @@
-// A PostgreSQL schema of its own for a benchmark run (as test/helpers/database.ts
-// postgresSchema() does for a test file): `create schema`, a DATABASE_URL whose
+// A PostgreSQL schema of its own for a benchmark run or a test file
+// (test/helpers/database.ts): `create schema`, a DATABASE_URL whose
 // connections use it (`?options=-c search_path=<schema>`), dropped after.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
