@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { sql } from 'kysely';
-import { openDatabase, type Db } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
+import { pgAdmin } from '../../scripts/lib/postgres.ts';
 import { loadConfig } from '../../src/config.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { publish, registerFirm, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
@@ -39,6 +39,50 @@ async function counts(db: Db): Promise<Record<string, number>> {
   return out;
 }
 
+/** A running Brygga with two firms, three subscriptions and two notices, their e-mails sent; its rows counted. */
+async function runningWithData(): Promise<{ c: Ctx; before: Record<string, number>; deliveries: unknown[] }> {
+  const c = await startWithSmtp();
+  await registerFirm(c, 'a@firma.example');
+  await registerFirm(c, 'b@firma.example', [{}, { name: 'Städ', frequency: 'daily' }]);
+  await publish(c, 'one');
+  await publish(c, 'two');
+  await c.smtp.waitFor(4);
+  await settle(c);
+  const deliveries = await c.t.app.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
+  return { c, before: await counts(c.t.app.db), deliveries };
+}
+
+/** Restores `file` into `url`; again, a database that holds anything is refused without --force, and replaced with it. */
+function restoreTwice(file: string, url: string, cwd: string) {
+  const restored = run('restore.ts', [file], url, cwd);
+  expect(restored.code, restored.output).to.equal(0);
+  const again = run('restore.ts', [file], url, cwd);
+  expect(again.code).to.equal(1);
+  expect(again.output).to.include('not empty').and.include('--force');
+  const forced = run('restore.ts', [file, '--force'], url, cwd);
+  expect(forced.code, forced.output).to.equal(0);
+}
+
+/** Brygga started on the restored database has every row, the same ledger and the search index, and is ready. */
+async function expectRestored(url: string, dir: string, before: Record<string, number>, deliveries: unknown[]) {
+  const redis = await testRedis();
+  const prefix = uniquePrefix('restored');
+  const config = loadConfig({
+    NODE_ENV: 'test', DATABASE_URL: url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, SEED_DEMO: 'false',
+    SECRET_KEY: 'test-secret-test-secret-test-secret-0123', MAIL_OUTBOX_DIR: join(dir, 'outbox'),
+  });
+  const rt = await Runtime.start(config, pino({ level: 'silent' }));
+  try {
+    expect(await counts(rt.db)).to.deep.equal(before);
+    expect(await rt.db.selectFrom('deliveries').selectAll().orderBy('id').execute()).to.deep.equal(deliveries);
+    expect(await rt.search.fts.count()).to.equal(2);
+    expect(await rt.readiness()).to.deep.equal({ database: 'ok', redis: 'ok' });
+  } finally {
+    await rt.stop();
+    await deletePrefix(redis.url, prefix);
+  }
+}
+
 describe('backup and restore (SQLite only: PostgreSQL is backed up with pg_dump)', function () {
   before(sqliteOnly);
   this.timeout(60_000);
@@ -56,14 +100,9 @@ describe('backup and restore (SQLite only: PostgreSQL is backed up with pg_dump)
   });
 
   it('backs up a running database and restores it into a fresh folder where Brygga starts with everything', async () => {
-    c = await startWithSmtp();
-    await registerFirm(c, 'a@firma.example');
-    await registerFirm(c, 'b@firma.example', [{}, { name: 'Städ', frequency: 'daily' }]);
-    await publish(c, 'one');
-    await publish(c, 'two');
-    await c.smtp.waitFor(4);
-    await settle(c);
-    const before = await counts(c.t.app.db);
+    let before: Record<string, number>;
+    let deliveries: unknown[];
+    ({ c, before, deliveries } = await runningWithData());
     expect(before.deliveries).to.be.at.least(4);
     expect(before.subscriptions).to.equal(3);
 
@@ -76,32 +115,8 @@ describe('backup and restore (SQLite only: PostgreSQL is backed up with pg_dump)
 
     const target = fresh();
     const url = `file:${join(target, 'var', 'brygga.db')}`;
-    const restored = run('restore.ts', [file], url, target);
-    expect(restored.code, restored.output).to.equal(0);
-    // A database that holds anything is not overwritten without --force.
-    const again = run('restore.ts', [file], url, target);
-    expect(again.code).to.equal(1);
-    expect(again.output).to.include('not empty').and.include('--force');
-    const forced = run('restore.ts', [file, '--force'], url, target);
-    expect(forced.code, forced.output).to.equal(0);
-
-    const redis = await testRedis();
-    const prefix = uniquePrefix('restored');
-    const config = loadConfig({
-      NODE_ENV: 'test', DATABASE_URL: url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, SEED_DEMO: 'false',
-      SECRET_KEY: 'test-secret-test-secret-test-secret-0123', MAIL_OUTBOX_DIR: join(target, 'outbox'),
-    });
-    const rt = await Runtime.start(config, pino({ level: 'silent' }));
-    try {
-      expect(await counts(rt.db)).to.deep.equal(before);
-      const original = await c.t.app.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
-      expect(await rt.db.selectFrom('deliveries').selectAll().orderBy('id').execute()).to.deep.equal(original);
-      expect(await rt.search.fts.count()).to.equal(2);
-      expect(await rt.readiness()).to.deep.equal({ database: 'ok', redis: 'ok' });
-    } finally {
-      await rt.stop();
-      await deletePrefix(redis.url, prefix);
-    }
+    restoreTwice(file, url, target);
+    await expectRestored(url, target, before, deliveries);
   });
 
   it('refuses what is not a Brygga backup, and a missing file', async () => {
@@ -131,15 +146,9 @@ describe(`backup and restore on PostgreSQL (pg_dump)${onPostgres ? '' : ' (skipp
   });
 
   it('backs up a running database with pg_dump; after the schema is lost, restore brings back everything and Brygga starts on it', async () => {
-    c = await startWithSmtp();
-    await registerFirm(c, 'a@firma.example');
-    await registerFirm(c, 'b@firma.example', [{}, { name: 'Städ', frequency: 'daily' }]);
-    await publish(c, 'one');
-    await publish(c, 'two');
-    await c.smtp.waitFor(4);
-    await settle(c);
-    const before = await counts(c.t.app.db);
-    const deliveries = await c.t.app.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
+    let before: Record<string, number>;
+    let deliveries: unknown[];
+    ({ c, before, deliveries } = await runningWithData());
     const url = c.t.app.config.databaseUrl;
     dir = mkdtempSync(join(tmpdir(), 'brygga-pgbackup-'));
     const file = join(dir, 'backups', 'brygga.dump');
@@ -149,33 +158,12 @@ describe(`backup and restore on PostgreSQL (pg_dump)${onPostgres ? '' : ' (skipp
 
     // Stopping the test app drops its schema: the database is lost.
     await c.t.stop();
-    const restored = run('restore.ts', [file], url, dir);
-    expect(restored.code, restored.output).to.equal(0);
-    const again = run('restore.ts', [file], url, dir);
-    expect(again.code).to.equal(1);
-    expect(again.output).to.include('not empty').and.include('--force');
-    const forced = run('restore.ts', [file, '--force'], url, dir);
-    expect(forced.code, forced.output).to.equal(0);
-
-    const redis = await testRedis();
-    const prefix = uniquePrefix('restored');
-    const config = loadConfig({
-      NODE_ENV: 'test', DATABASE_URL: url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, SEED_DEMO: 'false',
-      SECRET_KEY: 'test-secret-test-secret-test-secret-0123', MAIL_OUTBOX_DIR: join(dir, 'outbox'),
-    });
-    const rt = await Runtime.start(config, pino({ level: 'silent' }));
+    restoreTwice(file, url, dir);
     try {
-      expect(await counts(rt.db)).to.deep.equal(before);
-      expect(await rt.db.selectFrom('deliveries').selectAll().orderBy('id').execute()).to.deep.equal(deliveries);
-      expect(await rt.search.fts.count()).to.equal(2);
-      expect(await rt.readiness()).to.deep.equal({ database: 'ok', redis: 'ok' });
+      await expectRestored(url, dir, before, deliveries);
     } finally {
-      await rt.stop();
-      await deletePrefix(redis.url, prefix);
       const schema = new URL(url).searchParams.get('options')!.split('=')[1];
-      const admin = openDatabase(POSTGRES_URL);
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin);
-      await admin.destroy();
+      await pgAdmin(POSTGRES_URL, `drop schema if exists ${schema} cascade`);
     }
   });
 
