@@ -11,11 +11,10 @@ import { expect } from 'chai';
 import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { MeiliSearchIndex } from '../../src/search/meilisearch.ts';
-import { PostgresSearchIndex } from '../../src/search/postgres.ts';
 import { DEFAULT_LOCAL_AREA } from '../../src/domain/regions.ts';
 import { emptyQuery, type SearchDocument, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
-import { NOW, agreementDocuments, fixtureDocuments } from './search-fixtures.ts';
-import { POSTGRES_URL, postgresAnswers, postgresSchema, sqliteOnly } from '../helpers/database.ts';
+import { NOW, agreementDocuments, fixtureDocuments, ftsIndex, needPostgres, postgresIndex, postgresTitle } from './search-fixtures.ts';
+import { sqliteOnly } from '../helpers/database.ts';
 
 type Backend = { index: SearchIndex; cleanup(): Promise<void> };
 
@@ -283,40 +282,15 @@ function contract(start: () => Promise<Backend>) {
   });
 }
 
-function tempDb(): { db: Db; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'brygga-search-'));
-  return { db: openDatabase(`file:${join(dir, 'search.db')}`), dir };
-}
-
 describe('search contract: SQLite FTS5 (SQLite only: FTS5 is SQLite\'s full-text search)', () => {
   before(sqliteOnly);
-  contract(async () => {
-    const { db, dir } = tempDb();
-    await migrateToLatest(db);
-    return {
-      index: new FtsSearchIndex(db),
-      async cleanup() {
-        await db.destroy();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  });
+  contract(() => ftsIndex());
 });
 
 describe('search contract: SQLite FTS5 with the result cache (as the service runs it) (SQLite only: FTS5)', () => {
   before(sqliteOnly);
   // Every question of the contract, and its writes, through the cache: a kept answer that outlived a write fails here.
-  contract(async () => {
-    const { db, dir } = tempDb();
-    await migrateToLatest(db);
-    return {
-      index: new FtsSearchIndex(db, undefined, { cacheSize: 100 }),
-      async cleanup() {
-        await db.destroy();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  });
+  contract(() => ftsIndex({ cacheSize: 100 }));
 });
 
 const MEILI_URL = process.env.MEILI_URL;
@@ -331,28 +305,6 @@ describe(`search contract: Meilisearch${MEILI_URL ? ` at ${MEILI_URL}` : ' (skip
     return { index, cleanup: () => index.drop() };
   });
 });
-
-const POSTGRES_UP = await postgresAnswers();
-/** Where PostgreSQL does not answer, the runs on it are skipped with the reason in their title; in CI they fail. */
-const postgresTitle = POSTGRES_UP ? '' : ` (skipped: PostgreSQL does not answer at ${POSTGRES_URL}; start it or set TEST_POSTGRES_URL)`;
-function needPostgres(this: Mocha.Context): void {
-  if (POSTGRES_UP) return;
-  if (process.env.CI === 'true') throw new Error(`PostgreSQL does not answer at ${POSTGRES_URL}, and CI needs it`);
-  this.skip();
-}
-
-/** A PostgreSQL index in a fresh schema of the test server, dropped after (the index makes its own tables and reads no other). */
-async function postgresIndex(): Promise<{ index: PostgresSearchIndex; cleanup(): Promise<void> }> {
-  const { url, drop } = await postgresSchema();
-  const db = openDatabase(url);
-  return {
-    index: new PostgresSearchIndex(db),
-    async cleanup() {
-      await db.destroy();
-      await drop();
-    },
-  };
-}
 
 describe(`search contract: PostgreSQL full-text search${postgresTitle}`, () => {
   before(needPostgres);
@@ -418,17 +370,7 @@ function rankingBoosts(start: () => Promise<RankingBackend>) {
 
 describe('search: FTS5 ranking boosts (SQLite only: FTS5)', () => {
   before(sqliteOnly);
-  rankingBoosts(async () => {
-    const { db, dir } = tempDb();
-    await migrateToLatest(db);
-    return {
-      index: new FtsSearchIndex(db),
-      async cleanup() {
-        await db.destroy();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  });
+  rankingBoosts(() => ftsIndex());
 });
 
 describe(`search: PostgreSQL ranking boosts${postgresTitle}`, () => {
@@ -442,7 +384,8 @@ describe('search: FTS5 with words too common for bm25 (SQLite only: FTS5)', () =
   let db: Db;
   let dir: string;
   before(async () => {
-    ({ db, dir } = tempDb());
+    dir = mkdtempSync(join(tmpdir(), 'brygga-search-'));
+    db = openDatabase(`file:${join(dir, 'search.db')}`);
     await migrateToLatest(db);
   });
   after(async () => {

@@ -1,10 +1,18 @@
 // The notices of the search contract suite (search-contract.test.ts), as
 // SearchDocuments: titles as Swedish buyers write them, with buyers, places,
-// dates, values and criteria chosen so every filter has something to find.
+// dates, values and criteria chosen so every filter has something to find;
+// and the database indexes the search tests open, each on a database of its own.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrateToLatest, openDatabase } from '../../db/database.ts';
 import type { NoticePlace } from '../../src/domain/regions.ts';
 import { noticeInputSchema, type NoticeInputRaw } from '../../src/notices/notice.schema.ts';
 import { toSearchDocument } from '../../src/search/document.ts';
+import { FtsSearchIndex } from '../../src/search/fts5.ts';
+import { PostgresSearchIndex } from '../../src/search/postgres.ts';
 import type { SearchDocument } from '../../src/search/search.types.ts';
+import { POSTGRES_URL, postgresAnswers, postgresSchema } from '../helpers/database.ts';
 
 /** "Now" for the fixtures' open / closed status. */
 export const NOW = new Date('2026-06-01T10:00:00.000Z');
@@ -89,3 +97,41 @@ function toDocuments(fixtures: Fixture[]): SearchDocument[] {
 
 export const fixtureDocuments = (): SearchDocument[] => toDocuments(FIXTURES);
 export const agreementDocuments = (): SearchDocument[] => toDocuments(AGREEMENT_FIXTURES);
+
+export type OpenIndex<I> = { index: I; cleanup(): Promise<void> };
+
+/** An FTS5 index on a SQLite file of its own, migrated, removed after. */
+export async function ftsIndex(options?: ConstructorParameters<typeof FtsSearchIndex>[2]): Promise<OpenIndex<FtsSearchIndex>> {
+  const dir = mkdtempSync(join(tmpdir(), 'brygga-search-'));
+  const db = openDatabase(`file:${join(dir, 'search.db')}`);
+  await migrateToLatest(db);
+  return {
+    index: new FtsSearchIndex(db, undefined, options),
+    async cleanup() {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A PostgreSQL index in a fresh schema of the test server, dropped after (the index makes its own tables and reads no other). */
+export async function postgresIndex(): Promise<OpenIndex<PostgresSearchIndex>> {
+  const { url, drop } = await postgresSchema();
+  const db = openDatabase(url);
+  return {
+    index: new PostgresSearchIndex(db),
+    async cleanup() {
+      await db.destroy();
+      await drop();
+    },
+  };
+}
+
+const POSTGRES_UP = await postgresAnswers();
+/** Where PostgreSQL does not answer, the runs on it are skipped with the reason in their title; in CI they fail. */
+export const postgresTitle = POSTGRES_UP ? '' : ` (skipped: PostgreSQL does not answer at ${POSTGRES_URL}; start it or set TEST_POSTGRES_URL)`;
+export function needPostgres(this: Mocha.Context): void {
+  if (POSTGRES_UP) return;
+  if (process.env.CI === 'true') throw new Error(`PostgreSQL does not answer at ${POSTGRES_URL}, and CI needs it`);
+  this.skip();
+}

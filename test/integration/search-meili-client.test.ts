@@ -5,63 +5,21 @@
 // settings before documents, the explicit primary key, batches, every task
 // awaited and its status checked, and the fallback (FTS5, or PostgreSQL's own
 // index) with its catch-up.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { migrateToLatest, openDatabase } from '../../db/database.ts';
 import { FallbackSearchIndex } from '../../src/search/fallback.ts';
-import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { BATCH_SIZE, MeiliSearchIndex, MeiliTaskError, meiliSettings } from '../../src/search/meilisearch.ts';
-import { PostgresSearchIndex } from '../../src/search/postgres.ts';
 import { emptyQuery, type DatabaseSearchIndex, type SearchDocument } from '../../src/search/search.types.ts';
 import { eventually } from '../helpers/app.ts';
 import { freePort } from '../helpers/redis.ts';
-import { fixtureDocuments } from './search-fixtures.ts';
-import { POSTGRES_URL, postgresAnswers, postgresSchema, sqliteOnly } from '../helpers/database.ts';
+import { fixtureDocuments, ftsIndex, needPostgres, postgresIndex, postgresTitle, type OpenIndex } from './search-fixtures.ts';
+import { sqliteOnly } from '../helpers/database.ts';
 
 /** The database indexes Meilisearch falls back to: FTS5 (SQLite), PostgreSQL's own (when the test server answers; in CI it must). */
-const POSTGRES_UP = await postgresAnswers();
-const FALLBACKS: { label: string; title: string; available: (this: Mocha.Context) => void; open(): Promise<{ index: DatabaseSearchIndex; cleanup(): Promise<void> }> }[] = [
-  {
-    label: 'FTS5',
-    title: ' (SQLite only: FTS5)',
-    available: sqliteOnly,
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'brygga-search-'));
-      const db = openDatabase(`file:${join(dir, 'search.db')}`);
-      await migrateToLatest(db);
-      return {
-        index: new FtsSearchIndex(db),
-        async cleanup() {
-          await db.destroy();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-  {
-    label: 'PostgreSQL',
-    title: POSTGRES_UP ? '' : ` (skipped: PostgreSQL does not answer at ${POSTGRES_URL})`,
-    available() {
-      if (POSTGRES_UP) return;
-      if (process.env.CI === 'true') throw new Error(`PostgreSQL does not answer at ${POSTGRES_URL}, and CI needs it`);
-      this.skip();
-    },
-    async open() {
-      const { url, drop } = await postgresSchema();
-      const db = openDatabase(url);
-      return {
-        index: new PostgresSearchIndex(db),
-        async cleanup() {
-          await db.destroy();
-          await drop();
-        },
-      };
-    },
-  },
+const FALLBACKS: { label: string; title: string; available: (this: Mocha.Context) => void; open(): Promise<OpenIndex<DatabaseSearchIndex>> }[] = [
+  { label: 'FTS5', title: ' (SQLite only: FTS5)', available: sqliteOnly, open: () => ftsIndex() },
+  { label: 'PostgreSQL', title: postgresTitle, available: needPostgres, open: postgresIndex },
 ];
 
 type Call = { method: string; path: string; query: string; body: unknown; auth: string | undefined };
