@@ -42,44 +42,46 @@ export type SendAnswer = { seq: number; failure?: SendFailure };
 
 /** Sends through smtp-thread.ts; the thread starts with the mailer, and again after a crash. */
 function smtpMailer(settings: ThreadSettings): Mailer {
-  let thread: Worker | null = null;
+  type Waiter = { resolve: () => void; reject: (error: Error) => void };
+  // Each thread answers for the sends given to it: a thread that dies fails its own, not its successor's.
+  let thread: { worker: Worker; waiting: Map<number, Waiter> } | null = null;
   let seq = 0;
-  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   const start = () => {
     // tsx's loader is not inherited by threads: the thread registers it before loading the module.
     // Both resolved here: the thread's own resolution starts from the working folder, which may be anywhere.
     const url = new URL('./smtp-thread.ts', import.meta.url).href;
     const tsx = import.meta.resolve('tsx/esm/api');
     const worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`, { eval: true, workerData: settings });
+    const started = { worker, waiting: new Map<number, Waiter>() };
     worker.unref();
     worker.on('message', ({ seq: n, failure }: SendAnswer) => {
-      const waiter = waiting.get(n);
-      waiting.delete(n);
+      const waiter = started.waiting.get(n);
+      started.waiting.delete(n);
       if (failure) waiter?.reject(Object.assign(new Error(failure.message), failure));
       else waiter?.resolve();
     });
     const lost = (error: Error) => {
-      if (thread === worker) thread = null;
-      for (const waiter of waiting.values()) waiter.reject(error);
-      waiting.clear();
+      if (thread === started) thread = null;
+      for (const waiter of started.waiting.values()) waiter.reject(error);
+      started.waiting.clear();
     };
     worker.on('error', lost);
     worker.on('exit', () => lost(new Error('The SMTP thread stopped')));
-    return worker;
+    return started;
   };
   // Started now, not with the first e-mail: loading the thread takes a moment an e-mail should not wait for.
   thread = start();
   return {
     send(mail) {
-      thread ??= start();
+      const current = (thread ??= start());
       const request: SendRequest = { seq: ++seq, mail };
       return new Promise((resolve, reject) => {
-        waiting.set(request.seq, { resolve, reject });
-        thread!.postMessage(request);
+        current.waiting.set(request.seq, { resolve, reject });
+        current.worker.postMessage(request);
       });
     },
     close: () => {
-      thread?.postMessage('close');
+      thread?.worker.postMessage('close');
       thread = null;
     },
   };
