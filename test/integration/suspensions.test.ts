@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { api, eventually } from '../helpers/app.ts';
 import { PUBLIC, inDays, publish, registerFirm, settle, startWithSmtp, type Ctx } from '../helpers/firms.ts';
-import { linkIn } from '../helpers/smtp.ts';
+import { confirmAll, linkIn } from '../helpers/smtp.ts';
 import { DeliveryBusyError, sendInstantAlert } from '../../src/mail/delivery.service.ts';
 import { insertDelivery } from '../../src/mail/ledger.repo.ts';
 
@@ -126,10 +126,11 @@ describe('suspensions and the ledger claim', function () {
 
   it('the firm lifts its own suspension by confirming its address again: links from before the suspension do not', async () => {
     c = await setup({ MAIL_SUSPEND_AFTER: '1' });
-    const first = c.smtp.waitFor(1).then(([m]) => m);
-    const registered = registerFirm(c, 'again@firma.example');
-    const oldLink = linkIn(await first, `${PUBLIC}/confirm/`).replace(PUBLIC, c.t.app.url);
-    const id = await registered;
+    const id = await registerFirm(c, 'again@firma.example', [{}], { confirm: false });
+    const [first] = await c.smtp.waitFor(1);
+    const oldLink = linkIn(first, `${PUBLIC}/confirm/`).replace(PUBLIC, c.t.app.url);
+    await confirmAll(c.smtp, PUBLIC, c.t.app.url, ['again@firma.example']);
+    await settle(c);
     c.smtp.rejectNext(2, 550, 'Mailbox full');
     await publish(c, 'gone');
     await settle(c);
