@@ -10,6 +10,7 @@ import { addUser, createApiToken } from '../../src/accounts/accounts.service.ts'
 import { HttpServer } from '../../src/app.ts';
 import type { RouteInfo } from '../../src/http/secured-router.ts';
 import { loadConfig } from '../../src/config.ts';
+import { QUEUES } from '../../src/queue/jobs.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { startWorkers, type Workers } from '../../workers/start.ts';
 import { testDatabase } from './database.ts';
@@ -104,6 +105,24 @@ export async function api(app: App, method: string, path: string, body?: unknown
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
   return { status: response.status, body: type.includes('json') ? JSON.parse(text) : text, headers: response.headers };
+}
+
+/**
+ * The outbox is relayed and no job waits, runs or waits to be retried. Each
+ * queue is counted in one call (one script in Redis): counted state by state, a
+ * retry can move from delayed to active between two counts and be missed.
+ * Scheduled queues (digests, reconciliation) always hold their next run: only
+ * what waits or runs counts there.
+ */
+export async function queuesIdle(app: App): Promise<boolean> {
+  const pending = await app.db.selectFrom('outbox').select('id').where('relayed_at', 'is', null).execute();
+  if (pending.length) return false;
+  for (const name of QUEUES) {
+    const scheduled = name === 'digest' || name === 'reconcile';
+    const counts = await app.producer.queue(name).getJobCounts('waiting', 'active', 'prioritized', ...(scheduled ? [] : ['delayed' as const]));
+    if (Object.values(counts).some((n) => n > 0)) return false;
+  }
+  return true;
 }
 
 /** Polls until the check passes or the time is up. */

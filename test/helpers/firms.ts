@@ -2,8 +2,7 @@
 // from the e-mail, subscribe, publish; and waiting until the queues are quiet.
 import { expect } from 'chai';
 import { luhnCheckDigit } from '../../src/domain/orgnr.ts';
-import { QUEUES } from '../../src/queue/jobs.ts';
-import { api, eventually, startTestApp, type TestApp } from './app.ts';
+import { api, eventually, queuesIdle, startTestApp, type TestApp } from './app.ts';
 import { confirmAll, startSmtp, type TestSmtp } from './smtp.ts';
 
 export const PUBLIC = 'https://brygga.lerum.se';
@@ -62,20 +61,9 @@ export async function publish(c: Ctx, reference: string, extra: object = {}) {
   return res.body as { outcome: string; changed: string[]; notice: { id: string } };
 }
 
-/** Waits until the outbox is relayed and no job is waiting or running (the digest queue always holds its next scheduled runs). */
+/** Waits until the outbox is relayed and no job is waiting, running or to be retried. */
 export async function settle({ t }: Ctx, timeoutMs = 20_000) {
-  await eventually(async () => {
-    const pending = await t.app.db.selectFrom('outbox').select('id').where('relayed_at', 'is', null).execute();
-    if (pending.length) return false;
-    for (const q of QUEUES) {
-      const counts = await t.app.producer.queue(q).getJobCounts('waiting', 'active', 'prioritized');
-      if (Object.values(counts).some((n) => n > 0)) return false;
-    }
-    for (const q of ['notify', 'account'] as const) {
-      if ((await t.app.producer.queue(q).getJobCounts('delayed')).delayed > 0) return false;
-    }
-    return true;
-  }, timeoutMs);
+  await eventually(() => queuesIdle(t.app), timeoutMs);
 }
 
 /** Runs a digest or the closing reminders as the scheduler would at `at`. */

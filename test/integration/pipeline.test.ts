@@ -1,9 +1,8 @@
 // The whole path over the real stack: HTTP → SQLite → outbox → BullMQ on Redis
 // → match → notify → SMTP. Publishing twice or restarting workers sends nothing new.
 import { expect } from 'chai';
-import { api, eventually, startTestApp, type TestApp } from '../helpers/app.ts';
+import { api, eventually, queuesIdle, startTestApp, type TestApp } from '../helpers/app.ts';
 import { confirmAll, startSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { QUEUES } from '../../src/queue/jobs.ts';
 
 const deadline = new Date(Date.now() + 20 * 24 * 3600 * 1000).toISOString();
 
@@ -20,17 +19,6 @@ export const schoolKitchen = {
 
 function firm(orgNumber: string, name: string, email: string, categories: string[]) {
   return { orgNumber, name, email, municipalityCode: '1441', categories, csr: [] };
-}
-
-async function queuesIdle(t: TestApp) {
-  // Scheduled queues (digests, reconciliation) always hold their next run: only what is running or waiting counts there.
-  for (const name of QUEUES) {
-    const scheduled = name === 'digest' || name === 'reconcile';
-    const counts = await t.app.producer.queue(name).getJobCounts('waiting', 'active', 'prioritized', ...(scheduled ? [] : ['delayed' as const]));
-    if (Object.values(counts).some((n) => n > 0)) return false;
-  }
-  const pending = await t.app.db.selectFrom('outbox').select('id').where('relayed_at', 'is', null).execute();
-  return pending.length === 0;
 }
 
 describe('pipeline: publish → match → e-mail', function () {
@@ -69,7 +57,7 @@ describe('pipeline: publish → match → e-mail', function () {
     expect(published.body.notice.cpv.main).to.equal('45214200');
 
     await smtp.waitFor(2);
-    await eventually(() => queuesIdle(t));
+    await eventually(() => queuesIdle(t.app));
     expect(smtp.messages.map((m) => m.to[0]).sort()).to.deep.equal(['bygg@example.se', 'skola@example.se']);
 
     const mail = smtp.messages.find((m) => m.to[0] === 'bygg@example.se')!;
@@ -101,7 +89,7 @@ describe('pipeline: publish → match → e-mail', function () {
     // Both duplicates have run to the end (the notify job from the match one too): nothing more can come.
     await eventually(async () => (await t.app.producer.queue('match').getJob('match-duplicate'))?.finishedOn);
     await eventually(async () => (await t.app.producer.queue('notify').getJob('notify-duplicate'))?.finishedOn);
-    await eventually(() => queuesIdle(t));
+    await eventually(() => queuesIdle(t.app));
 
     expect(smtp.messages).to.have.length(2);
     const deliveries = await t.app.db.selectFrom('deliveries').selectAll().where('kind', '=', 'instant').execute();
