@@ -224,7 +224,7 @@ describe('notifications', function () {
   });
 
   it('a worker killed between jobs and mid-batch: after a restart every alert is delivered, each once', async function () {
-    this.timeout(120_000);
+    this.timeout(180_000);
     c = await setup({ WORKERS: 'off', WORKER_LOCK_MS: '2000', MAIL_RATE_PER_SECOND: '40' });
     // WORKERS=off here: the confirmation e-mail is sent by the worker process below.
     await registerFirm(c, 'k@firma.example', [{}], false);
@@ -258,10 +258,12 @@ describe('notifications', function () {
     worker = startWorker();
     try {
       await c.smtp.waitFor(N, 60_000);
+      // A row whose e-mail the relay took just before a kill is recorded once its 15 s lease
+      // has run out and the job's back-off (doubling from 200 ms) comes round: up to ~30 s.
       await eventually(async () => {
         const sent = await c.t.app.db.selectFrom('deliveries').select('id').where('kind', '=', 'instant').where('status', '=', 'sent').execute();
         return sent.length === N;
-      }, 30_000);
+      }, 60_000);
     } finally {
       worker.kill('SIGTERM');
       await new Promise((r) => worker.once('exit', r));
