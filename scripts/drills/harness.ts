@@ -4,7 +4,7 @@
 // instant subscriptions, registered through the API; and the check at the
 // end: every expected alert sent once, nothing stuck, ready.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
@@ -122,17 +122,19 @@ export class Stack {
   firms: { id: string; email: string; division: string }[] = [];
   private queues = new Map<string, Queue>();
   private database: Db | null = null;
-  /** When a worker was killed (kill()): e-mails the relay took just before are in flight, not duplicates (see Figures). */
-  private killedAt: number | null = null;
+  /** The relay connections of the workers killed (kill()): the last e-mail each carried may be in flight (see Figures). */
+  private cutConnections: string[] = [];
   private constructor(
     readonly name: string, readonly dir: string, readonly redis: DrillRedis, readonly sink: Sink,
     readonly env: Record<string, string>, readonly opts: StackOptions, private readonly ports: number[],
   ) {}
 
-  /** Kills a worker process with SIGKILL, noting when. */
-  async kill(worker: Proc): Promise<void> {
-    this.killedAt = Date.now();
+  /** Kills a worker process with SIGKILL, noting its connections to the relay; how many it had. */
+  async kill(worker: Proc): Promise<number> {
+    const cut = this.sink.connectionsFrom(clientPorts(worker, Number(new URL(this.sink.url).port)));
+    this.cutConnections.push(...cut);
     await stopProc(worker, 'SIGKILL');
+    return cut.length;
   }
 
   /** The first API process. */
@@ -375,17 +377,18 @@ export class Stack {
       if (wanted.has(key) && row.status === 'sent' && arrived) sent++;
       else if (!wanted.has(key) && row.status === 'sent') unexpected++;
     }
+    const cut = new Set(this.cutConnections.map((c) => this.sink.lastTakenOn(c)));
     let duplicates = 0;
     let inFlight = 0;
     for (const [id, n] of arrivals) {
       if (n < 2) continue;
-      const first = this.sink.arrivedAt.get(id)?.[0] ?? 0;
-      if (this.killedAt !== null && first <= this.killedAt && first > this.killedAt - SMTP_WINDOW_MS) inFlight += n - 1;
-      else duplicates += n - 1;
+      // Sent again once at most: the copy after that is a duplicate like any other.
+      if (cut.has(id)) inFlight += 1;
+      duplicates += n - 1 - (cut.has(id) ? 1 : 0);
     }
     const stuck = await this.stuck();
     const ready = (await Promise.all(this.ports.map((_, i) => this.readyz(i)))).every((status) => status === 200);
-    const ok = sent === wanted.size && duplicates === 0 && inFlight <= SMTP_CONNECTIONS && unexpected === 0 && stuck === 0 && ready;
+    const ok = sent === wanted.size && duplicates === 0 && unexpected === 0 && stuck === 0 && ready;
     return { ok, expected: wanted.size, sent, duplicates, inFlight, unexpected, stuck, ready, recoverMs: 0 };
   }
 
@@ -412,17 +415,44 @@ export class Stack {
 }
 
 /**
- * `inFlight`: e-mails sent again whose first copy the relay took in the last
- * SMTP_WINDOW_MS before a worker was killed. SMTP has no way to ask a relay
- * whether it has a message (RFC 1047): between the relay taking the message
- * and the worker's SMTP thread hearing the 250 and setting the sent mark (a
- * few ms, tens on a loaded machine), a kill leaves no trace. At most one per
- * pooled connection; the copies carry the same Message-ID, which mail clients
- * fold. Any other repeat is a `duplicate` and fails the drill.
+ * `inFlight`: e-mails sent again once whose first copy was the last the relay
+ * took on a connection of a worker that was then killed. SMTP has no way to
+ * ask a relay whether it has a message (RFC 1047): between the relay taking
+ * the message and the worker's SMTP thread hearing the 250 and setting the
+ * sent mark (a few ms, tens on a loaded machine), a kill leaves no trace. At
+ * most one per pooled connection; the copies carry the same Message-ID, which
+ * mail clients fold. Any other repeat is a `duplicate` and fails the drill.
  */
 export type Figures = { ok: boolean; expected: number; sent: number; duplicates: number; inFlight: number; unexpected: number; stuck: number; ready: boolean; recoverMs: number };
 
-/** How long before a kill an accepted e-mail may still lack its sent mark (see Figures). */
-export const SMTP_WINDOW_MS = 100;
-/** The SMTP pool's connections (src/mail/mailer.ts): at most this many e-mails are in that window at once. */
-const SMTP_CONNECTIONS = 5;
+/**
+ * The local ports of a process's TCP connections to a port on this machine,
+ * from /proc (Linux): its sockets' inodes, found in the connection table.
+ * Elsewhere none, and every repeat counts as a duplicate.
+ */
+function clientPorts(p: Proc, remotePort: number): Set<number> {
+  const ports = new Set<number>();
+  try {
+    const fds = readdirSync(`/proc/${p.child.pid}/fd`);
+    const inodes = new Set(fds.map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${p.child.pid}/fd/${fd}`))?.[1]).filter(Boolean));
+    for (const table of ['tcp', 'tcp6']) {
+      for (const line of readFileSync(`/proc/${p.child.pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
+        // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+        const fields = line.trim().split(/\s+/);
+        if (fields.length < 10 || !inodes.has(fields[9])) continue;
+        if (parseInt(fields[2].split(':')[1], 16) === remotePort) ports.add(parseInt(fields[1].split(':')[1], 16));
+      }
+    }
+  } catch {
+    // No /proc: nothing is taken for in flight.
+  }
+  return ports;
+}
+
+const readlinkSafe = (path: string) => {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return ''; // closed meanwhile
+  }
+};

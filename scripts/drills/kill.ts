@@ -14,10 +14,10 @@ export const workerKill: Drill = {
       await until(async () => (await s.sentCount()) >= 300, 60_000, 'alerts flowing');
       const killed = await s.sentCount();
       const killedAt = Date.now();
-      await s.kill(s.workers);
+      const cut = await s.kill(s.workers);
       await s.startWorkers();
       const figures = await s.verify(await s.expected());
-      const notes = [`killed with ${killed} of ${figures.expected} alerts sent`, ...(await s.duplicated(killedAt)).map((d) => `${d} (times from the kill)`)];
+      const notes = [`killed with ${killed} of ${figures.expected} alerts sent and ${cut} connections to the relay open`, ...(await s.duplicated(killedAt)).map((d) => `${d} (times from the kill)`)];
       return outcome(figures, failures.length ? [`${failures.length} API writes failed`] : [], notes);
     } finally {
       await s.stop();

@@ -12,6 +12,10 @@ export type Sink = {
   byMessageId: Map<string, number>;
   /** When each Message-ID arrived (ms since the epoch), to tell how a duplicate came about. */
   arrivedAt: Map<string, number[]>;
+  /** The connections open now from these client ports (their session ids). */
+  connectionsFrom(ports: Set<number>): string[];
+  /** The Message-ID of the last e-mail taken on a connection, if any. */
+  lastTakenOn(connection: string): string | undefined;
   /** While true, confirmation e-mails are parsed and kept (the seeding reads their links). */
   collecting: boolean;
   confirmations: { to: string; text: string }[];
@@ -27,6 +31,7 @@ export async function startSink(): Promise<Sink> {
   const byMessageId = new Map<string, number>();
   const arrivedAt = new Map<string, number[]>();
   const confirmations: { to: string; text: string }[] = [];
+  const connections = new Map<string, { remotePort: number; open: boolean; last?: string }>();
   let mode: SinkMode = 'accept';
   let rejectAddress: string | null = null;
   const sink = { rejected: 0, collecting: false } as Sink;
@@ -39,6 +44,14 @@ export async function startSink(): Promise<Sink> {
       disableReverseLookup: true,
       closeTimeout: 200,
       logger: false,
+      onConnect(session, callback) {
+        connections.set(session.id, { remotePort: session.remotePort, open: true });
+        callback();
+      },
+      onClose(session) {
+        const connection = connections.get(session.id);
+        if (connection) connection.open = false;
+      },
       onRcptTo(address, _session, callback) {
         if (mode === 'tempfail') return callback(fail(421, 'Service not available, try again later'));
         if (rejectAddress && address.address === rejectAddress) {
@@ -57,6 +70,8 @@ export async function startSink(): Promise<Sink> {
           const id = /^Message-ID:[ \t]*(\S+)/im.exec(head)?.[1] ?? '(none)';
           byMessageId.set(id, (byMessageId.get(id) ?? 0) + 1);
           arrivedAt.set(id, [...(arrivedAt.get(id) ?? []), Date.now()]);
+          const connection = connections.get(session.id);
+          if (connection) connection.last = id;
           if (sink.collecting) {
             const parsed = await simpleParser(raw);
             if (/Bekräfta|Confirm/.test(parsed.subject ?? '')) confirmations.push({ to: session.envelope.rcptTo[0].address, text: parsed.text ?? '' });
@@ -80,6 +95,8 @@ export async function startSink(): Promise<Sink> {
     byMessageId,
     arrivedAt,
     confirmations,
+    connectionsFrom: (ports: Set<number>) => [...connections].filter(([, c]) => c.open && ports.has(c.remotePort)).map(([id]) => id),
+    lastTakenOn: (connection: string) => connections.get(connection)?.last,
     async setMode(next: SinkMode) {
       if (next === 'refuse' && mode !== 'refuse') await close();
       if (next !== 'refuse' && mode === 'refuse') {

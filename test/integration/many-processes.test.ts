@@ -32,6 +32,7 @@ describe('many processes: 2 API and 3 worker processes on one database and one R
     const s = stack;
     const publishing = s.publishAll();
     await until(async () => (await s.sentCount()) >= 300, 120_000, 'alerts flowing');
+    const killedAt = Date.now();
     await s.kill(s.workerProcs[1]);
     expect(await publishing, 'API writes that failed').to.deep.equal([]);
     const expected = await s.expected();
@@ -39,7 +40,7 @@ describe('many processes: 2 API and 3 worker processes on one database and one R
     expect(expected).to.have.length(NOTICES * FIRMS / 20);
     const figures = await s.verify(expected, 180_000);
     // Only what SMTP itself cannot tell (in flight at the kill, see Figures) may arrive twice.
-    expect(figures).to.include({ duplicates: 0, unexpected: 0, stuck: 0, ready: true, sent: expected.length });
+    expect(figures, (await s.duplicated(killedAt)).join('\n')).to.include({ duplicates: 0, unexpected: 0, stuck: 0, ready: true, sent: expected.length });
     expect(figures.inFlight).to.be.at.most(5);
     expect(s.workerProcs.filter((p) => p.alive())).to.have.length(2);
   });
