@@ -67,6 +67,9 @@ export function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Workers {
       // A crashed worker's jobs are taken up again once their lock runs out.
       lockDuration: options.lockMs,
       stalledInterval: options.lockMs,
+      // BullMQ fails a job for good the second time its worker dies mid-run (1 by default);
+      // a job is rarely what kills a worker, so it may outlive a few crashes in a row.
+      maxStalledCount: 3,
     });
     worker.on('failed', (job, error) =>
       rt.log.warn({ queue, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),

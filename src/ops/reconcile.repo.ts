@@ -3,9 +3,9 @@
 // finish (the notice revision they handled, in `revisions` under
 // `indexed:<notice>` / `matched:<notice>`); a notice whose mark is missing or
 // older than its revision was not (fully) handled, e.g. because Redis lost the job.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { NoticeRow } from '../../db/schema.ts';
+import type { Database, NoticeRow } from '../../db/schema.ts';
 
 export type Step = 'indexed' | 'matched';
 
@@ -44,10 +44,24 @@ export function staleNoticesQuery(db: Db, step: Step, since: string, before: str
 }
 
 /**
+ * A ledger row that is not done and no worker holds: pending, or sending with
+ * its lease run out, since before `before`. Its job failed for good (a job
+ * whose worker died twice mid-run is failed by BullMQ as stalled) or Redis
+ * lost it; queued again, the job finds the row and sends or records it once.
+ */
+const stuck = (before: string) => (eb: ExpressionBuilder<Database, 'deliveries'>) =>
+  eb.and([
+    eb('deliveries.status', 'in', ['pending', 'sending']),
+    eb('deliveries.created_at', '<=', before),
+    eb.or([eb('deliveries.lease_until', 'is', null), eb('deliveries.lease_until', '<', before)]),
+  ]);
+
+/**
  * Matches recorded before `before` of notices that may still invite firms
  * (the SQL part of domain/alerts.ts; the caller applies the rule exactly), of
  * confirmed firms with an active instant subscription, that no e-mail carried
- * as new: no instant ledger row, and no digest or summary item.
+ * as new: no instant ledger row, and no digest or summary item, but for rows
+ * that are stuck.
  */
 export async function unalertedMatches(db: Db, now: Date, before: string, limit: number) {
   return db
@@ -66,11 +80,15 @@ export async function unalertedMatches(db: Db, now: Date, before: string, limit:
     .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('deliveries.id')
       .whereRef('deliveries.company_id', '=', 'matches.company_id')
       .where('deliveries.kind', '=', 'instant')
-      .whereRef('deliveries.ref', '=', 'matches.notice_id'))))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('delivery_items').select('delivery_items.notice_id')
+      .whereRef('deliveries.ref', '=', 'matches.notice_id')
+      .where((d) => d.not(stuck(before)(d))))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('delivery_items')
+      .innerJoin('deliveries', 'deliveries.id', 'delivery_items.delivery_id')
+      .select('delivery_items.notice_id')
       .whereRef('delivery_items.company_id', '=', 'matches.company_id')
       .whereRef('delivery_items.notice_id', '=', 'matches.notice_id')
-      .where('delivery_items.section', '=', 'new'))))
+      .where('delivery_items.section', '=', 'new')
+      .where((d) => d.not(stuck(before)(d))))))
     .select(['matches.company_id', 'matches.subscription_ids'])
     .selectAll('notices')
     .orderBy('matches.created_at')

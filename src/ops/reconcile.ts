@@ -1,8 +1,9 @@
 // Reconciliation: the database is the truth, the queues only carry work. When
 // Redis loses jobs (restarted without persistence, flushed, failed over), this
-// finds what was not done and queues it again. Job ids are deterministic, so
-// queuing work that is still waiting or running adds nothing, and the ledger
-// keeps every e-mail to once.
+// finds what was not done and queues it again; a job that failed for good (a
+// worker killed twice while running it) is retried. Job ids are deterministic,
+// so queuing work that is still waiting or running adds nothing, and the
+// ledger keeps every e-mail to once.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import { alertKind, subscriptionTakes } from '../domain/alerts.ts';
@@ -32,9 +33,9 @@ export async function reconcile(
   const since = new Date(now.getTime() - lookbackMs).toISOString();
   const before = new Date(now.getTime() - graceMs).toISOString();
   const index = await staleNotices(db, 'indexed', since, before, limit);
-  await producer.addBulk('index', index);
+  await producer.addAgain('index', index);
   const match = await staleNotices(db, 'matched', since, before, limit);
-  await producer.addBulk('match', match);
+  await producer.addAgain('match', match);
 
   const candidates = await unalertedMatches(db, now, before, limit);
   const subscriptions = await instantSubscriptions(db, [...new Set(candidates.map((c) => c.company_id))]);
@@ -47,7 +48,7 @@ export async function reconcile(
       return kinds !== undefined && subscriptionTakes(kinds, alert);
     });
   });
-  await producer.addBulk('notify', notify.map((row) => ({ kind: 'instant' as const, companyId: row.company_id, noticeId: row.id })));
+  await producer.addAgain('notify', notify.map((row) => ({ kind: 'instant' as const, companyId: row.company_id, noticeId: row.id })));
 
   const outcome = { index: index.length, match: match.length, notify: notify.length };
   if (outcome.index + outcome.match + outcome.notify > 0) ctx.log.warn(outcome, 'reconciliation queued work the queues had lost or not done');

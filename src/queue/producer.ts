@@ -42,6 +42,20 @@ export class Producer {
     );
   }
 
+  /**
+   * As addBulk, for work the database says is not done: a job of the same id
+   * that failed for good (attempts used up, or stalled too often) is retried
+   * rather than left standing in the way of the new one.
+   */
+  async addAgain<Q extends QueueName>(name: Q, items: JobPayload<Q>[]): Promise<void> {
+    const id = jobId[name] as (p: JobPayload<Q>) => string;
+    for (const item of items) {
+      const job = await this.queues[name].getJob(id(payloads[name].parse(item) as JobPayload<Q>));
+      if (job && (await job.isFailed())) await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => undefined);
+    }
+    await this.addBulk(name, items);
+  }
+
   async close(): Promise<void> {
     await Promise.all(Object.values(this.queues).map((q) => q.close()));
   }

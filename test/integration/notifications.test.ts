@@ -263,7 +263,13 @@ describe('notifications', function () {
       await eventually(async () => {
         const sent = await c.t.app.db.selectFrom('deliveries').select('id').where('kind', '=', 'instant').where('status', '=', 'sent').execute();
         return sent.length === N;
-      }, 60_000);
+      }, 60_000).catch(async (error: Error) => {
+        // What is left unrecorded, and what became of its job.
+        const rows = await c.t.app.db.selectFrom('deliveries').select(['id', 'ref', 'status', 'lease_until']).where('kind', '=', 'instant').where('status', '!=', 'sent').execute();
+        const failed = await c.t.app.producer.queue('notify').getFailed();
+        const jobs = failed.map((j) => `${j.id}: ${j.failedReason} (attempts ${j.attemptsMade})`);
+        throw new Error(`${error.message}\nunrecorded: ${JSON.stringify(rows)}\nfailed jobs: ${jobs.join('; ') || 'none'}\nworker output:\n${output}`);
+      });
     } finally {
       worker.kill('SIGTERM');
       await new Promise((r) => worker.once('exit', r));

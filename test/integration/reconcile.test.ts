@@ -1,15 +1,18 @@
 // Redis losing its data mid-run (a FLUSHALL of a Redis without persistence):
 // jobs queued for notices, and alerts queued for matches, are gone, and so are
 // the digest schedulers. Reconciliation finds the work in the database and
-// queues it again; every alert still arrives exactly once.
+// queues it again; every alert still arrives exactly once. So does an alert
+// whose job BullMQ failed for good, and one whose row a dead worker left.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
+import { Worker, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.ts';
+import { insertDelivery } from '../../src/mail/ledger.repo.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { startWorkers, type Workers } from '../../workers/start.ts';
 import { App, eventually, type TestApp } from '../helpers/app.ts';
@@ -104,5 +107,45 @@ describe('reconciliation after Redis lost its data', function () {
     expect(await app.producer.queue('reconcile').getJobScheduler('reconcile')).to.not.equal(undefined);
     expect(logs.some((l) => l.includes('job schedulers were missing'))).to.equal(true);
     expect(logs.some((l) => l.includes('reconciliation queued work'))).to.equal(true);
+  });
+
+  it('retries an alert whose job failed for good, and one whose ledger row a dead worker left sending: each once', async () => {
+    const c: Ctx = { t: { app, dir, stop: async () => undefined } as TestApp, smtp };
+    await settle(c);
+    const before = smtp.messages.length;
+    const notify = app.producer.queue('notify');
+    await notify.pause();
+    const notice = (await publish(c, 'failed-for-good')).notice.id;
+    await eventually(async () => (await notify.getJobCounts('waiting')).waiting === 3);
+
+    // The workers stop; the three alert jobs fail for good, as BullMQ fails a job
+    // whose workers died mid-run too often. One firm's row was claimed by a worker
+    // that then died: sending, its lease run out, its e-mail not sent.
+    await workers?.close();
+    workers = null;
+    await notify.resume();
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const taker = new Worker('notify', null, { connection, prefix: app.rt.config.queuePrefix, autorun: false });
+    for (let i = 0; i < 3; i++) {
+      const job = (await taker.getNextJob('dead-worker')) as Job;
+      await job.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), 'dead-worker', false);
+    }
+    await taker.close();
+    await connection.quit();
+    expect(await notify.getJobCounts('failed')).to.deep.equal({ failed: 3 });
+    const firm = await app.db.selectFrom('companies').select('id').where('email', '=', 'a@firma.example').executeTakeFirstOrThrow();
+    const row = await insertDelivery(app.db, { companyId: firm.id, kind: 'instant', ref: notice }, [{ noticeId: notice, section: 'new', revision: 1 }]);
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await app.db.updateTable('deliveries').set({ status: 'sending', owner: 'dead-worker', lease_until: past, created_at: past }).where('id', '=', row.id).execute();
+
+    workers = startWorkers(app.rt, { reconcileEveryMs: 500, reconcileGraceMs: 0 });
+    await smtp.waitFor(before + 3, 30_000);
+    await new Promise((r) => setTimeout(r, 2000)); // more reconciliation runs: nothing more is sent
+    const told = smtp.messages.slice(before).map((m) => m.to.join(',')).sort();
+    expect(told).to.deep.equal(['a@firma.example', 'b@firma.example', 'c@firma.example']);
+    const ledger = await app.db.selectFrom('deliveries').select(['id', 'status']).where('kind', '=', 'instant').where('ref', '=', notice).execute();
+    expect(ledger.map((d) => d.status)).to.deep.equal(['sent', 'sent', 'sent']);
+    expect(ledger.map((d) => d.id)).to.include(row.id); // the stuck row was sent, not a second one made
+    expect(await notify.getJobCounts('failed')).to.deep.equal({ failed: 0 });
   });
 });
