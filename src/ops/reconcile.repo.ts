@@ -60,8 +60,8 @@ const stuck = (before: string) => (eb: ExpressionBuilder<Database, 'deliveries'>
  * Matches recorded before `before` of notices that may still invite firms
  * (the SQL part of domain/alerts.ts; the caller applies the rule exactly), of
  * confirmed firms with an active instant subscription, that no e-mail carried
- * as new: no instant ledger row, and no digest or summary item, but for rows
- * that are stuck.
+ * as new: no instant ledger row, and no digest or summary item, but for an
+ * instant row that is stuck.
  */
 export async function unalertedMatches(db: Db, now: Date, before: string, limit: number) {
   return db
@@ -88,7 +88,7 @@ export async function unalertedMatches(db: Db, now: Date, before: string, limit:
       .whereRef('delivery_items.company_id', '=', 'matches.company_id')
       .whereRef('delivery_items.notice_id', '=', 'matches.notice_id')
       .where('delivery_items.section', '=', 'new')
-      .where((d) => d.not(stuck(before)(d))))))
+      .where((d) => d.not(d.and([d('deliveries.kind', '=', 'instant'), stuck(before)(d)]))))))
     .select(['matches.company_id', 'matches.subscription_ids'])
     .selectAll('notices')
     .orderBy('matches.created_at')
