@@ -44,13 +44,14 @@ export function staleNoticesQuery(db: Db, step: Step, since: string, before: str
 }
 
 /**
- * A ledger row that is not done and no worker holds: pending, or sending with
- * its lease run out, since before `before`. Its job failed for good (a job
- * whose worker died twice mid-run is failed by BullMQ as stalled) or Redis
- * lost it; queued again, the job finds the row and sends or records it once.
+ * An instant ledger row that is not done and no worker holds: pending, or
+ * sending with its lease run out, since before `before`. Its job failed for
+ * good (BullMQ fails a job whose workers died mid-run too often) or Redis lost
+ * it; queued again, the job finds the row and sends or records it once.
  */
-const stuck = (before: string) => (eb: ExpressionBuilder<Database, 'deliveries'>) =>
+const stuckInstant = (eb: ExpressionBuilder<Database, 'deliveries'>, before: string) =>
   eb.and([
+    eb('deliveries.kind', '=', 'instant'),
     eb('deliveries.status', 'in', ['pending', 'sending']),
     eb('deliveries.created_at', '<=', before),
     eb.or([eb('deliveries.lease_until', 'is', null), eb('deliveries.lease_until', '<', before)]),
@@ -81,14 +82,14 @@ export async function unalertedMatches(db: Db, now: Date, before: string, limit:
       .whereRef('deliveries.company_id', '=', 'matches.company_id')
       .where('deliveries.kind', '=', 'instant')
       .whereRef('deliveries.ref', '=', 'matches.notice_id')
-      .where((d) => d.not(stuck(before)(d))))))
+      .where((d) => d.not(stuckInstant(d, before))))))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('delivery_items')
       .innerJoin('deliveries', 'deliveries.id', 'delivery_items.delivery_id')
       .select('delivery_items.notice_id')
       .whereRef('delivery_items.company_id', '=', 'matches.company_id')
       .whereRef('delivery_items.notice_id', '=', 'matches.notice_id')
       .where('delivery_items.section', '=', 'new')
-      .where((d) => d.not(d.and([d('deliveries.kind', '=', 'instant'), stuck(before)(d)]))))))
+      .where((d) => d.not(stuckInstant(d, before))))))
     .select(['matches.company_id', 'matches.subscription_ids'])
     .selectAll('notices')
     .orderBy('matches.created_at')

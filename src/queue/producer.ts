@@ -51,6 +51,7 @@ export class Producer {
     const id = jobId[name] as (p: JobPayload<Q>) => string;
     for (const item of items) {
       const job = await this.queues[name].getJob(id(payloads[name].parse(item) as JobPayload<Q>));
+      // Refused when another process retried it first: it is waiting again either way.
       if (job && (await job.isFailed())) await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => undefined);
     }
     await this.addBulk(name, items);
