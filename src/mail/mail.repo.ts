@@ -23,7 +23,13 @@ export async function confirmedSubscribers(db: Db, which: { frequency: string } 
 
 /** Firms told about this notice as new, with a confirmed address and an active instant subscription. */
 export async function instantFirmsToldOf(db: Db, noticeId: string): Promise<string[]> {
-  const rows = await db
+  const rows = await instantFirmsToldOfQuery(db, noticeId).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Asked by every match job: the notice's items are found by index (delivery_items_notice_idx). */
+export function instantFirmsToldOfQuery(db: Db, noticeId: string) {
+  return db
     .selectFrom('delivery_items')
     .innerJoin('companies', 'companies.id', 'delivery_items.company_id')
     .select('companies.id')
@@ -38,9 +44,7 @@ export async function instantFirmsToldOf(db: Db, noticeId: string): Promise<stri
           .where('subscriptions.frequency', '=', 'instant')
           .where('subscriptions.active', '=', 1),
       ),
-    )
-    .execute();
-  return rows.map((r) => r.id);
+    );
 }
 
 /** Every notice that matched the firm, with the match's score and subscriptions. */

@@ -44,14 +44,14 @@ export function staleNoticesQuery(db: Db, step: Step, since: string, before: str
 }
 
 /**
- * An instant ledger row that is not done and no worker holds: pending, or
+ * A ledger row of this kind that is not done and no worker holds: pending, or
  * sending with its lease run out, since before `before`. Its job failed for
  * good (BullMQ fails a job whose workers died mid-run too often) or Redis lost
  * it; queued again, the job finds the row and sends or records it once.
  */
-const stuckInstant = (eb: ExpressionBuilder<Database, 'deliveries'>, before: string) =>
+const stuck = (eb: ExpressionBuilder<Database, 'deliveries'>, kind: 'instant' | 'change', before: string) =>
   eb.and([
-    eb('deliveries.kind', '=', 'instant'),
+    eb('deliveries.kind', '=', kind),
     eb('deliveries.status', 'in', ['pending', 'sending']),
     eb('deliveries.created_at', '<=', before),
     eb.or([eb('deliveries.lease_until', 'is', null), eb('deliveries.lease_until', '<', before)]),
@@ -82,19 +82,55 @@ export async function unalertedMatches(db: Db, now: Date, before: string, limit:
       .whereRef('deliveries.company_id', '=', 'matches.company_id')
       .where('deliveries.kind', '=', 'instant')
       .whereRef('deliveries.ref', '=', 'matches.notice_id')
-      .where((d) => d.not(stuckInstant(d, before))))))
+      .where((d) => d.not(stuck(d, 'instant', before))))))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('delivery_items')
       .innerJoin('deliveries', 'deliveries.id', 'delivery_items.delivery_id')
       .select('delivery_items.notice_id')
       .whereRef('delivery_items.company_id', '=', 'matches.company_id')
       .whereRef('delivery_items.notice_id', '=', 'matches.notice_id')
       .where('delivery_items.section', '=', 'new')
-      .where((d) => d.not(stuckInstant(d, before))))))
+      .where((d) => d.not(stuck(d, 'instant', before))))))
     .select(['matches.company_id', 'matches.subscription_ids'])
     .selectAll('notices')
     .orderBy('matches.created_at')
     .limit(limit)
     .execute() as Promise<(NoticeRow & { company_id: string; subscription_ids: string })[]>;
+}
+
+/**
+ * Material changes made between `since` and `before`, with each firm that no
+ * change e-mail told of it: the firms the match job tells (mail/changes.ts),
+ * those told of the notice as new before the change and following tenders
+ * instantly, without a change ledger row for that revision but a stuck one.
+ */
+export async function untoldChanges(db: Db, since: string, before: string, limit: number) {
+  return untoldChangesQuery(db, since, before, limit).execute();
+}
+
+export function untoldChangesQuery(db: Db, since: string, before: string, limit: number) {
+  return db
+    .selectFrom('notice_changes')
+    .innerJoin('delivery_items', (j) => j.onRef('delivery_items.notice_id', '=', 'notice_changes.notice_id').on('delivery_items.section', '=', 'new'))
+    .innerJoin('deliveries as told', 'told.id', 'delivery_items.delivery_id')
+    .innerJoin('companies', 'companies.id', 'delivery_items.company_id')
+    .where('notice_changes.material', '=', 1)
+    .where('notice_changes.created_at', '>=', since)
+    .where('notice_changes.created_at', '<=', before)
+    .whereRef('told.created_at', '<', 'notice_changes.created_at')
+    .where('companies.email_status', '=', 'confirmed')
+    .where((eb) => eb.exists(eb.selectFrom('subscriptions').select('subscriptions.id')
+      .whereRef('subscriptions.company_id', '=', 'companies.id')
+      .where('subscriptions.active', '=', 1).where('subscriptions.frequency', '=', 'instant')))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('deliveries.id')
+      .whereRef('deliveries.company_id', '=', 'companies.id')
+      .where('deliveries.kind', '=', 'change')
+      .where('deliveries.ref', '=', sql<string>`${sql.ref('notice_changes.notice_id')} || '-' || ${sql.ref('notice_changes.revision')}`)
+      .where((d) => d.not(stuck(d, 'change', before))))))
+    // A firm told of the notice in several e-mails is one row (PostgreSQL wants the order's column selected).
+    .select(['companies.id as companyId', 'notice_changes.notice_id as noticeId', 'notice_changes.revision', 'notice_changes.created_at'])
+    .distinct()
+    .orderBy('notice_changes.created_at')
+    .limit(limit);
 }
 
 /** The firms' active instant subscriptions with the kinds of notice each takes. */

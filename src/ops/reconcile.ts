@@ -9,7 +9,7 @@ import type { Db } from '../../db/database.ts';
 import { alertKind, subscriptionTakes } from '../domain/alerts.ts';
 import { alertFacts } from '../notices/notices.repo.ts';
 import type { Producer } from '../queue/producer.ts';
-import { instantSubscriptions, staleNotices, unalertedMatches } from './reconcile.repo.ts';
+import { instantSubscriptions, staleNotices, unalertedMatches, untoldChanges } from './reconcile.repo.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -22,7 +22,7 @@ export type ReconcileOptions = {
   limit?: number;
 };
 
-export type ReconcileOutcome = { index: number; match: number; notify: number };
+export type ReconcileOutcome = { index: number; match: number; notify: number; change: number };
 
 export async function reconcile(
   ctx: { db: Db; producer: Producer; log: Logger; alertMaxAgeDays: number },
@@ -50,8 +50,12 @@ export async function reconcile(
   });
   await producer.addAgain('notify', notify.map((row) => ({ kind: 'instant' as const, companyId: row.company_id, noticeId: row.id })));
 
-  const outcome = { index: index.length, match: match.length, notify: notify.length };
-  if (outcome.index + outcome.match + outcome.notify > 0) ctx.log.warn(outcome, 'reconciliation queued work the queues had lost or not done');
+  // Change and withdrawal e-mails the match jobs queued and the queues lost.
+  const changes = await untoldChanges(db, since, before, limit);
+  await producer.addAgain('notify', changes.map(({ companyId, noticeId, revision }) => ({ kind: 'change' as const, companyId, noticeId, revision })));
+
+  const outcome = { index: index.length, match: match.length, notify: notify.length, change: changes.length };
+  if (outcome.index + outcome.match + outcome.notify + outcome.change > 0) ctx.log.warn(outcome, 'reconciliation queued work the queues had lost or not done');
   else ctx.log.debug('reconciliation found nothing to do');
   return outcome;
 }

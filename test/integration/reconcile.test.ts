@@ -16,9 +16,9 @@ import { insertDelivery } from '../../src/mail/ledger.repo.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { startWorkers, type Workers } from '../../workers/start.ts';
 import { App, eventually, type TestApp } from '../helpers/app.ts';
-import { PUBLIC, publish, registerFirm, settle, type Ctx } from '../helpers/firms.ts';
+import { PUBLIC, inDays, publish, registerFirm, settle, type Ctx } from '../helpers/firms.ts';
 import { startPrivateRedis, type TestRedis } from '../helpers/redis.ts';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { confirmAll, startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { testDatabase, type TestDatabase } from '../helpers/database.ts';
 
 describe('reconciliation after Redis lost its data', function () {
@@ -148,5 +148,30 @@ describe('reconciliation after Redis lost its data', function () {
     expect(ledger.map((d) => d.status)).to.deep.equal(['sent', 'sent', 'sent']);
     expect(ledger.map((d) => d.id)).to.include(row.id); // the stuck row was sent, not a second one made
     expect(await notify.getJobCounts('failed')).to.deep.equal({ failed: 0 });
+  });
+
+  it('sends a change e-mail whose job was lost to the firms told of the notice before, once', async () => {
+    const c: Ctx = { t: { app, dir, stop: async () => undefined } as TestApp, smtp };
+    await settle(c);
+    const notice = (await publish(c, 'moved')).notice.id;
+    await settle(c);
+    const notify = app.producer.queue('notify');
+    await notify.pause();
+    const corrected = await publish(c, 'moved', { deadline: inDays(40) });
+    expect(corrected.changed).to.include('deadline');
+    await eventually(async () => (await notify.getJobs(['waiting'])).filter((j) => j.data.kind === 'change').length === 3);
+    for (const job of await notify.getJobs(['waiting'])) if (job.data.kind === 'change') await job.remove(); // Redis lost them
+    // A firm told of the notice only after the change (in its first summary) hears of no change.
+    await registerFirm(c, 'd@firma.example', [{}], { confirm: false });
+    await confirmAll(smtp, PUBLIC, app.url, ['d@firma.example']); // and forgets the e-mails so far
+    await notify.resume();
+
+    const changed = (m: TestSmtp['messages'][number]) => m.parsed.subject?.startsWith('Ändrad upphandling');
+    await eventually(async () => smtp.messages.filter(changed).length >= 3 && smtp.messages.some((m) => m.to.includes('d@firma.example')), 30_000);
+    await new Promise((r) => setTimeout(r, 2000)); // more reconciliation runs: nothing more is sent
+    const told = smtp.messages.filter(changed).map((m) => m.to.join(',')).sort();
+    expect(told).to.deep.equal(['a@firma.example', 'b@firma.example', 'c@firma.example']);
+    const ledger = await app.db.selectFrom('deliveries').select('status').where('kind', '=', 'change').where('ref', '=', `${notice}-2`).execute();
+    expect(ledger.map((d) => d.status)).to.deep.equal(['sent', 'sent', 'sent']);
   });
 });
