@@ -19,7 +19,7 @@ import * as m0011 from './migrations/0011_officer_awards.ts';
 import * as m0012 from './migrations/0012_statistics.ts';
 import * as m0013 from './migrations/0013_statistics_figures.ts';
 import * as m0014 from './migrations/0014_index_changes.ts';
-import * as m0015 from './migrations/0015_change_lookups.ts';
+import * as m0015 from './migrations/0015_reconcile_lookups.ts';
 
 export type Db = Kysely<Database>;
 /** A transaction held open across calls (an ingest batch commits every few files). */
@@ -40,7 +40,7 @@ const migrations: Record<string, Migration> = {
   '0012_statistics': m0012,
   '0013_statistics_figures': m0013,
   '0014_index_changes': m0014,
-  '0015_change_lookups': m0015,
+  '0015_reconcile_lookups': m0015,
 };
 
 /** `file:var/brygga.db` → `var/brygga.db`; `:memory:` stays. */

@@ -50,10 +50,12 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
   },
 
   // A new or changed subscription sees what is open now: matches recorded, one summary e-mail.
-  backfill: async ({ companyId, subscriptionId, change }, { engine, producer }) => {
+  // Its mark tells reconciliation it ran.
+  backfill: async ({ companyId, subscriptionId, change }, { engine, producer, mail }) => {
     const asOf = new Date();
     const found = await engine.matchSubscription(subscriptionId, asOf);
     if (found.length) await producer.addBulk('notify', [{ kind: 'opening', companyId, ref: change, asOf: asOf.toISOString() }]);
+    await markDone(mail.db, 'backfilled', change, found.length);
     return { matched: found.length };
   },
 

@@ -7,15 +7,16 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database, NoticeRow } from '../../db/schema.ts';
 
-export type Step = 'indexed' | 'matched';
+/** A notice's index and match jobs leave the revision they handled; a subscription change's backfill leaves how many notices it found. */
+export type Step = 'indexed' | 'matched' | 'backfilled';
 
-const markName = (step: Step, noticeId: string) => `${step}:${noticeId}`;
+const markName = (step: Step, id: string) => `${step}:${id}`;
 
-/** Records that `step` finished for the notice at `revision`; a mark never moves back. */
-export async function markDone(db: Db, step: Step, noticeId: string, revision: number): Promise<void> {
+/** Records that `step` finished for the notice at `revision` (or the subscription change, with the count); a mark never moves back. */
+export async function markDone(db: Db, step: Step, id: string, revision: number): Promise<void> {
   await db
     .insertInto('revisions')
-    .values({ name: markName(step, noticeId), value: revision })
+    .values({ name: markName(step, id), value: revision })
     .onConflict((oc) => oc.column('name').doUpdateSet({ value: (eb) => eb.ref('excluded.value') }).where('revisions.value', '<', (eb) => eb.ref('excluded.value')))
     .execute();
 }
@@ -131,6 +132,31 @@ export function untoldChangesQuery(db: Db, since: string, before: string, limit:
     .distinct()
     .orderBy('notice_changes.created_at')
     .limit(limit);
+}
+
+/**
+ * Subscription changes relayed between `since` and `before` whose backfill
+ * left no mark: Redis lost the job, or it failed for good. The outbox row
+ * stays after it is relayed, and its payload is the backfill job's; a week
+ * holds few (they are what firms do by hand), so they are read whole.
+ */
+export async function unbackfilledChanges(db: Db, since: string, before: string, limit: number) {
+  const rows = await db
+    .selectFrom('outbox')
+    .select('payload')
+    .where('topic', '=', 'subscription.changed')
+    .where('created_at', '>=', since)
+    .where('created_at', '<=', before)
+    .where('relayed_at', 'is not', null)
+    .orderBy('created_at')
+    .execute();
+  const changes = rows.map((r) => JSON.parse(r.payload) as { companyId: string; subscriptionId: string; change: string });
+  const marked = new Set<string>();
+  for (let from = 0; from < changes.length; from += 500) {
+    const names = changes.slice(from, from + 500).map((c) => markName('backfilled', c.change));
+    for (const row of await db.selectFrom('revisions').select('name').where('name', 'in', names).execute()) marked.add(row.name);
+  }
+  return changes.filter((c) => !marked.has(markName('backfilled', c.change))).slice(0, limit);
 }
 
 /** The firms' active instant subscriptions with the kinds of notice each takes. */

@@ -9,7 +9,7 @@ import type { Db } from '../../db/database.ts';
 import { alertKind, subscriptionTakes } from '../domain/alerts.ts';
 import { alertFacts } from '../notices/notices.repo.ts';
 import type { Producer } from '../queue/producer.ts';
-import { instantSubscriptions, staleNotices, unalertedMatches, untoldChanges } from './reconcile.repo.ts';
+import { instantSubscriptions, staleNotices, unalertedMatches, unbackfilledChanges, untoldChanges } from './reconcile.repo.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -22,7 +22,7 @@ export type ReconcileOptions = {
   limit?: number;
 };
 
-export type ReconcileOutcome = { index: number; match: number; notify: number; change: number };
+export type ReconcileOutcome = { index: number; match: number; notify: number; change: number; backfill: number };
 
 export async function reconcile(
   ctx: { db: Db; producer: Producer; log: Logger; alertMaxAgeDays: number },
@@ -54,8 +54,12 @@ export async function reconcile(
   const changes = await untoldChanges(db, since, before, limit);
   await producer.addAgain('notify', changes.map(({ companyId, noticeId, revision }) => ({ kind: 'change' as const, companyId, noticeId, revision })));
 
-  const outcome = { index: index.length, match: match.length, notify: notify.length, change: changes.length };
-  if (outcome.index + outcome.match + outcome.notify + outcome.change > 0) ctx.log.warn(outcome, 'reconciliation queued work the queues had lost or not done');
+  // New and changed subscriptions whose backfill (matches and one summary) never ran.
+  const backfill = await unbackfilledChanges(db, since, before, limit);
+  await producer.addAgain('backfill', backfill);
+
+  const outcome = { index: index.length, match: match.length, notify: notify.length, change: changes.length, backfill: backfill.length };
+  if (Object.values(outcome).some((n) => n > 0)) ctx.log.warn(outcome, 'reconciliation queued work the queues had lost or not done');
   else ctx.log.debug('reconciliation found nothing to do');
   return outcome;
 }

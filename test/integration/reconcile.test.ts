@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config.ts';
 import { insertDelivery } from '../../src/mail/ledger.repo.ts';
 import { Runtime } from '../../src/runtime.ts';
 import { startWorkers, type Workers } from '../../workers/start.ts';
-import { App, eventually, type TestApp } from '../helpers/app.ts';
+import { api, App, eventually, type TestApp } from '../helpers/app.ts';
 import { PUBLIC, inDays, publish, registerFirm, settle, type Ctx } from '../helpers/firms.ts';
 import { startPrivateRedis, type TestRedis } from '../helpers/redis.ts';
 import { confirmAll, startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -173,5 +173,31 @@ describe('reconciliation after Redis lost its data', function () {
     expect(told).to.deep.equal(['a@firma.example', 'b@firma.example', 'c@firma.example']);
     const ledger = await app.db.selectFrom('deliveries').select('status').where('kind', '=', 'change').where('ref', '=', `${notice}-2`).execute();
     expect(ledger.map((d) => d.status)).to.deep.equal(['sent', 'sent', 'sent']);
+  });
+
+  it('runs a new subscription\'s backfill whose job was lost: the open notices it matches in one summary', async () => {
+    const c: Ctx = { t: { app, dir, stop: async () => undefined } as TestApp, smtp };
+    await settle(c);
+    // Open, and nobody's yet: a-c follow cleaning.
+    const roads = (await publish(c, 'roads', { title: 'Beläggning av gator', cpv: { main: '45233222' } })).notice.id;
+    await settle(c);
+    const firm = await app.db.selectFrom('companies').select('id').where('email', '=', 'a@firma.example').executeTakeFirstOrThrow();
+    const backfill = app.producer.queue('backfill');
+    await backfill.pause();
+    const added = await api(app, 'POST', `/api/companies/${firm.id}/subscriptions`, { name: 'Vägar', cpv: ['45233000'] });
+    expect(added.status, JSON.stringify(added.body)).to.equal(201);
+    await eventually(async () => (await backfill.getJobCounts('waiting')).waiting === 1);
+    await backfill.drain(); // Redis lost it
+    await backfill.resume();
+    smtp.messages.length = 0;
+
+    const summary = await smtp.waitFor(1, 30_000);
+    await new Promise((r) => setTimeout(r, 2000)); // more reconciliation runs: nothing more is sent
+    expect(smtp.messages).to.have.length(1);
+    expect(summary[0].to).to.deep.equal(['a@firma.example']);
+    expect(summary[0].parsed.subject).to.equal('1 öppen upphandling matchar er nya bevakning');
+    expect(summary[0].parsed.text).to.contain('Beläggning av gator');
+    const match = await app.db.selectFrom('matches').select('id').where('company_id', '=', firm.id).where('notice_id', '=', roads).executeTakeFirst();
+    expect(match, 'the match is recorded').to.not.equal(undefined);
   });
 });
