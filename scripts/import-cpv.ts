@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { loadConfigOrExit } from '../src/config.ts';
+import { rebuildSearch } from './lib/rebuild-search.ts';
 import { CpvImportError, importCpvLabels } from '../src/cpv/cpv-labels.ts';
 
 const given = process.argv[2];
@@ -11,10 +12,12 @@ if (!given) {
   process.exit(2);
 }
 const path = statSync(given, { throwIfNoEntry: false })?.isDirectory() ? join(given, 'cpv_2008_sv_en.csv') : given;
-const db = openDatabase(loadConfigOrExit().databaseUrl);
+const config = loadConfigOrExit();
+const db = openDatabase(config.databaseUrl);
 try {
   await migrateToLatest(db);
-  console.log(`imported ${await importCpvLabels(db, path)} CPV codes with Swedish and English labels (restart a running Brygga to use them)`);
+  console.log(`imported ${await importCpvLabels(db, path)} CPV codes with Swedish and English labels (restart a running Brygga to use them in e-mail and pages)`);
+  await rebuildSearch(config, db);
 } catch (error) {
   if (!(error instanceof CpvImportError)) throw error;
   console.error(error.message);

@@ -20,6 +20,9 @@
 // A search is one statement over at most RESULT_CAP candidates (the most
 // recently indexed matches: FTS5 walks its doclists backwards and stops), so
 // its cost follows the page, not how common the words are. See searchSql.
+// Notices that may invite firms take their rowids above every other's (see
+// HISTORY_RIDS), so the walk meets them first: an open tender indexed before a
+// year of imported history is never crowded out of a common word's candidates.
 //
 // With a cache (`cacheSize`, on in the service): the order of every
 // candidate, the total and the facets of a search are kept per (words as
@@ -34,14 +37,14 @@ import {
   type FtsPlan, type QueryContext, type TokenDocs,
 } from './fts5.query.ts';
 import {
-  DEFAULT_RULES, FACET_NAMES, RESULT_CAP, emptyFacets, statusOf, trimFacet, type SearchRules,
+  DEFAULT_RULES, FACET_NAMES, HISTORY_RIDS, RESULT_CAP, emptyFacets, statusOf, trimFacet, type SearchRules,
   type DocumentSource, type Facets, type FacetName, type NoticeKind, type SearchDocument, type SearchHit,
   type DatabaseSearchIndex, type SearchQuery, type SearchResult,
 } from './search.types.ts';
 import { Highlighter, fold, indexedText, markedToHtml, parseTextQuery } from './text.ts';
 
 /** Bump when the tables, the folding or the analysis change: the index is then rebuilt. */
-export const FTS_LAYOUT_VERSION = '6';
+export const FTS_LAYOUT_VERSION = '7';
 /**
  * Words found in more documents than this in all are ranked by the cheaper
  * order (title matches first, then the newest) instead of bm25, whose cost
@@ -267,17 +270,26 @@ export class FtsSearchIndex implements DatabaseSearchIndex {
           await this.ftsInsert(db, replaced.map((doc) => ({ rid: existing.get(doc.id)!.rid, values: indexed.get(doc.id)! })));
         }
         if (added.length) {
-          const inserted = await this.all<{ rid: number; notice_id: string }>(
+          const rids = await this.nextRowids(db, added);
+          await this.run(
             db,
-            `INSERT INTO search_notices (${COLUMNS.join(', ')}) VALUES ${placeholders(added.length, COLUMNS.length)} RETURNING rid, notice_id`,
-            added.flatMap(rowValues),
+            `INSERT INTO search_notices (rid, ${COLUMNS.join(', ')}) VALUES ${placeholders(added.length, COLUMNS.length + 1)}`,
+            added.flatMap((doc, i) => [rids[i], ...rowValues(doc)]),
           );
-          const rids = new Map(inserted.map((r) => [r.notice_id, r.rid]));
-          await this.ftsInsert(db, added.map((doc) => ({ rid: rids.get(doc.id)!, values: indexed.get(doc.id)! })));
+          await this.ftsInsert(db, added.map((doc, i) => ({ rid: rids[i], values: indexed.get(doc.id)! })));
         }
         await this.countTerms(db, terms);
       }
     });
+  }
+
+  /** The rowids for new documents, each in its range (HISTORY_RIDS), in the order given. */
+  private async nextRowids(db: Db, docs: SearchDocument[]): Promise<number[]> {
+    const [{ top, history }] = await this.all<{ top: number | null; history: number | null }>(db,
+      'SELECT (SELECT max(rid) FROM search_notices) AS top, (SELECT max(rid) FROM search_notices WHERE rid < 0) AS history');
+    let invites = Math.max(top ?? 0, 0);
+    let never = history ?? HISTORY_RIDS;
+    return docs.map((doc) => (doc.invites ? ++invites : ++never));
   }
 
   /** Adds the changes to the documents-per-word counts. */
@@ -335,7 +347,7 @@ export class FtsSearchIndex implements DatabaseSearchIndex {
       for (const doc of batch) seen.add(doc.id);
       onProgress?.(seen.size);
     }
-    let after = 0;
+    let after = HISTORY_RIDS;
     for (;;) {
       const rows = await this.all<{ rid: number; notice_id: string }>(this.db, 'SELECT rid, notice_id FROM search_notices WHERE rid > ? ORDER BY rid LIMIT 5000', [after]);
       if (rows.length === 0) break;

@@ -117,15 +117,16 @@ export const DOCUMENT_COLUMNS = [
   'cpv', 'cpv_divisions', 'regions', 'flags', 'document',
 ] as const;
 
-/** A document as a row of values for `INSERT … VALUES`. */
+/** A document as a row of values for `INSERT … VALUES`, after its number (rid, from the sequence of its range; a replaced row keeps its own). */
 export function documentRow(doc: SearchDocument): RawBuilder<unknown> {
+  const rid = sql.raw(`nextval('${doc.invites ? 'search_rids_invite' : 'search_rids_history'}')`);
   const values: unknown[] = [
     doc.id, doc.revision, doc.title, doc.description, doc.buyerName, doc.codes.join(' '), doc.labels, doc.broaderLabels, doc.kind,
     doc.procedure, doc.buyerId, doc.buyerOrgNumber, doc.mainCpv, doc.awarded, doc.invites, doc.deadline, doc.publishedAt,
     yearsOf(doc.publishedAt), doc.estimatedValue?.amount ?? null, doc.estimatedValue?.currency ?? null, doc.valueSek,
   ];
   const arrays = [doc.cpv, doc.cpvDivisions, doc.regions, doc.csr];
-  return sql`(${sql.join(values)}, ${sql.join(arrays.map((a) => sql`${a}::text[]`))}, ${documentVector(doc)}::tsvector)`;
+  return sql`(${rid}, ${sql.join(values)}, ${sql.join(arrays.map((a) => sql`${a}::text[]`))}, ${documentVector(doc)}::tsvector)`;
 }
 
 /** One term: any of its tokens, or every part of a compound ("skolmåltid" → skolmåltid | (skol & måltid)). */

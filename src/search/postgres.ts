@@ -12,8 +12,9 @@
 //
 // It answers as FTS5 does (the contract suite holds both to the same
 // answers): the same candidates (at most RESULT_CAP, the most recently
-// indexed), filters, open/closed decided when asked, facets, boosts, title
-// phrase and related categories, and hits marked by the same Highlighter.
+// indexed, numbered in the same two ranges: HISTORY_RIDS), filters,
+// open/closed decided when asked, facets, boosts, title phrase and related
+// categories, and hits marked by the same Highlighter.
 // Where it differs, docs/search.md says so ("PostgreSQL").
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -22,14 +23,14 @@ import { RELATED_BELOW, RELATED_SAMPLE, dedupe, presentHits, type HitFields } fr
 import { queryContext } from './fts5.query.ts';
 import { DOCUMENT_COLUMNS, documentRow, planQuery, searchStatement, wordsQuery } from './postgres.query.ts';
 import {
-  DEFAULT_RULES, FACET_NAMES, RESULT_CAP, emptyFacets, trimFacet,
+  DEFAULT_RULES, FACET_NAMES, HISTORY_RIDS, RESULT_CAP, emptyFacets, trimFacet,
   type DatabaseSearchIndex, type DocumentSource, type FacetName, type Facets, type SearchDocument, type SearchQuery, type SearchResult,
   type SearchRules,
 } from './search.types.ts';
 import { parseTextQuery } from './text.ts';
 
 /** Bump when the table, the vector or the analysis change: the index is then dropped, and refilled at start-up or by reindex. */
-export const PG_LAYOUT_VERSION = '1';
+export const PG_LAYOUT_VERSION = '2';
 
 /** Rows per INSERT: 27 parameters each, well under PostgreSQL's 65,535. */
 const CHUNK = 400;
@@ -67,10 +68,15 @@ export class PostgresSearchIndex implements DatabaseSearchIndex {
       if (meta?.value !== PG_LAYOUT_VERSION) {
         if (meta) this.log?.warn({ from: meta.value, to: PG_LAYOUT_VERSION }, 'search index layout changed: the PostgreSQL index is rebuilt');
         await sql`DROP TABLE IF EXISTS search_documents`.execute(db);
+        await sql`DROP SEQUENCE IF EXISTS search_rids_invite`.execute(db);
+        await sql`DROP SEQUENCE IF EXISTS search_rids_history`.execute(db);
       }
+      // The numbers of new documents (documentRow): those that may invite firms above the rest.
+      await sql`CREATE SEQUENCE IF NOT EXISTS search_rids_invite START 1`.execute(db);
+      await sql.raw(`CREATE SEQUENCE IF NOT EXISTS search_rids_history MINVALUE ${HISTORY_RIDS} MAXVALUE -1 START ${HISTORY_RIDS + 1}`).execute(db);
       // Dates are ISO-8601 text compared byte by byte (COLLATE "C"), as statusOf and FTS5 compare them.
       await sql`CREATE TABLE IF NOT EXISTS search_documents (
-        rid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        rid bigint PRIMARY KEY,
         notice_id text NOT NULL UNIQUE,
         revision integer NOT NULL,
         title text NOT NULL,
@@ -123,7 +129,7 @@ export class PostgresSearchIndex implements DatabaseSearchIndex {
     const updates = sql.raw(DOCUMENT_COLUMNS.filter((c) => c !== 'notice_id').map((c) => `${c} = excluded.${c}`).join(', '));
     await inTransaction(this.db, async (db) => {
       for (const batch of chunks(dedupe(docs))) {
-        await sql`INSERT INTO search_documents (${columns}) VALUES ${sql.join(batch.map(documentRow))}
+        await sql`INSERT INTO search_documents (rid, ${columns}) VALUES ${sql.join(batch.map(documentRow))}
           ON CONFLICT (notice_id) DO UPDATE SET ${updates} WHERE search_documents.revision <= excluded.revision`.execute(db);
       }
     });
@@ -146,7 +152,7 @@ export class PostgresSearchIndex implements DatabaseSearchIndex {
       for (const doc of batch) seen.add(doc.id);
       onProgress?.(seen.size);
     }
-    let after = 0;
+    let after = HISTORY_RIDS;
     for (;;) {
       const { rows } = await sql<{ rid: number; notice_id: string }>`SELECT rid, notice_id FROM search_documents
         WHERE rid > ${after} ORDER BY rid LIMIT 5000`.execute(this.db);

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { isPostgres, type Db } from '../../db/database.ts';
 import type { Config } from '../config.ts';
+import { loadCpvLabels } from '../cpv/cpv-labels.ts';
 import { CPV_DIVISIONS } from '../domain/cpv.ts';
 import { BUILT_IN_MUNICIPALITIES } from '../domain/regions.ts';
 import { PlaceResolver } from '../regions/notice-place.ts';
@@ -108,6 +109,8 @@ export class SearchService {
 
   /** Rebuilds the configured indexes (the database's, and Meilisearch when configured) from the database; counts by backend name. */
   async reindex(onProgress?: (backend: string, done: number) => void): Promise<Record<string, number>> {
+    // A notice is found by its categories' names: the documents take the list as stored now (`npm run import:cpv`).
+    await loadCpvLabels(this.db);
     const counts: Record<string, number> = {};
     const source = this.source();
     await this.index.init();

@@ -22,6 +22,13 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
  * RESULT_CAP matches (see docs/search.md, "How many").
  */
 export const RESULT_CAP = 1000;
+/**
+ * The index numbers notices that can never invite firms (statistics, awards,
+ * history) upwards from here, below every notice that may (from 1 upwards),
+ * so that the most recently indexed candidates begin with the notices that
+ * may be open. A replaced document keeps its number.
+ */
+export const HISTORY_RIDS = -(2 ** 52);
 /** Values returned per facet, most frequent first. */
 export const FACET_VALUES = 50;
 export const MAX_PAGE_SIZE = 100;

@@ -4,9 +4,9 @@
 // unreachable Meilisearch, searches answer from the database's index (FTS5,
 // or PostgreSQL's with TEST_DATABASE=postgres) while index jobs retry.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { CompiledQuery } from 'kysely';
 import { pino } from 'pino';
@@ -166,6 +166,23 @@ describe('GET /api/search', function () {
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).to.deep.include({ [DATABASE_INDEX.backend]: 3 });
     expect((await search('?q=skolmåltider')).body.total).to.equal(0);
     expect((await search('')).body.total).to.equal(3);
+  });
+
+  it('npm run import:cpv rebuilds the index: notices stored before are found by their categories\' full names at once', async function () {
+    this.timeout(30_000);
+    expect((await search('?q=roofing')).body.total).to.equal(0); // only the division's name so far ("Construction work")
+    const csv = join(mkdtempSync(join(tmpdir(), 'brygga-cpv-')), 'cpv.csv');
+    writeFileSync(csv, 'code,label_sv,label_en\n45261210,Takläggning,Roofing work\n90911200,Städning av byggnader,Building-cleaning services\n');
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.app.config.databaseUrl, LOG_LEVEL: 'silent' };
+    delete env.MEILI_URL;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/import-cpv.ts', csv], {
+      cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8', env,
+    });
+    rmSync(dirname(csv), { recursive: true, force: true });
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain('imported 2 CPV codes').and.contain(`rebuilt the search index: ${DATABASE_INDEX.backend} 3 notices`);
+    const found = (await search('?q=roofing')).body;
+    expect(found.hits.map((h: { title: string }) => h.title)).to.deep.equal(['Takbyte på Partille simhall']);
   });
 
   it('an FTS5 index whose layout changed is dropped and filled again from the database at start (SQLite only: FTS5)', async function () {

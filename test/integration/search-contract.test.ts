@@ -12,7 +12,7 @@ import { migrateToLatest, openDatabase, type Db } from '../../db/database.ts';
 import { FtsSearchIndex } from '../../src/search/fts5.ts';
 import { MeiliSearchIndex } from '../../src/search/meilisearch.ts';
 import { DEFAULT_LOCAL_AREA } from '../../src/domain/regions.ts';
-import { emptyQuery, type SearchDocument, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
+import { RESULT_CAP, emptyQuery, type SearchDocument, type SearchIndex, type SearchQuery } from '../../src/search/search.types.ts';
 import { NOW, agreementDocuments, fixtureDocuments, ftsIndex, needPostgres, postgresIndex, postgresTitle } from './search-fixtures.ts';
 import { sqliteOnly } from '../helpers/database.ts';
 
@@ -365,6 +365,21 @@ function rankingBoosts(start: () => Promise<RankingBackend>) {
       { ...base(), id: 'P2', title: 'Snöröjning Floda', description: '', labels: '', broaderLabels: '', publishedAt: '2020-01-01T00:00:00.000Z', regions: ['0180', 'SE'] },
     ]);
     expect((await index.search(emptyQuery({ q: 'snöröjning floda' }), NOW)).hits.map((h) => h.id)).to.deep.equal(['P2', 'P1']);
+  });
+
+  it('a word of more history than a search ranks: the open tender indexed before it is still first (last: its history stays)', async () => {
+    // As `npm start` then `npm run ingest` makes it: the open tender, then a year of statistics with the word.
+    await index.upsert([{ ...base(), id: 'S0', title: 'Fönsterputs i förskolor', labels: '', broaderLabels: '' }]);
+    const history = Array.from({ length: RESULT_CAP + 10 }, (_, i) => ({
+      ...base(), id: `S${i + 1}`, kind: 'award' as const, awarded: true, invites: false, title: 'Fönsterputs', description: '', labels: '', broaderLabels: '',
+      regions: ['0180', 'SE'], deadline: null, publishedAt: '2021-03-01T00:00:00.000Z',
+    }));
+    await index.upsert(history);
+    const result = await index.search(emptyQuery({ q: 'fönsterputs', pageSize: 3 }), NOW);
+    expect(result.total).to.equal(RESULT_CAP);
+    expect(result.hits[0].id).to.equal('S0');
+    const open = await index.search(emptyQuery({ q: 'fönsterputs', status: ['open'] }), NOW);
+    expect(open.hits.map((h) => h.id)).to.include('S0');
   });
 }
 
