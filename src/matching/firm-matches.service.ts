@@ -18,10 +18,16 @@ export async function firmMatches(db: Db, companyId: string, query: MatchesQuery
     const facts = { source: r.source, kind: r.kind, status: r.notice_status, deadline: r.deadline, publishedAt: r.published_at, awarded: Boolean(r.awarded) };
     const f = feedback.get(r.notice_id);
     return {
-      noticeId: r.notice_id, title: r.title, status: isAlertable(facts, now, alertMaxAgeDays) ? ('open' as const) : ('closed' as const), deadline: r.deadline,
+      noticeId: r.notice_id, title: r.title, status: matchStatus(facts, now, alertMaxAgeDays), deadline: r.deadline,
       score: r.score, reasons: JSON.parse(r.reasons) as Reason[], missing: JSON.parse(r.missing) as string[], subscriptionId: r.subscription_id,
       matchedAt: r.created_at, notRelevant: f ? { reason: f.reason, comment: f.comment, at: f.created_at } : null,
     };
   });
   return { items, total, page: query.page, pageSize: query.pageSize };
+}
+
+/** Open while the notice invites bids; a withdrawn one says so, rather than "closed" beside a deadline ahead. */
+function matchStatus(facts: Parameters<typeof isAlertable>[0], now: Date, alertMaxAgeDays: number): 'open' | 'closed' | 'withdrawn' {
+  if (facts.status === 'withdrawn') return 'withdrawn';
+  return isAlertable(facts, now, alertMaxAgeDays) ? 'open' : 'closed';
 }

@@ -338,6 +338,21 @@ describe('companies API', function () {
       expect((await page('?status=all')).total).to.equal(8);
     });
 
+    it('a withdrawn notice is "withdrawn" among the closed ones, not "closed" beside its deadline ahead', async () => {
+      const res = await api(t.app, 'POST', '/api/notices', {
+        sourceId: 'M-withdrawn', title: 'Städning withdrawn', buyer: { name: 'Lerums kommun', orgNumber: '212000-1447' }, cpv: { main: '90911200' }, deadline: inDays(30),
+      });
+      const noticeId = res.body.notice.id as string;
+      await t.app.db.insertInto('matches').values({
+        id: newId(), notice_id: noticeId, company_id: firm, score: 75, reasons: '[]', subscription_id: null, created_at: nowIso(),
+      }).execute();
+      expect((await page('?status=open')).items.map((i) => i.title)).to.include('Städning withdrawn');
+      expect((await api(t.app, 'POST', `/api/notices/${noticeId}/withdraw`, { reason: 'Behovet har upphört.' })).status).to.equal(200);
+      expect(keys((await page('?status=open')).items)).not.to.include('withdrawn');
+      const closed = (await page('?status=closed')).items.find((i) => i.title === 'Städning withdrawn');
+      expect(closed).to.deep.include({ status: 'withdrawn' });
+    });
+
     it('refuses bad paging and unknown firms', async () => {
       for (const [query, field] of [['?pageSize=0', 'pageSize'], ['?pageSize=101', 'pageSize'], ['?page=0', 'page'], ['?page=x', 'page'], ['?status=soon', 'status']]) {
         await refused('GET', `/api/companies/${firm}/matches${query}`, undefined, 400, field);

@@ -56,7 +56,7 @@ export function dashboardRoutes(router: SecuredRouter, db: Db, alertMaxAgeDays: 
               <h2 class="match__title"><a href={`/notices/${m.noticeId}`}>{m.title}</a></h2>
               <p class="match__facts">
                 <strong>{t(lang, 'web.firm.match.score', { score: String(m.score) })}</strong>
-                {' · '}{m.status === 'open' ? t(lang, 'web.firm.match.open') : t(lang, 'web.firm.match.closed')}
+                {' · '}{t(lang, `web.firm.match.${m.status}`)}
                 {' · '}{t(lang, 'web.firm.match.deadline')}: {m.deadline ? formatMoment(m.deadline, lang) : t(lang, 'web.firm.match.noDeadline')}
               </p>
               {m.notRelevant ? <p class="match__mark"><strong>{t(lang, 'web.firm.match.notRelevantMark', { reason: t(lang, reasonKey(m.notRelevant.reason)) })}</strong></p> : null}
