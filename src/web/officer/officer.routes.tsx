@@ -11,6 +11,7 @@ import { audit } from '../../accounts/audit.ts';
 import { listBuyersWithOfficers } from '../../accounts/organisations.repo.ts';
 import { cpvEntries, cpvText } from '../../cpv/cpv-catalogue.ts';
 import { has, mayPublishFor, type Principal } from '../../domain/access.ts';
+import { isAlertable } from '../../domain/alerts.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { principalOf, roles, SecuredRouter, type Rule } from '../../http/secured-router.ts';
 import { formatDate, formatDateTime, formatMoney, t, type Lang } from '../../i18n/messages.ts';
@@ -53,7 +54,9 @@ const officer = roles('officer');
 const officerOrAdmin = roles('officer', 'admin');
 const isAdmin = (p: Principal | null) => !!p?.roles.has('admin');
 
-export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { localArea: string[] }, onStored: () => void): SecuredRouter {
+export function officerRouter(
+  db: Db, engine: MatchEngine, { localArea, alertMaxAgeDays }: { localArea: string[]; alertMaxAgeDays: number }, onStored: () => void,
+): SecuredRouter {
   const router = new SecuredRouter('/officer');
 
   /** The buyer the page acts for: an officer's own; an administrator's as chosen (`chosen`), else its own if it has one. */
@@ -106,11 +109,12 @@ export function officerRouter(db: Db, engine: MatchEngine, { localArea }: { loca
     const [notices, drafts] = await Promise.all([repo.buyerNotices(db, buyer.id), repo.listDrafts(db, buyer.id)]);
     const ids = notices.map((n) => n.id);
     const [matched, alerted] = await Promise.all([repo.matchedFirms(db, ids, localArea), repo.alertedFirms(db, ids, localArea)]);
-    const now = new Date().toISOString();
+    // Published while it invites firms, by the alert rule (as firms see it): an old notice without a deadline, or a statistics record, is closed.
+    const now = new Date();
     const group = (n: (typeof notices)[number]) =>
       n.status === 'withdrawn' ? 'withdrawn'
         : n.awarded || n.kind === 'award' ? 'awarded'
-          : n.deadline && n.deadline <= now ? 'closed' : 'published';
+          : isAlertable({ ...n, publishedAt: n.published_at, awarded: Boolean(n.awarded) }, now, alertMaxAgeDays) ? 'published' : 'closed';
     const groups = (['published', 'closed', 'awarded', 'withdrawn'] as const).map((g) => [g, notices.filter((n) => group(n) === g)] as const);
     page(req, res, { title: t('sv', 'officer.home.title') }, ({ lang }) => {
       const reach = (r: repo.Reach | undefined) => t(lang, 'officer.count', { total: String(r?.total ?? 0), local: String(r?.local ?? 0) });
