@@ -3,8 +3,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { loadConfigOrExit } from '../src/config.ts';
-import { rebuildSearch } from './lib/rebuild-search.ts';
 import { CpvImportError, importCpvLabels } from '../src/cpv/cpv-labels.ts';
+import { rebuildSearch } from './lib/rebuild-search.ts';
 
 const given = process.argv[2];
 if (!given) {

@@ -1,8 +1,8 @@
 // npm run import:regions -- <folder with se_municipalities.csv and se_postal_to_municipality.csv>
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { loadConfigOrExit } from '../src/config.ts';
-import { rebuildSearch } from './lib/rebuild-search.ts';
 import { importRegions, RegionsImportError } from '../src/regions/regions.import.ts';
+import { rebuildSearch } from './lib/rebuild-search.ts';
 
 const folder = process.argv[2];
 if (!folder) {

@@ -99,10 +99,10 @@ export async function unalertedMatches(db: Db, now: Date, before: string, limit:
 }
 
 /**
- * Material changes made between `since` and `before`, with each firm that no
- * change e-mail told of it: the firms the match job tells (mail/changes.ts),
- * those told of the notice as new before the change and following tenders
- * instantly, without a change ledger row for that revision but a stuck one.
+ * Material changes made between `since` and `before`, each with a firm the
+ * match job should have told of it (as mail/changes.ts picks them: told of the
+ * notice as new before the change, following tenders instantly) that has no
+ * change ledger row for that revision, or only a stuck one.
  */
 export async function untoldChanges(db: Db, since: string, before: string, limit: number) {
   return untoldChangesQuery(db, since, before, limit).execute();
